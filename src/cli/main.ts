@@ -1,0 +1,3 @@
+export async function main(_argv: string[]): Promise<void> {
+  throw new Error('the CLI is being built (issue 2)');
+}

@@ -1,0 +1,157 @@
+/**
+ * The configuration contract (../shared/contract/cli-and-config.md "Configuration") as a zod
+ * schema. Defaults are the contract's. Objects are strict so that a misspelt key is reported,
+ * not ignored.
+ */
+import { z } from 'zod';
+
+const nonEmpty = z.string().min(1, 'expected a non-empty string');
+const port = z.number().int().min(1).max(65535);
+
+/** A value in a declarative filter: compared as a string with Oro's wire value. */
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+export const conditionSchema = z.union([
+  scalar,
+  z.null(),
+  z.array(scalar).min(1, 'expected at least one value'),
+  z.strictObject({
+    eq: scalar.optional(),
+    neq: scalar.optional(),
+    lt: scalar.optional(),
+    lte: scalar.optional(),
+    gt: scalar.optional(),
+    gte: scalar.optional(),
+    in: z.array(scalar).optional(),
+    notIn: z.array(scalar).optional(),
+    exists: z.boolean().optional(),
+  }),
+]);
+/**
+ * Declarative filter: field name (an attribute, or a relationship whose value is the related id,
+ * or `relationship.attribute` of an included resource) → condition. All conditions must hold.
+ */
+export const filterSchema = z.record(z.string().min(1), conditionSchema);
+export type Condition = z.infer<typeof conditionSchema>;
+export type Filter = z.infer<typeof filterSchema>;
+
+/** `customAttributes`: JSON key → Oro attribute name; an array is shorthand for same-name keys. */
+const customAttributesSchema = z
+  .union([z.record(z.string().min(1), z.string().min(1)), z.array(z.string().min(1))])
+  .default({})
+  .transform((v) => (Array.isArray(v) ? Object.fromEntries(v.map((k) => [k, k])) : v));
+
+const criteriaSchema = z.union([
+  filterSchema,
+  z.custom<OrderCriteriaFunction>((v) => typeof v === 'function', 'expected a filter object or a function'),
+]);
+
+/** Given the order with its included resources; may be async. */
+export type OrderCriteriaFunction = (order: unknown) => boolean | Promise<boolean>;
+
+export const configSchema = z.strictObject({
+  oro: z.strictObject({
+    url: z.url({
+      message: 'expected the base URL of the OroCommerce application, e.g. https://shop.example.com',
+    }),
+    clientId: nonEmpty,
+    clientSecret: nonEmpty,
+    pageSize: z.number().int().min(1).max(1000).default(100),
+    timeoutMs: z.number().int().min(100).default(30_000),
+    creditLimitField: nonEmpty.default('creditLimit'),
+    apiVersion: z.enum(['6.0', '6.1']).optional(),
+    /** Seconds re-read behind the cursor so late commits with older `updatedAt` are not lost. */
+    overlapSeconds: z.number().int().min(0).default(300),
+    /** Retries of a retriable request before the job gives up on it for this run. */
+    maxRetries: z.number().int().min(0).max(20).default(5),
+  }),
+  staging: z
+    .strictObject({
+      dialect: z.enum(['mssql', 'postgres', 'embedded']).default('mssql'),
+      url: nonEmpty.optional(),
+      host: nonEmpty.optional(),
+      port: port.optional(),
+      database: nonEmpty.optional(),
+      user: nonEmpty.optional(),
+      password: z.string().optional(),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case unquoted identifier')
+        .optional(),
+      tablePrefix: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case unquoted identifier prefix such as sagesync_')
+        .default('sagesync_'),
+      /** Data directory of the embedded database. */
+      path: nonEmpty.default('.sagesync/staging'),
+      tls: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          caFile: nonEmpty.optional(),
+          rejectUnauthorized: z.boolean().default(true),
+          /** Name expected in the server certificate when connecting through a tunnel. */
+          serverName: nonEmpty.optional(),
+        })
+        .prefault({}),
+      sshTunnel: z
+        .strictObject({
+          host: nonEmpty,
+          port: port.default(22),
+          username: nonEmpty,
+          privateKeyFile: nonEmpty,
+          passphrase: z.string().optional(),
+          hostKeySha256: nonEmpty,
+        })
+        .optional(),
+    })
+    .prefault({}),
+  notifications: z
+    .strictObject({
+      to: z.array(z.email({ message: 'expected an e-mail address' })).default([]),
+      from: z.email({ message: 'expected an e-mail address' }).optional(),
+      smtp: z
+        .strictObject({
+          host: nonEmpty,
+          port: port.default(587),
+          secure: z.boolean().default(false),
+          user: nonEmpty.optional(),
+          password: z.string().optional(),
+          rejectUnauthorized: z.boolean().default(true),
+        })
+        .optional(),
+      throttleMinutes: z.number().int().min(1).default(60),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+      format: z.enum(['auto', 'pretty', 'json']).default('auto'),
+      file: nonEmpty.optional(),
+      communication: z.boolean().default(false),
+    })
+    .prefault({}),
+  orders: z
+    .strictObject({
+      criteria: criteriaSchema.optional(),
+      customAttributes: customAttributesSchema,
+      /** Orders per staging transaction. */
+      batchSize: z.number().int().min(1).max(1000).default(100),
+    })
+    .prefault({}),
+  orderLines: z.strictObject({ customAttributes: customAttributesSchema }).prefault({}),
+  customers: z
+    .strictObject({
+      customAttributes: customAttributesSchema,
+      watch: z.array(nonEmpty).min(1).optional(),
+    })
+    .prefault({}),
+  runAll: z.strictObject({ maxDurationSeconds: z.number().int().min(1).default(50) }).prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = DeepReadonly<z.output<typeof configSchema>>;
+
+type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;

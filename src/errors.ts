@@ -1,0 +1,74 @@
+/**
+ * Typed errors. Code below the CLI throws these; only src/cli/exit.ts maps them to the
+ * contract's exit codes (../shared/contract/cli-and-config.md "Exit codes").
+ */
+export type ErrorKind = 'usage' | 'config' | 'unavailable' | 'records' | 'not-available-yet' | 'internal';
+
+export abstract class SagesyncError extends Error {
+  abstract readonly kind: ErrorKind;
+  /** What the user should do next, printed after the message. */
+  readonly hint: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; hint?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options?.hint;
+  }
+}
+
+/** Exit 64: unknown command or option, bad option value. */
+export class UsageError extends SagesyncError {
+  readonly kind = 'usage' as const;
+}
+
+export interface ConfigProblem {
+  /** Key path such as `oro.url` or `streams[0].columns.sku.type`. */
+  path: string;
+  /** The file the value came from, or `environment` / `defaults`. */
+  source: string;
+  /** What was expected, in plain words. */
+  message: string;
+}
+
+/** Exit 78: the configuration is invalid. Carries every problem found, not only the first. */
+export class ConfigError extends SagesyncError {
+  readonly kind = 'config' as const;
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: ConfigProblem[], options?: { cause?: unknown; hint?: string }) {
+    super(ConfigError.describe(problems), options);
+    this.problems = problems;
+  }
+  static describe(problems: ConfigProblem[]): string {
+    const lines = problems.map((p) => `  - ${p.path} (${p.source}): ${p.message}`);
+    return `The configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+  }
+}
+
+/**
+ * Exit 69: a service (database, Oro, SMTP, tunnel) could not be reached or refused the
+ * credentials. Nothing was half-written.
+ */
+export class ServiceUnavailableError extends SagesyncError {
+  readonly kind = 'unavailable' as const;
+  readonly service: 'database' | 'oro' | 'smtp' | 'tunnel';
+  constructor(
+    service: 'database' | 'oro' | 'smtp' | 'tunnel',
+    message: string,
+    options?: { cause?: unknown; hint?: string },
+  ) {
+    super(message, options);
+    this.service = service;
+  }
+}
+
+/** Exit 1: the run finished but some records failed (quarantined or ERROR). */
+export class RecordsFailedError extends SagesyncError {
+  readonly kind = 'records' as const;
+}
+
+/** A command whose job is not built yet. Exits non-zero; never pretends to succeed. */
+export class NotAvailableYetError extends SagesyncError {
+  readonly kind = 'not-available-yet' as const;
+}
+
+/** Staging schema missing or older than this sagesync expects: fatal, exit 69. */
+export class SchemaVersionError extends ServiceUnavailableError {}

@@ -1,0 +1,23 @@
+/** The logger the jobs receive (winston underneath, see src/log/logger.ts). */
+export interface Logger {
+  error(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  debug(message: string, meta?: Record<string, unknown>): void;
+}
+
+/** One HTTP exchange or SQL statement, for communication logging. */
+export type CommunicationEvent =
+  | {
+      kind: 'http';
+      method: string;
+      url: string;
+      status: number | null;
+      durationMs: number;
+      requestBody?: unknown;
+      responseBody?: unknown;
+      error?: string;
+    }
+  | { kind: 'sql'; statement: string; durationMs: number; rowCount: number | null; error?: string };
+
+export type CommunicationObserver = (event: CommunicationEvent) => void;

@@ -1,0 +1,92 @@
+/**
+ * The Oro Admin API client as the jobs see it. Implementation: src/oro/client.ts.
+ * Wire facts: ../shared/reference/oro-admin-api.md.
+ */
+export interface ResourceIdentifier {
+  type: string;
+  id: string;
+}
+
+export interface JsonApiResource {
+  type: string;
+  id: string;
+  attributes: Record<string, unknown>;
+  relationships: Record<string, { data: ResourceIdentifier | ResourceIdentifier[] | null }>;
+}
+
+/** One page of a listing with its `included` resources indexed by `type:id`. */
+export interface Page {
+  data: JsonApiResource[];
+  included: Map<string, JsonApiResource>;
+  /**
+   * For incremental reads: the `updatedAt` up to which every record has now been yielded.
+   * Storing it as the cursor after this page's records are committed loses nothing.
+   */
+  watermark?: string;
+}
+
+/** A filter value as sent: `filter[field]=v` or `filter[field][op]=v`. */
+export type QueryFilter = Record<
+  string,
+  string | { op: 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'exists'; value: string }
+>;
+
+export interface ListQuery {
+  filter?: QueryFilter;
+  sort?: string;
+  include?: string[];
+  fields?: Record<string, string[]>;
+  pageSize?: number;
+}
+
+export interface IncrementalQuery {
+  /** Cursor from the previous run (an `updatedAt` value), or null to read everything. */
+  since: string | null;
+  /** Re-read this many seconds before `since` (late commits). */
+  overlapSeconds: number;
+  include?: string[];
+  filter?: QueryFilter;
+  pageSize?: number;
+}
+
+/** An order with the resources the jobs need resolved from `included`. */
+export interface OroOrder {
+  order: JsonApiResource;
+  lineItems: JsonApiResource[];
+  billingAddress: JsonApiResource | null;
+  shippingAddress: JsonApiResource | null;
+  customer: JsonApiResource | null;
+  customerUser: JsonApiResource | null;
+  /** Every included resource of the page, for custom-attribute paths such as `customer.group`. */
+  included: Map<string, JsonApiResource>;
+}
+
+export type OroApiVersion = '6.0' | '6.1';
+
+export interface OroClient {
+  /** `oro.apiVersion` when configured, else detected once from the server. */
+  apiVersion(): Promise<OroApiVersion>;
+  /** Follows `links.next` page by page; never holds the whole collection. */
+  list(resource: string, query?: ListQuery): AsyncIterable<Page>;
+  /** Incremental read by `updatedAt` (see IncrementalQuery); pages carry a `watermark`. */
+  readIncremental(resource: string, query: IncrementalQuery): AsyncIterable<Page>;
+  get(
+    resource: string,
+    id: string,
+    query?: { include?: string[] },
+  ): Promise<{ data: JsonApiResource; included: Map<string, JsonApiResource> }>;
+  /** PATCH attributes of one resource; returns the updated resource. */
+  patch(resource: string, id: string, attributes: Record<string, unknown>): Promise<JsonApiResource>;
+  create(
+    resource: string,
+    attributes: Record<string, unknown>,
+    relationships?: Record<string, { data: ResourceIdentifier | ResourceIdentifier[] }>,
+  ): Promise<JsonApiResource>;
+  /** Existing shipping trackings of an order (method, number). */
+  orderTrackings(orderId: string): Promise<{ id: string; method: string; number: string }[]>;
+  /** Creates a tracking with the relationship shape of the API version. */
+  createTracking(orderId: string, method: string, number: string): Promise<JsonApiResource>;
+  /** Resolves orders of a page (include lineItems, billingAddress, shippingAddress, customer, customerUser). */
+  resolveOrders(page: Page): OroOrder[];
+  close(): Promise<void>;
+}

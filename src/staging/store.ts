@@ -1,0 +1,208 @@
+/**
+ * What the jobs need from the staging database, whatever the dialect. Implementations live in
+ * src/staging/postgres/ (pg and PGlite) and src/staging/mssql/. Values cross this boundary
+ * normalised: ids of identity columns and money/quantities as strings, timestamps as Date,
+ * dates as `YYYY-MM-DD` strings, JSON columns as JSON text.
+ */
+import type { TableDef } from './tables.js';
+
+export type Dialect = 'mssql' | 'postgres' | 'embedded';
+export type RowStatus = 'NEW' | 'PROCESSING' | 'DONE' | 'ERROR';
+export type Row = Record<string, string | number | boolean | Date | null>;
+
+/** Rows for one table, inserted with "already there ⇒ skip" semantics on `conflictColumns`. */
+export interface TableWrite {
+  table: TableDef;
+  rows: Row[];
+  /** A unique key of the table; a row whose key exists is skipped, not an error. */
+  conflictColumns: string[];
+  /**
+   * Child rows that need the parent's identity (order lines need `order_staging_id`).
+   * For each parent row actually inserted, its children are inserted with `foreignKey`
+   * set to the new identity. Children of a skipped parent are skipped too (the parent was
+   * committed with all of its children earlier).
+   */
+  children?: {
+    table: TableDef;
+    foreignKey: string;
+    /** Column of the parent row that identifies it (e.g. `oro_order_id`). */
+    parentKey: string;
+    rowsByParent: Map<string | number, Row[]>;
+    conflictColumns: string[];
+  };
+}
+
+export interface StageBatch {
+  /** Job name, e.g. `push-orders`; the cursor row key in `sagesync_state`. */
+  job: string;
+  /** Written in this order, in one transaction with the cursor. */
+  writes: TableWrite[];
+  /** New cursor value; undefined leaves the cursor unchanged. */
+  cursor?: string;
+  /** Quarantine entries of this job resolved by this batch (entity, entity id). */
+  resolved?: { entity: string; entityId: string }[];
+}
+
+export interface StageResult {
+  /** Per write, the number of rows inserted and skipped (children not counted). */
+  writes: { table: string; inserted: number; skipped: number; childrenInserted: number }[];
+}
+
+export interface InboundRow extends Row {
+  staging_id: string;
+  status: RowStatus;
+}
+
+export interface InboundUpdate {
+  stagingId: string;
+  status: 'DONE' | 'ERROR';
+  message: string | null;
+}
+
+export interface QuarantineEntry {
+  job: string;
+  entity: string;
+  entityId: string;
+  error: string;
+}
+
+export interface QuarantineRecord extends QuarantineEntry {
+  attempts: number;
+  firstFailedAt: Date;
+  lastFailedAt: Date;
+  nextAttemptAt: Date;
+}
+
+export type RunOutcome = 'ok' | 'records-failed' | 'skipped-locked' | 'failed';
+
+export interface RunRecord {
+  id: string;
+  job: string;
+  command: string;
+  host: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  outcome: RunOutcome | null;
+  counts: Record<string, number> | null;
+  message: string | null;
+}
+
+export interface AlertRecord {
+  fingerprint: string;
+  summary: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  occurrences: number;
+  lastSentAt: Date | null;
+  clearedAt: Date | null;
+}
+
+export interface JobLock {
+  readonly name: string;
+  /** True while the session holding the lock is alive. */
+  held(): boolean;
+  release(): Promise<void>;
+}
+
+export interface MigrationReport {
+  applied: string[];
+  alreadyCurrent: boolean;
+  contractVersion: number;
+}
+
+export interface BacklogEntry {
+  table: string;
+  status: string;
+  count: number;
+  oldest: Date | null;
+}
+
+export interface StagingStore {
+  readonly dialect: Dialect;
+  /** Qualified, prefixed name of a table (for messages and ad-hoc SQL). */
+  tableName(table: TableDef | string): string;
+
+  // --- schema -------------------------------------------------------------
+  /** Creates or upgrades the contract tables (and `extraTables`); safe to run concurrently. */
+  migrate(extraTables?: readonly TableDef[]): Promise<MigrationReport>;
+  /** Applied migrations, or null when the schema does not exist. */
+  schemaVersion(): Promise<{ contractVersion: number; migrations: string[] } | null>;
+  /** Throws SchemaVersionError (exit 69) naming `sagesync migrate` when not current. */
+  assertSchemaCurrent(): Promise<void>;
+
+  // --- locks and state ------------------------------------------------------
+  /** Non-blocking: null when another session holds it. Held on a database session. */
+  tryLock(name: string): Promise<JobLock | null>;
+  getCursor(job: string): Promise<string | null>;
+  /** All writes and the cursor in one transaction: all or nothing. */
+  stage(batch: StageBatch): Promise<StageResult>;
+
+  // --- direction 1 lookups --------------------------------------------------
+  /** oro_order_id values already in the order table. */
+  stagedOrderIds(oroOrderIds: readonly number[]): Promise<Set<number>>;
+  /** Latest staged payload_hash per customer. */
+  lastCustomerHashes(oroCustomerIds: readonly number[]): Promise<Map<number, string>>;
+  /** Known X3 codes from the customer map. */
+  customerCodes(oroCustomerIds: readonly number[]): Promise<Map<number, string>>;
+  /** oro_customer_id for an X3 code, from the customer map. */
+  customerIdForCode(erpCustomerCode: string): Promise<number | null>;
+  /**
+   * Fills the customer map from customer rows X3 marked DONE with a code. A code already
+   * mapped to another customer is returned as a conflict and not written.
+   */
+  learnCustomerCodes(): Promise<{
+    learnt: { oroCustomerId: number; code: string }[];
+    conflicts: { code: string; oroCustomerIds: number[]; stagingId: string }[];
+  }>;
+  /** Direction-1 rows X3 set to ERROR (with erp_message). */
+  rejectedRows(
+    limit: number,
+  ): Promise<{ table: string; stagingId: string; key: string; message: string | null }[]>;
+  /** oro_order_id of a staged order by X3 order number or by Oro identifier. */
+  findStagedOrder(by: { erpOrderNumber?: string; orderIdentifier?: string }): Promise<number | null>;
+
+  // --- direction 2 ------------------------------------------------------------
+  /** NEW rows in staging_id order; `ids` restricts to those staging ids. */
+  pendingInbound(
+    table: TableDef,
+    opts: { ids?: readonly string[]; afterId?: string; limit: number },
+  ): Promise<InboundRow[]>;
+  /** Sets status/sync_message/processed_at, only on rows still NEW; returns rows changed. */
+  finishInbound(table: TableDef, updates: readonly InboundUpdate[]): Promise<number>;
+
+  // --- quarantine, runs, alerts ---------------------------------------------
+  /** Upsert: attempts+1, next attempt with exponential backoff. */
+  quarantine(entries: readonly QuarantineEntry[], now: Date): Promise<void>;
+  /** Unresolved entries of a job whose next attempt is due. */
+  dueQuarantine(job: string, now: Date, limit: number): Promise<QuarantineRecord[]>;
+  openQuarantine(job?: string): Promise<QuarantineRecord[]>;
+  resolveQuarantine(job: string, entries: readonly { entity: string; entityId: string }[]): Promise<void>;
+
+  startRun(run: { job: string; command: string; host: string; pid: number }): Promise<string>;
+  finishRun(
+    id: string,
+    result: { outcome: RunOutcome; counts: Record<string, number>; message: string | null },
+  ): Promise<void>;
+  lastRuns(): Promise<RunRecord[]>;
+
+  /**
+   * Records an occurrence of a problem and decides atomically (across hosts) whether this
+   * occurrence should be e-mailed: true when never sent, or sent longer ago than `throttleMinutes`.
+   */
+  noteAlert(
+    fingerprint: string,
+    summary: string,
+    throttleMinutes: number,
+    now: Date,
+  ): Promise<{ send: boolean; record: AlertRecord }>;
+  /** Open (not cleared) alerts. */
+  openAlerts(): Promise<AlertRecord[]>;
+  /** Marks an alert cleared; true when it was open and had been sent (so a recovery mail is due). */
+  clearAlert(fingerprint: string, now: Date): Promise<boolean>;
+
+  // --- status -----------------------------------------------------------------
+  backlog(): Promise<BacklogEntry[]>;
+  cursors(): Promise<{ job: string; cursor: string | null; updatedAt: Date }[]>;
+
+  close(): Promise<void>;
+}
