@@ -3,6 +3,7 @@
  * world (STYLE.md "Inject, don't import"); it never exits the process and never prints.
  */
 import type { Config } from '../config/schema.js';
+import type { ErrorKind } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import type { OroClient } from '../oro/types.js';
 import type { RunOutcome, StagingStore } from '../staging/store.js';
@@ -53,6 +54,8 @@ export interface JobReport {
   plan?: unknown[];
   /** Why the job stopped early (time budget) or was skipped (lock). */
   message?: string;
+  /** Set when outcome is `failed`: the error's kind decides the exit code (src/cli/exit.ts). */
+  error?: { kind: ErrorKind; message: string };
 }
 
 export type Job = (deps: JobDeps, options: JobOptions) => Promise<JobReport>;

@@ -1,0 +1,27 @@
+/**
+ * What a command needs from the outside world, built once by the CLI (src/cli/runtime.ts) from
+ * the configuration. Everything is opened lazily and closed by the CLI.
+ */
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log/types.js';
+import type { OroClient } from '../oro/types.js';
+import type { StagingStore } from '../staging/store.js';
+import type { JobCounts, JobName } from './types.js';
+
+export interface Notifier {
+  /** Sends (throttled through sagesync_alert) one e-mail per problem; never throws. */
+  problem(p: { fingerprint: string; subject: string; body: string }): Promise<void>;
+  /** Problems not reported in this run are cleared (recovery e-mail once). */
+  settle(activeFingerprints: readonly string[]): Promise<void>;
+}
+
+export interface RunContext {
+  config: Config;
+  logger: Logger;
+  clock: () => Date;
+  openStore: () => Promise<StagingStore>;
+  openOro: () => Promise<OroClient>;
+  notifier?: Notifier;
+  /** Live counts per job (a TTY spinner). */
+  progress?: (job: JobName, counts: JobCounts) => void;
+}
