@@ -204,5 +204,12 @@ export interface StagingStore {
   backlog(): Promise<BacklogEntry[]>;
   cursors(): Promise<{ job: string; cursor: string | null; updatedAt: Date }[]>;
 
+  /**
+   * Runs one statement in the store's own dialect (placeholders `$1` on PostgreSQL/PGlite,
+   * `@p1` on SQL Server) outside any job transaction. For tooling only: the X3 simulator, the
+   * demo, tests. Jobs never use it.
+   */
+  query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+
   close(): Promise<void>;
 }
