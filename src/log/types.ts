@@ -21,3 +21,11 @@ export type CommunicationEvent =
   | { kind: 'sql'; statement: string; durationMs: number; rowCount: number | null; error?: string };
 
 export type CommunicationObserver = (event: CommunicationEvent) => void;
+
+/**
+ * Where a component reports a secret it obtained at run time (the Oro client: each access token it
+ * is issued) so that every output masks it from then on. Implemented by src/log/redact.ts.
+ */
+export interface SecretSink {
+  addSecret(secret: string): void;
+}
