@@ -55,6 +55,8 @@ export const configSchema = z.strictObject({
     }),
     clientId: nonEmpty,
     clientSecret: nonEmpty,
+    /** Read the client secret from this file (a Kubernetes secret mount); trailing newline trimmed. */
+    clientSecretFile: nonEmpty.optional(),
     pageSize: z.number().int().min(1).max(1000).default(100),
     timeoutMs: z.number().int().min(100).default(30_000),
     creditLimitField: nonEmpty.default('creditLimit'),
@@ -73,6 +75,8 @@ export const configSchema = z.strictObject({
       database: nonEmpty.optional(),
       user: nonEmpty.optional(),
       password: z.string().optional(),
+      /** Read the password from this file; trailing newline trimmed. */
+      passwordFile: nonEmpty.optional(),
       schema: z
         .string()
         .regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case unquoted identifier')
@@ -99,6 +103,8 @@ export const configSchema = z.strictObject({
           username: nonEmpty,
           privateKeyFile: nonEmpty,
           passphrase: z.string().optional(),
+          /** Read the private key's passphrase from this file; trailing newline trimmed. */
+          passphraseFile: nonEmpty.optional(),
           hostKeySha256: nonEmpty,
         })
         .optional(),
@@ -115,6 +121,8 @@ export const configSchema = z.strictObject({
           secure: z.boolean().default(false),
           user: nonEmpty.optional(),
           password: z.string().optional(),
+          /** Read the SMTP password from this file; trailing newline trimmed. */
+          passwordFile: nonEmpty.optional(),
           rejectUnauthorized: z.boolean().default(true),
         })
         .optional(),
