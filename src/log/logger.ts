@@ -1,0 +1,103 @@
+/**
+ * The logger (winston). Logs go to stderr: stdout carries only the command's output and `--json`
+ * (../shared/contract/cli-and-config.md "Options every command takes"). Every line passes through
+ * the Redactor before any transport sees it, so no transport can leak a secret.
+ */
+import winston from 'winston';
+import type { Config } from '../config/schema.js';
+import { Redactor } from './redact.js';
+import type { Logger } from './types.js';
+
+export interface LoggerOptions {
+  verbose?: boolean;
+  quiet?: boolean;
+  /** Forces JSON lines (e.g. under `--json`, so stderr stays machine-readable too). */
+  json?: boolean;
+  /** Default: process.stderr. */
+  stream?: NodeJS.WritableStream;
+  /** Masks secrets; a fresh one (generic patterns only) when not given. */
+  redactor?: Redactor;
+}
+
+export type ClosableLogger = Logger & {
+  readonly redactor: Redactor;
+  /** The effective level after --verbose/--quiet. */
+  readonly level: 'error' | 'warn' | 'info' | 'debug';
+  /** Flushes and closes the transports (the log file). */
+  close(): Promise<void>;
+};
+
+const SPLAT = Symbol.for('splat');
+
+export function createLogger(logging: Config['logging'], opts: LoggerOptions = {}): ClosableLogger {
+  const redactor = opts.redactor ?? new Redactor();
+  const level = opts.verbose ? 'debug' : opts.quiet ? 'warn' : logging.level;
+  const stream = opts.stream ?? process.stderr;
+  const isTty = (stream as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;
+  const pretty = !opts.json && (logging.format === 'pretty' || (logging.format === 'auto' && isTty));
+
+  const mask = winston.format((info) => {
+    info.message = redactor.redact(typeof info.message === 'string' ? info.message : String(info.message));
+    const meta: Record<string, unknown> = {};
+    for (const key of Object.keys(info)) if (key !== 'level' && key !== 'message') meta[key] = info[key];
+    Object.assign(info, redactor.redactValue(meta));
+    delete (info as Record<string | symbol, unknown>)[SPLAT];
+    return info;
+  });
+  const jsonLines = winston.format.combine(winston.format.timestamp(), winston.format.json());
+
+  const transports: winston.transport[] = [
+    new winston.transports.Stream({
+      stream,
+      format: pretty ? prettyFormat(isTty) : jsonLines,
+    }),
+  ];
+  let file: winston.transports.FileTransportInstance | undefined;
+  if (logging.file) {
+    // The file is for machines (and for grep): always JSON lines, same level as the console.
+    file = new winston.transports.File({ filename: logging.file, format: jsonLines });
+    transports.push(file);
+  }
+  const w = winston.createLogger({ level, format: mask(), transports, exitOnError: false });
+
+  let closed: Promise<void> | undefined;
+  const log = (lvl: string, message: string, meta?: Record<string, unknown>): void => {
+    if (closed) return;
+    w.log(lvl, message, meta ?? {});
+  };
+  return {
+    redactor,
+    level,
+    error: (m, meta) => log('error', m, meta),
+    warn: (m, meta) => log('warn', m, meta),
+    info: (m, meta) => log('info', m, meta),
+    debug: (m, meta) => log('debug', m, meta),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        if (!file) {
+          w.close();
+          resolve();
+          return;
+        }
+        file.once('finish', () => resolve());
+        file.once('error', () => resolve());
+        w.end();
+      });
+      return closed;
+    },
+  };
+}
+
+/** `12:03:04 warn  message key=value …`, coloured on a terminal. */
+function prettyFormat(colour: boolean): winston.Logform.Format {
+  const colours: Record<string, string> = { error: '31', warn: '33', info: '36', debug: '90' };
+  return winston.format.printf((info) => {
+    const time = new Date().toISOString().slice(11, 19);
+    const lvl = info.level.padEnd(5);
+    const tag = colour ? `\u001b[${colours[info.level] ?? '0'}m${lvl}\u001b[0m` : lvl;
+    const meta = Object.entries(info)
+      .filter(([k]) => k !== 'level' && k !== 'message' && k !== 'timestamp')
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    return [time, tag, String(info.message), ...meta].join(' ');
+  });
+}
