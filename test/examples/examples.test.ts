@@ -1,0 +1,178 @@
+/**
+ * The examples in examples/ are what operators copy: each one is checked here where a check is
+ * possible (configs validate, YAML parses, schedules run the right command).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { configSchema } from '../../src/config/schema.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const examples = join(root, 'examples');
+const read = (name: string): string => readFileSync(join(examples, name), 'utf8');
+
+/** Secrets the examples leave to the environment. */
+const secrets = {
+  oro: { clientSecret: 'example-secret' },
+  staging: { password: 'example-password' },
+};
+
+function withSecrets(raw: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...raw };
+  for (const [section, values] of Object.entries(secrets)) {
+    merged[section] = { ...(raw[section] as Record<string, unknown> | undefined), ...values };
+  }
+  return merged;
+}
+
+function validate(raw: Record<string, unknown>) {
+  const result = configSchema.safeParse(withSecrets(raw));
+  if (!result.success)
+    throw new Error(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+  return result.data;
+}
+
+describe('example configurations', () => {
+  it('sagesync.yaml: PostgreSQL staging with every commonly used key', () => {
+    const config = validate(parseYaml(read('sagesync.yaml')) as Record<string, unknown>);
+    expect(config.staging.dialect).toBe('postgres');
+    expect(config.staging.tls.enabled).toBe(true);
+    expect(config.notifications.to.length).toBeGreaterThan(0);
+    expect(config.orders.criteria).toEqual({ internalStatus: ['open'], poNumber: { exists: true } });
+    expect(config.orderLines.customAttributes).toEqual({ comment: 'comment', priceType: 'priceType' });
+  });
+
+  it('sagesync.mssql.yaml: SQL Server with TLS and an SSH tunnel', () => {
+    const config = validate(parseYaml(read('sagesync.mssql.yaml')) as Record<string, unknown>);
+    expect(config.staging.dialect).toBe('mssql');
+    expect(config.staging.tls).toMatchObject({ enabled: true, rejectUnauthorized: true });
+    expect(config.staging.tls.caFile).toBeTruthy();
+    expect(config.staging.sshTunnel?.hostKeySha256).toMatch(/^SHA256:/);
+  });
+
+  it('sagesync.embedded.yaml: the embedded demo default', () => {
+    const config = validate(parseYaml(read('sagesync.embedded.yaml')) as Record<string, unknown>);
+    expect(config.staging.dialect).toBe('embedded');
+    expect(config.staging.path).toBe('.sagesync/staging');
+  });
+
+  it('sagesync.config.ts: an async criteria function', async () => {
+    const mod = (await import('../../examples/sagesync.config.js')) as { default: Record<string, unknown> };
+    const config = validate(mod.default);
+    const criteria = config.orders.criteria;
+    expect(typeof criteria).toBe('function');
+    if (typeof criteria !== 'function') return;
+    const order = (po: string | null, total: string, lines = 1) => ({
+      order: { id: '1', type: 'orders', attributes: { poNumber: po, totalValue: total }, relationships: {} },
+      lineItems: Array.from({ length: lines }, () => ({})),
+      customer: null,
+    });
+    const verdict = criteria(order('PO-1', '789.0000'));
+    expect(verdict).toBeInstanceOf(Promise);
+    expect(await verdict).toBe(true);
+    expect(await criteria(order(null, '789.0000'))).toBe(false);
+    expect(await criteria(order('PO-BLOCKED-1', '789.0000'))).toBe(false);
+    expect(await criteria(order('PO-2', '0.0000'))).toBe(false);
+    expect(await criteria(order('PO-3', '10.0000', 0))).toBe(false);
+  });
+});
+
+describe('scheduling examples', () => {
+  it('crontab: one line every minute running sagesync run-all with its output logged', () => {
+    const lines = read('crontab')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#') && !/^[A-Z_]+=/.test(l));
+    expect(lines).toHaveLength(1);
+    const fields = lines[0]!.split(/\s+/);
+    expect(fields.slice(0, 5)).toEqual(['*', '*', '*', '*', '*']);
+    const command = fields.slice(5).join(' ');
+    expect(command).toMatch(/(^|[;&|]\s*|\s)sagesync(\s+(-c|--config)\s+\S+)?\s+run-all(\s|$)/);
+    expect(command).toMatch(/>>\s*\S+\s+2>&1/);
+    expect(command).not.toMatch(/flock/);
+  });
+
+  it('kubernetes/cronjob.yaml: every minute, Forbid, a deadline, secrets as env and files', () => {
+    const docs = parseAllDocuments(read('kubernetes/cronjob.yaml')).map(
+      (d) => d.toJS() as Record<string, unknown>,
+    );
+    expect(docs.every((d) => d !== null)).toBe(true);
+    const cronJob = docs.find((d) => d.kind === 'CronJob') as CronJob | undefined;
+    expect(cronJob).toBeDefined();
+    const spec = cronJob!.spec;
+    expect(spec.schedule).toBe('* * * * *');
+    expect(spec.concurrencyPolicy).toBe('Forbid');
+    expect(spec.startingDeadlineSeconds).toBeGreaterThan(0);
+    expect(spec.startingDeadlineSeconds).toBeLessThan(60);
+    const pod = spec.jobTemplate.spec.template.spec;
+    const container = pod.containers[0]!;
+    expect(container.args).toContain('run-all');
+    expect(container.resources.requests.memory).toMatch(/^\d+Mi$/);
+    expect(parseInt(container.resources.requests.memory, 10)).toBeGreaterThanOrEqual(100);
+    expect(container.resources.requests.cpu).toBeTruthy();
+    const env = container.env.find((e) => e.name === 'SAGESYNC_ORO_CLIENT_SECRET');
+    expect(env?.valueFrom?.secretKeyRef?.name).toBeTruthy();
+    const secretVolume = pod.volumes.find((v) => v.secret !== undefined);
+    expect(secretVolume).toBeDefined();
+    const mount = container.volumeMounts.find((m) => m.name === secretVolume!.name);
+    expect(mount).toBeDefined();
+
+    // The embedded configuration reads secrets from the mounted files.
+    const configMap = docs.find((d) => d.kind === 'ConfigMap') as { data: Record<string, string> };
+    const embedded = parseYaml(configMap.data['sagesync.yaml']!) as {
+      staging: { passwordFile: string };
+      notifications: { smtp: { passwordFile: string } };
+    };
+    expect(embedded.staging.passwordFile.startsWith(mount!.mountPath + '/')).toBe(true);
+    expect(embedded.notifications.smtp.passwordFile.startsWith(mount!.mountPath + '/')).toBe(true);
+    expect(read('kubernetes/cronjob.yaml')).not.toMatch(/TODO|FIXME|XXX/);
+  });
+
+  it('systemd: a oneshot service running run-all and a timer every minute', () => {
+    const service = read('systemd/sagesync.service');
+    const timer = read('systemd/sagesync.timer');
+    expect(service).toMatch(/^Type=oneshot$/m);
+    expect(service).toMatch(/^ExecStart=\S*sagesync\b.*\srun-all$/m);
+    expect(timer).toMatch(/^OnCalendar=(\*-\*-\* \*:\*:00|minutely)$/m);
+    expect(timer).toMatch(/^WantedBy=timers\.target$/m);
+  });
+
+  it('Dockerfile: node:20-slim, production install, non-root, ENTRYPOINT sagesync', () => {
+    const dockerfile = read('Dockerfile');
+    const from = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+    expect(from.length).toBeGreaterThan(0);
+    expect(from.every((image) => image === 'node:20-slim')).toBe(true);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/npm run build/);
+    const user = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+    expect(user.at(-1)).toBeDefined();
+    expect(user.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+    const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile);
+    expect(JSON.parse(entrypoint![1]!)).toEqual(['sagesync']);
+  });
+});
+
+interface CronJob {
+  spec: {
+    schedule: string;
+    concurrencyPolicy: string;
+    startingDeadlineSeconds: number;
+    jobTemplate: {
+      spec: {
+        template: {
+          spec: {
+            containers: {
+              args: string[];
+              env: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+              resources: { requests: { cpu: string; memory: string } };
+              volumeMounts: { name: string; mountPath: string }[];
+            }[];
+            volumes: { name: string; secret?: { secretName: string } }[];
+          };
+        };
+      };
+    };
+  };
+}
