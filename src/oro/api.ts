@@ -1,0 +1,148 @@
+/**
+ * One JSON:API call with everything the fact sheet asks of a client: exact media types (§2),
+ * bearer token with renew-once-on-401 (§1.3), retries with backoff for network errors, 5xx and
+ * 429/503 honouring Retry-After, and classification of what is left (§6):
+ * record-level → OroRecordError, fatal → ServiceUnavailableError.
+ */
+import { ServiceUnavailableError } from '../errors.js';
+import type { Logger } from '../log/types.js';
+import type { TokenSource } from './auth.js';
+import { errorObjects, OroRecordError } from './errors.js';
+import { backoffMs, isAmbiguousStatus, isRetriableStatus, retryAfterMs } from './retry.js';
+import { NetworkError, type ExchangeResult, type Transport } from './transport.js';
+
+/** Oro answers 415 when Content-Type carries any parameter (fact sheet §2): exact strings. */
+export const JSON_API = 'application/vnd.api+json';
+
+export interface CallOptions {
+  /** POST is not: an ambiguous failure is checked with `verify` before sending it again. */
+  idempotent?: boolean;
+  /** Looks for the effect of a possibly applied request; returns the resource when found. */
+  verify?: () => Promise<unknown>;
+  /** `X-Include` values (fact sheet §2), e.g. `noHateoas`. */
+  xInclude?: string[];
+}
+
+export interface ApiDeps {
+  apiBase: string;
+  clientId: string;
+  maxRetries: number;
+  transport: Transport;
+  tokens: TokenSource;
+  logger: Logger;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export type Call = (
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  pathAndQuery: string,
+  body?: unknown,
+  options?: CallOptions,
+) => Promise<ExchangeResult>;
+
+export function createCall(d: ApiDeps): Call {
+  return async function call(method, pathAndQuery, body, options = {}) {
+    const idempotent = options.idempotent ?? method !== 'POST';
+    const url = d.apiBase + pathAndQuery;
+    const label = `${method} ${pathAndQuery.split('?')[0]}`;
+    const headers: Record<string, string> = { Accept: JSON_API };
+    if (body !== undefined) headers['Content-Type'] = JSON_API;
+    if (options.xInclude?.length) headers['X-Include'] = options.xInclude.join(';');
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+
+    let failures = 0;
+    let previous401 = false;
+    for (;;) {
+      const token = await d.tokens.get();
+      let res: ExchangeResult | undefined;
+      let problem: string;
+      let ambiguous: boolean;
+      let wait: number | undefined;
+      try {
+        res = await d.transport.exchange({
+          method,
+          url,
+          headers: { ...headers, Authorization: `Bearer ${token}` },
+          body: payload,
+        });
+      } catch (err) {
+        if (!(err instanceof NetworkError)) throw err;
+        problem = err.message;
+        ambiguous = err.code !== 'ECONNREFUSED';
+      }
+      if (res) {
+        const { status } = res;
+        if (status < 300) return res;
+        if (status === 401) {
+          // Expired or revoked token (empty body): renew once and retry once (fact sheet §1.3).
+          if (previous401) throw fatal401(d.clientId, label);
+          previous401 = true;
+          d.tokens.invalidate(token);
+          continue;
+        }
+        previous401 = false;
+        if (!isRetriableStatus(status)) throw classify(label, res);
+        problem = `HTTP ${status}`;
+        ambiguous = isAmbiguousStatus(status);
+        wait = retryAfterMs(res.headers['retry-after']);
+      }
+      previous401 = false;
+      failures++;
+      if (failures > d.maxRetries) {
+        throw new ServiceUnavailableError(
+          'oro',
+          `Oro did not answer ${label} after ${failures} attempts (last: ${problem!}).`,
+          { hint: 'Check that OroCommerce is up and reachable at oro.url; the next run will try again.' },
+        );
+      }
+      const delay = wait ?? backoffMs(failures, d.random);
+      d.logger.warn(`Oro ${label}: ${problem!}; retry ${failures} of ${d.maxRetries} in ${delay} ms`);
+      await d.sleep(delay);
+      if (!idempotent && ambiguous! && options.verify) {
+        const found = await options.verify();
+        if (found !== undefined) return { status: 200, headers: {}, body: { data: found } };
+      }
+    }
+  };
+}
+
+function fatal401(clientId: string, label: string): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    'oro',
+    `Oro refused a freshly issued access token of client id "${clientId}" (401 on ${label}).`,
+    {
+      hint:
+        'The OAuth application must be a back-office (not storefront) application and the Web API ' +
+        'feature must be enabled (System Configuration > Application Settings > Web API).',
+    },
+  );
+}
+
+function classify(label: string, res: ExchangeResult): Error {
+  const errors = errorObjects(res.body);
+  const first = errors[0];
+  const what = [first?.title, first?.detail].filter(Boolean).join(': ');
+  if (res.status === 403) {
+    return new ServiceUnavailableError(
+      'oro',
+      `Oro denied access to ${label} (403${what ? ` ${what}` : ''}).`,
+      {
+        hint:
+          'Give the role of the user that owns the OAuth application the View/Edit permission on this ' +
+          'entity (System > User Management > Roles).',
+      },
+    );
+  }
+  if (res.status === 405 || res.status === 406 || res.status === 415) {
+    return new ServiceUnavailableError(
+      'oro',
+      `Oro cannot serve ${label} as sagesync sends it (${res.status}${what ? ` ${what}` : ''}).`,
+      {
+        hint: 'This Oro version or its API configuration differs from what sagesync supports; check oro.apiVersion.',
+      },
+    );
+  }
+  const [method, ...rest] = label.split(' ');
+  return new OroRecordError(method ?? '', rest.join(' '), res.status, errors);
+}

@@ -1,0 +1,163 @@
+/**
+ * createOroClient: the Oro Admin API client (interface in src/oro/types.ts).
+ * Wire facts: ../shared/reference/oro-admin-api.md. Every exchange goes through
+ * src/oro/transport.ts; retries and classification through src/oro/api.ts.
+ */
+import type { Config } from '../config/schema.js';
+import type { CommunicationObserver, Logger } from '../log/types.js';
+import { createCall, type Call } from './api.js';
+import { TokenSource } from './auth.js';
+import { OroRecordError } from './errors.js';
+import { normalizeResource, indexIncluded, buildQuery, type JsonApiDocument } from './query.js';
+import { listPages, readIncrementalPages } from './reading.js';
+import { resolveOrders } from './resolve.js';
+import { createTransport } from './transport.js';
+import type { JsonApiResource, OroApiVersion, OroClient, ResourceIdentifier } from './types.js';
+
+export interface OroClientOptions {
+  logger?: Logger;
+  onHttp?: CommunicationObserver;
+  /** Injected so tests can skip real waiting between retries. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+const silent: Logger = { error() {}, warn() {}, info() {}, debug() {} };
+
+export function createOroClient(config: Config, opts: OroClientOptions = {}): OroClient {
+  const oro = config.oro;
+  const root = oro.url.replace(/\/+$/, '');
+  const logger = opts.logger ?? silent;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = opts.random ?? Math.random;
+  let tokens: TokenSource | undefined;
+  const transport = createTransport({
+    timeoutMs: oro.timeoutMs,
+    ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
+    secrets: () => [oro.clientSecret, ...(tokens?.issued ?? [])],
+  });
+  tokens = new TokenSource({
+    url: root,
+    clientId: oro.clientId,
+    clientSecret: oro.clientSecret,
+    maxRetries: oro.maxRetries,
+    transport,
+    logger,
+    sleep,
+    random,
+    now: opts.now ?? Date.now,
+  });
+  const call: Call = createCall({
+    apiBase: `${root}/admin/api/`,
+    clientId: oro.clientId,
+    maxRetries: oro.maxRetries,
+    transport,
+    tokens,
+    logger,
+    sleep,
+    random,
+  });
+
+  let version: Promise<OroApiVersion> | undefined = oro.apiVersion
+    ? Promise.resolve(oro.apiVersion)
+    : undefined;
+
+  const dataOf = (body: unknown): JsonApiResource => normalizeResource((body as JsonApiDocument).data);
+
+  async function trackings(orderId: string): Promise<JsonApiResource[]> {
+    const out: JsonApiResource[] = [];
+    // The subresource exists on every version (fact sheet §1.1), unlike the `order`/`orders` filter.
+    for await (const page of listPages(
+      call,
+      `orders/${encodeURIComponent(orderId)}/shippingTrackings`,
+      {},
+      100,
+    )) {
+      out.push(...page.data);
+    }
+    return out;
+  }
+
+  const client: OroClient = {
+    apiVersion() {
+      version ??= detectVersion(call).catch((err: unknown) => {
+        version = undefined;
+        throw err;
+      });
+      return version;
+    },
+    list: (resource, query = {}) => listPages(call, resource, query, oro.pageSize),
+    readIncremental: (resource, query) => readIncrementalPages(call, resource, query, oro.pageSize),
+    async get(resource, id, query = {}) {
+      const res = await call(
+        'GET',
+        `${resource}/${encodeURIComponent(id)}${buildQuery({ include: query.include })}`,
+      );
+      return { data: dataOf(res.body), included: indexIncluded((res.body as JsonApiDocument).included) };
+    },
+    async patch(resource, id, attributes) {
+      const body = { data: { type: resource, id: String(id), attributes } };
+      const res = await call('PATCH', `${resource}/${encodeURIComponent(id)}`, body);
+      return dataOf(res.body);
+    },
+    async create(resource, attributes, relationships) {
+      const body = { data: { type: resource, attributes, ...(relationships ? { relationships } : {}) } };
+      const res = await call('POST', resource, body);
+      return dataOf(res.body);
+    },
+    async orderTrackings(orderId) {
+      return (await trackings(orderId)).map((t) => ({
+        id: t.id,
+        method: String(t.attributes['method'] ?? ''),
+        number: String(t.attributes['number'] ?? ''),
+      }));
+    },
+    async createTracking(orderId, method, number) {
+      const v = await client.apiVersion();
+      const ref: ResourceIdentifier = { type: 'orders', id: String(orderId) };
+      // Fact sheet §7.5: to-one `order` up to 6.0, to-many `orders` since 6.1.
+      const relationships = v === '6.0' ? { order: { data: ref } } : { orders: { data: [ref] } };
+      const body = {
+        data: { type: 'ordershippingtrackings', attributes: { method, number }, relationships },
+      };
+      const res = await call('POST', 'ordershippingtrackings', body, {
+        // After a reset or a 500 the tracking may exist already: look before posting again.
+        verify: async () =>
+          (await trackings(orderId)).find(
+            (t) => t.attributes['method'] === method && t.attributes['number'] === number,
+          ),
+      });
+      return dataOf(res.body);
+    },
+    resolveOrders,
+    async close() {
+      transport.close();
+    },
+  };
+  return client;
+}
+
+/**
+ * Oro 6.1 turned order↔line item and order↔tracking into many-to-many (fact sheet §7.5). A line
+ * item shows which: relationship `orders` (6.1+) or `order` (≤6.0). Without any line item, a
+ * filter on `orders` is tried: unknown filters are a 400 (fact sheet §3).
+ */
+async function detectVersion(call: Call): Promise<OroApiVersion> {
+  const res = await call('GET', 'orderlineitems?page[size]=1', undefined, { xInclude: ['noHateoas'] });
+  const first = ((res.body as JsonApiDocument).data as unknown[] | undefined)?.[0];
+  if (first) {
+    const rels = normalizeResource(first).relationships;
+    if ('orders' in rels) return '6.1';
+    if ('order' in rels) return '6.0';
+  }
+  try {
+    await call('GET', 'ordershippingtrackings?filter[orders]=0&page[size]=1', undefined, {
+      xInclude: ['noHateoas'],
+    });
+    return '6.1';
+  } catch (err) {
+    if (err instanceof OroRecordError && err.status === 400) return '6.0';
+    throw err;
+  }
+}

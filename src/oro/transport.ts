@@ -1,0 +1,121 @@
+/**
+ * The one place every HTTP exchange with Oro goes through (token and API alike), so that
+ * communication logging sees all of them, with secrets masked (src/oro/redact.ts).
+ * One attempt per call: retries, token renewal and classification live in src/oro/retry.ts
+ * and src/oro/client.ts.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance } from 'axios';
+import type { CommunicationObserver } from '../log/types.js';
+import { redact, redactText } from './redact.js';
+
+export interface Exchange {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  /** Already serialised: axios must not touch it (it would add `; charset=…`, fact sheet §2). */
+  body?: string;
+}
+
+export interface ExchangeResult {
+  status: number;
+  headers: Record<string, string | undefined>;
+  /** Parsed JSON when the body is JSON, the raw text otherwise, undefined when empty. */
+  body: unknown;
+}
+
+/** No HTTP answer at all (reset, refused, timeout, DNS). Carries no request config or headers. */
+export class NetworkError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'NetworkError';
+    this.code = code;
+  }
+}
+
+export interface Transport {
+  exchange(x: Exchange): Promise<ExchangeResult>;
+  close(): void;
+}
+
+export function createTransport(opts: {
+  timeoutMs: number;
+  onHttp?: CommunicationObserver;
+  /** Current secrets (client secret, tokens) to mask in events and error messages. */
+  secrets: () => readonly string[];
+}): Transport {
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  const ax: AxiosInstance = axios.create({
+    timeout: opts.timeoutMs,
+    httpAgent,
+    httpsAgent,
+    validateStatus: () => true,
+    responseType: 'text',
+    transformRequest: [(data: unknown) => data],
+    transformResponse: [(data: unknown) => data],
+    maxContentLength: Infinity,
+    maxBodyLength: Infinity,
+  });
+
+  async function exchange(x: Exchange): Promise<ExchangeResult> {
+    const started = performance.now();
+    const emit = (status: number | null, responseBody?: unknown, error?: string): void => {
+      if (!opts.onHttp) return;
+      const secrets = opts.secrets();
+      opts.onHttp({
+        kind: 'http',
+        method: x.method,
+        url: redactText(x.url, secrets),
+        status,
+        durationMs: Math.round(performance.now() - started),
+        ...(x.body !== undefined ? { requestBody: redact(parseMaybe(x.body), secrets) } : {}),
+        ...(responseBody !== undefined ? { responseBody: redact(responseBody, secrets) } : {}),
+        ...(error !== undefined ? { error: redactText(error, secrets) } : {}),
+      });
+    };
+    try {
+      const res = await ax.request<string>({
+        method: x.method,
+        url: x.url,
+        headers: { 'User-Agent': 'sagesync', ...x.headers },
+        data: x.body,
+      });
+      const text = typeof res.data === 'string' ? res.data : '';
+      const body = text === '' ? undefined : parseMaybe(text);
+      emit(res.status, body);
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v == null ? undefined : String(v);
+      }
+      return { status: res.status, headers, body };
+    } catch (err) {
+      // axios errors hold config.headers (the bearer token): keep only code and message.
+      const e = err as { code?: string; message?: string };
+      const code = e.code ?? 'ERR_NETWORK';
+      const message = redactText(`${code}: ${e.message ?? 'request failed'}`, opts.secrets());
+      emit(null, undefined, message);
+      throw new NetworkError(code, message);
+    }
+  }
+
+  return {
+    exchange,
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
+
+function parseMaybe(text: string): unknown {
+  const c = text.charCodeAt(0);
+  if (c !== 123 && c !== 91) return text; // not '{' or '['
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
