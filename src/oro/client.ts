@@ -31,13 +31,14 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
   const logger = opts.logger ?? silent;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = opts.random ?? Math.random;
-  let tokens: TokenSource | undefined;
+  // The transport masks tokens the token source issues; the token source needs the transport.
+  const issued: { tokens: readonly string[] } = { tokens: [] };
   const transport = createTransport({
     timeoutMs: oro.timeoutMs,
     ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
-    secrets: () => [oro.clientSecret, ...(tokens?.issued ?? [])],
+    secrets: () => [oro.clientSecret, ...issued.tokens],
   });
-  tokens = new TokenSource({
+  const tokens = new TokenSource({
     url: root,
     clientId: oro.clientId,
     clientSecret: oro.clientSecret,
@@ -48,6 +49,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     random,
     now: opts.now ?? Date.now,
   });
+  issued.tokens = tokens.issued;
   const call: Call = createCall({
     apiBase: `${root}/admin/api/`,
     clientId: oro.clientId,
