@@ -1,0 +1,76 @@
+/**
+ * Reads what a customer snapshot needs besides the customer itself, for many customers at once:
+ * their addresses (`customeraddresses?filter[customer]=1,2`) and users
+ * (`customerusers?filter[customer]=1,2`), oro-admin-api.md 7.2/7.3 (association filters take id
+ * lists, section 3). Prepared customers are kept for the run, keyed by id and `updatedAt`.
+ */
+import type { JsonApiResource, OroClient } from '../../oro/types.js';
+import { pickBillingAddress, pickMainContact, withContacts } from './customer-snapshot.js';
+import type { ResourceCache } from './resource-cache.js';
+
+const CHUNK = 100;
+
+export class CustomerSource {
+  private readonly prepared = new Map<string, { updatedAt: unknown; resource: JsonApiResource }>();
+
+  constructor(
+    private readonly oro: OroClient,
+    private readonly cache: ResourceCache,
+  ) {}
+
+  /**
+   * Prepared customers (with `defaultBillingAddress` and `mainContact`) for these ids. `given`
+   * are customer resources already at hand (a page's `included`, or the page itself).
+   */
+  async load(
+    ids: readonly string[],
+    given: ReadonlyMap<string, JsonApiResource>,
+  ): Promise<Map<string, JsonApiResource>> {
+    const out = new Map<string, JsonApiResource>();
+    const base = new Map<string, JsonApiResource>();
+    const unknown = ids.filter((id) => !given.has(`customers:${id}`));
+    if (unknown.length > 0) await this.cache.fetch(unknown.map((id) => `customers:${id}`));
+    const lookup = this.cache.lookup(given);
+    for (const id of new Set(ids)) {
+      const c = lookup('customers', id);
+      if (!c) continue;
+      const hit = this.prepared.get(id);
+      if (hit && hit.updatedAt === c.attributes.updatedAt) out.set(id, hit.resource);
+      else base.set(id, c);
+    }
+    if (base.size === 0) return out;
+    const ids2 = [...base.keys()];
+    const addresses = await this.byCustomer('customeraddresses', ids2);
+    const users = await this.byCustomer('customerusers', ids2);
+    for (const [id, c] of base) {
+      const resource = withContacts(
+        c,
+        pickBillingAddress(addresses.get(id) ?? []),
+        pickMainContact(users.get(id) ?? []),
+      );
+      this.cache.put([...(addresses.get(id) ?? []), ...(users.get(id) ?? [])]);
+      this.prepared.set(id, { updatedAt: c.attributes.updatedAt, resource });
+      out.set(id, resource);
+    }
+    return out;
+  }
+
+  private async byCustomer(resource: string, ids: string[]): Promise<Map<string, JsonApiResource[]>> {
+    const out = new Map<string, JsonApiResource[]>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      for await (const page of this.oro.list(resource, {
+        filter: { customer: chunk.join(',') },
+        pageSize: 1000,
+      })) {
+        for (const r of page.data) {
+          const rel = r.relationships?.customer?.data;
+          const owner = rel && !Array.isArray(rel) ? rel.id : null;
+          if (owner === null) continue;
+          out.set(owner, [...(out.get(owner) ?? []), r]);
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * An Oro order (header + lines) → contract rows, or the precise reasons it cannot be staged.
+ * A header with any bad line is not staged at all: X3 never sees a header without all its lines.
+ */
+import type { OroOrder } from '../../oro/types.js';
+import type { Row } from '../../staging/store.js';
+import { mapRecord } from './mapper.js';
+import type { ResourceLookup } from './paths.js';
+import { ORDER_LINE_SPEC, ORDER_SPEC } from './specs.js';
+
+export interface OrderMapOptions {
+  erpCustomerCode: string | null;
+  orderAttributes: Readonly<Record<string, string>>;
+  lineAttributes: Readonly<Record<string, string>>;
+}
+
+export interface MappedOrder {
+  oroOrderId: number;
+  header: Row;
+  lines: Row[];
+  /** Empty when the order can be staged. */
+  problems: string[];
+  missing: string[];
+}
+
+export function mapOrder(o: OroOrder, lookup: ResourceLookup, opts: OrderMapOptions): MappedOrder {
+  const head = mapRecord(ORDER_SPEC, {
+    root: o.order,
+    lookup,
+    customAttributes: opts.orderAttributes,
+    context: { erpCustomerCode: opts.erpCustomerCode },
+  });
+  const problems = head.problems.map((p) => p.message);
+  const missing = [...head.missing];
+  const lines: Row[] = [];
+  if (o.lineItems.length === 0) problems.push('the order has no line items');
+  const expected = lineItemIds(o);
+  if (expected !== null && expected.length !== o.lineItems.length) {
+    problems.push(`Oro returned ${o.lineItems.length} of the order's ${expected.length} line items`);
+  }
+  o.lineItems.forEach((item, i) => {
+    const m = mapRecord(ORDER_LINE_SPEC, {
+      root: item,
+      lookup,
+      customAttributes: opts.lineAttributes,
+      context: { oroOrderId: o.order.id, lineNumber: i + 1 },
+    });
+    for (const p of m.problems) problems.push(`line ${i + 1} (Oro line item ${item.id}): ${p.message}`);
+    missing.push(...m.missing);
+    lines.push(m.row);
+  });
+  return {
+    oroOrderId: Number(o.order.id),
+    header: head.row,
+    lines,
+    problems,
+    missing: [...new Set(missing)],
+  };
+}
+
+function lineItemIds(o: OroOrder): string[] | null {
+  const rel = o.order.relationships?.lineItems?.data;
+  return Array.isArray(rel) ? rel.map((r) => r.id) : null;
+}

@@ -1,0 +1,83 @@
+/**
+ * Source paths over a JSON:API resource graph, the one way mapping specs, custom attributes,
+ * criteria and (later) custom streams name an Oro value.
+ *
+ * A path is dot-separated segments. Every segment but the last must be a to-one relationship,
+ * followed through the resources at hand (`included` of the page plus extra reads). The last
+ * segment is `id`, an attribute, or a relationship (its related id, or a list of ids for a
+ * to-many one). Examples: `identifier`, `customer` (the id), `customerUser.email`,
+ * `billingAddress.region` (`US-NY`), `customer.group.name`.
+ * Wire shapes: ../shared/reference/oro-admin-api.md sections 2 and 7.
+ */
+import type { JsonApiResource, ResourceIdentifier } from '../../oro/types.js';
+
+/** Finds a resource by type and id; undefined when it was not read. */
+export type ResourceLookup = (type: string, id: string) => JsonApiResource | undefined;
+
+export const lookupIn =
+  (...maps: ReadonlyMap<string, JsonApiResource>[]): ResourceLookup =>
+  (type, id) => {
+    for (const m of maps) {
+      const r = m.get(`${type}:${id}`);
+      if (r) return r;
+    }
+    return undefined;
+  };
+
+/** Where a path stopped: `value` when resolved, `missing` when a related resource was not read. */
+export type PathResult = { found: true; value: unknown } | { found: false; missing: string };
+
+function toOne(resource: JsonApiResource, rel: string): ResourceIdentifier | null | undefined {
+  const r = resource.relationships?.[rel];
+  if (!r) return undefined;
+  return Array.isArray(r.data) ? undefined : r.data;
+}
+
+/** Resolves a path; an absent attribute or an empty relationship yields `null`. */
+export function resolvePath(root: JsonApiResource, path: string, lookup: ResourceLookup): PathResult {
+  const segments = path.split('.');
+  let current = root;
+  for (let i = 0; i < segments.length - 1; i++) {
+    const seg = segments[i] as string;
+    const ref = toOne(current, seg);
+    if (ref === null) return { found: true, value: null };
+    if (ref === undefined) {
+      // Not a to-one relationship: maybe a JSON object attribute (e.g. productVariantFields).
+      return { found: true, value: digAttribute(current.attributes?.[seg], segments.slice(i + 1)) };
+    }
+    const next = lookup(ref.type, ref.id);
+    if (!next) return { found: false, missing: `${ref.type} ${ref.id}` };
+    current = next;
+  }
+  return { found: true, value: lastSegment(current, segments[segments.length - 1] as string) };
+}
+
+function lastSegment(resource: JsonApiResource, seg: string): unknown {
+  if (seg === 'id') return resource.id;
+  if (resource.attributes && Object.hasOwn(resource.attributes, seg)) return resource.attributes[seg] ?? null;
+  const rel = resource.relationships?.[seg];
+  if (rel) {
+    if (rel.data === null) return null;
+    return Array.isArray(rel.data) ? rel.data.map((d) => d.id) : rel.data.id;
+  }
+  return null;
+}
+
+function digAttribute(value: unknown, rest: string[]): unknown {
+  let v = value;
+  for (const seg of rest) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+    v = (v as Record<string, unknown>)[seg] ?? null;
+  }
+  return v ?? null;
+}
+
+/** The related resource of a to-one relationship, when it was read. */
+export function related(
+  resource: JsonApiResource,
+  rel: string,
+  lookup: ResourceLookup,
+): JsonApiResource | null {
+  const ref = toOne(resource, rel);
+  return ref ? (lookup(ref.type, ref.id) ?? null) : null;
+}

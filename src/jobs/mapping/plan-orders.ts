@@ -1,0 +1,129 @@
+/**
+ * The "plan" half of push-orders (STYLE.md "Plan, then apply"): given one page of Oro orders,
+ * decide which are staged (with which customer snapshot), which are skipped and which fail.
+ * It reads (Oro lookups, staging lookups) but writes nothing; push-orders.ts applies the plan.
+ */
+import type { Config } from '../../config/schema.js';
+import type { JsonApiResource, OroOrder } from '../../oro/types.js';
+import type { Row, StagingStore } from '../../staging/store.js';
+import { evaluateCriteria, type Criteria } from '../criteria.js';
+import { mapCustomer } from './customer-snapshot.js';
+import type { CustomerSource } from './customer-source.js';
+import { mapOrder, type MappedOrder } from './map-order.js';
+import { missingProblem, type ResourceCache } from './resource-cache.js';
+
+export interface OrderRunState {
+  config: Config;
+  store: StagingStore;
+  cache: ResourceCache;
+  customers: CustomerSource;
+  /** Latest staged (or planned in this run) snapshot hash per customer. */
+  latestHash: Map<number, string>;
+}
+
+export interface PlannedOrder {
+  order: MappedOrder;
+  oroCustomerId: number;
+  /** The snapshot to stage before the order; null when the identical one is already staged. */
+  customerRow: Row | null;
+}
+
+export interface OrderPagePlan {
+  stage: PlannedOrder[];
+  failures: { id: string; reason: string }[];
+  skipped: { id: string; why: 'already staged' | 'criteria not met' }[];
+}
+
+export async function planOrders(
+  orders: readonly OroOrder[],
+  included: ReadonlyMap<string, JsonApiResource>,
+  s: OrderRunState,
+): Promise<OrderPagePlan> {
+  const plan: OrderPagePlan = { stage: [], failures: [], skipped: [] };
+  const lookup = s.cache.lookup(included);
+  const staged = await s.store.stagedOrderIds(orders.map((o) => Number(o.order.id)));
+  const fresh = orders.filter((o) => {
+    if (!staged.has(Number(o.order.id))) return true;
+    plan.skipped.push({ id: o.order.id, why: 'already staged' });
+    return false;
+  });
+
+  const criteria = s.config.orders.criteria as Criteria;
+  const verdicts = await s.cache.settle(() =>
+    Promise.all(fresh.map((o) => evaluateCriteria(criteria, o, lookup))),
+  );
+  const qualifying: OroOrder[] = [];
+  fresh.forEach((o, i) => {
+    const v = verdicts[i] as (typeof verdicts)[number];
+    if (v.missing.length > 0)
+      plan.failures.push({ id: o.order.id, reason: `criteria: ${missingProblem(v.missing)}` });
+    else if (v.qualifies) qualifying.push(o);
+    else plan.skipped.push({ id: o.order.id, why: 'criteria not met' });
+  });
+  if (qualifying.length === 0) return plan;
+
+  const customerIds = [
+    ...new Set(qualifying.map((o) => customerIdOf(o)).filter((id): id is string => id !== null)),
+  ];
+  const numericIds = customerIds.map(Number);
+  const codes = await s.store.customerCodes(numericIds);
+  const unknownHash = numericIds.filter((id) => !s.latestHash.has(id));
+  if (unknownHash.length > 0) {
+    for (const [id, h] of await s.store.lastCustomerHashes(unknownHash)) s.latestHash.set(id, h);
+  }
+  const customers = await s.customers.load(customerIds, included);
+  const custLookup = s.cache.lookup(included);
+  const cfg = s.config;
+  const mappedCustomers = await s.cache.settle(() =>
+    customerIds.map((id) => {
+      const c = customers.get(id);
+      if (!c) return { id, row: null, problems: [`customer ${id} was not returned by Oro`], missing: [] };
+      const m = mapCustomer(c, custLookup, {
+        reason: 'order',
+        erpCustomerCode: codes.get(Number(id)) ?? null,
+        customAttributes: cfg.customers.customAttributes,
+        watch: cfg.customers.watch,
+      });
+      return { id, row: m.row, problems: m.problems.map((p) => p.message), missing: m.missing };
+    }),
+  );
+  const customerById = new Map(mappedCustomers.map((c) => [c.id, c]));
+
+  const mappedOrders = await s.cache.settle(() =>
+    qualifying.map((o) => {
+      const cid = customerIdOf(o);
+      return mapOrder(o, lookup, {
+        erpCustomerCode: cid === null ? null : (codes.get(Number(cid)) ?? null),
+        orderAttributes: cfg.orders.customAttributes,
+        lineAttributes: cfg.orderLines.customAttributes,
+      });
+    }),
+  );
+
+  qualifying.forEach((o, i) => {
+    const m = mappedOrders[i] as MappedOrder;
+    const cid = customerIdOf(o);
+    const problems = [...m.problems];
+    if (m.missing.length > 0) problems.push(missingProblem(m.missing));
+    const cust = cid === null ? undefined : customerById.get(cid);
+    if (cust && (cust.problems.length > 0 || cust.missing.length > 0)) {
+      const why = [...cust.problems, ...(cust.missing.length ? [missingProblem(cust.missing)] : [])];
+      problems.push(`its customer ${cid} cannot be staged: ${why.join('; ')}`);
+    }
+    if (problems.length > 0 || cid === null || !cust?.row) {
+      if (problems.length === 0) problems.push('the order has no customer');
+      plan.failures.push({ id: o.order.id, reason: problems.join('; ') });
+      return;
+    }
+    const hash = String(cust.row.payload_hash);
+    const needed = s.latestHash.get(Number(cid)) !== hash;
+    if (needed) s.latestHash.set(Number(cid), hash);
+    plan.stage.push({ order: m, oroCustomerId: Number(cid), customerRow: needed ? cust.row : null });
+  });
+  return plan;
+}
+
+function customerIdOf(o: OroOrder): string | null {
+  const rel = o.order.relationships?.customer?.data;
+  return rel && !Array.isArray(rel) ? rel.id : null;
+}

@@ -1,0 +1,63 @@
+/**
+ * Related resources a mapping path needs beyond a page's `included` (the order's payment term,
+ * a customer's group, …), read in bulk (`filter[id]=1,2,3`, oro-admin-api.md section 3: lists
+ * are an IN) once per run and per type, never one request per order.
+ */
+import type { JsonApiResource, OroClient } from '../../oro/types.js';
+import { lookupIn, type ResourceLookup } from './paths.js';
+
+const CHUNK = 100;
+
+export class ResourceCache {
+  private readonly known = new Map<string, JsonApiResource>();
+  private readonly tried = new Set<string>();
+
+  constructor(private readonly oro: OroClient) {}
+
+  /** Looks in `included` first, then in what this cache read. */
+  lookup(included?: ReadonlyMap<string, JsonApiResource>): ResourceLookup {
+    return included ? lookupIn(included, this.known) : lookupIn(this.known);
+  }
+
+  put(resources: Iterable<JsonApiResource>): void {
+    for (const r of resources) this.known.set(`${r.type}:${r.id}`, r);
+  }
+
+  /** Reads the `type:id` keys not read before; a key Oro does not return stays unknown. */
+  async fetch(keys: Iterable<string>): Promise<void> {
+    const byType = new Map<string, string[]>();
+    for (const key of keys) {
+      if (this.tried.has(key) || this.known.has(key)) continue;
+      this.tried.add(key);
+      const [type = '', id = ''] = key.split(':');
+      byType.set(type, [...(byType.get(type) ?? []), id]);
+    }
+    for (const [type, ids] of byType) {
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const chunk = ids.slice(i, i + CHUNK);
+        for await (const page of this.oro.list(type, { filter: { id: chunk.join(',') }, pageSize: CHUNK })) {
+          this.put(page.data);
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs `compute`, reads what it reported missing, runs it again. What is still missing after
+   * that is for the caller to report.
+   */
+  async settle<T extends { missing: string[] }>(compute: () => Promise<T[]> | T[]): Promise<T[]> {
+    let results = await compute();
+    const missing = new Set(results.flatMap((r) => r.missing));
+    const fresh = [...missing].filter((k) => !this.tried.has(k) && !this.known.has(k));
+    if (fresh.length > 0) {
+      await this.fetch(fresh);
+      results = await compute();
+    }
+    return results;
+  }
+}
+
+/** The message for a resource a path needed that Oro did not return. */
+export const missingProblem = (keys: readonly string[]): string =>
+  `Oro did not return ${keys.map((k) => k.replace(':', ' ')).join(', ')}, which the mapping needs`;

@@ -1,0 +1,220 @@
+/**
+ * `sagesync push-orders`: every Oro order that meets `orders.criteria` is staged exactly once,
+ * with all of its lines, after its customer's snapshot (staging-tables.md guarantees 1 and 2).
+ *
+ * Per page of the incremental read: plan (mapping/plan-orders.ts), quarantine the records that
+ * cannot be staged, then one `store.stage` per `orders.batchSize` orders holding the customer
+ * snapshots, the headers with their lines, and (with the page's last batch) the cursor. The
+ * cursor therefore only moves in the transaction that writes the rows it covers; a quarantined
+ * order does not hold it back (it is retried by id, with backoff, on later runs).
+ */
+import type { JsonApiResource, OroClient, OroOrder, Page } from '../oro/types.js';
+import type { StageBatch, TableWrite } from '../staging/store.js';
+import { CUSTOMER, ORDER, ORDER_LINE } from '../staging/tables.js';
+import { CustomerSource } from './mapping/customer-source.js';
+import { chunks, parseIds, ReportBuilder } from './mapping/job-kit.js';
+import { planOrders, type OrderRunState, type PlannedOrder } from './mapping/plan-orders.js';
+import { ResourceCache } from './mapping/resource-cache.js';
+import type { JobDeps, JobOptions, JobReport } from './types.js';
+
+export const PUSH_ORDERS = 'push-orders' as const;
+export const ORDER_INCLUDE = ['lineItems', 'billingAddress', 'shippingAddress', 'customer', 'customerUser'];
+/** Quarantined orders retried per run. */
+const RETRY_LIMIT = 500;
+
+interface Ctx {
+  deps: JobDeps;
+  options: JobOptions;
+  oro: OroClient;
+  state: OrderRunState;
+  report: ReportBuilder;
+  /** Order ids with an open quarantine entry: resolved in the batch that settles them. */
+  quarantined: Set<string>;
+  /** Failed already in this run (a retried order met again in the overlap window). */
+  failedThisRun: Set<string>;
+}
+
+export async function pushOrders(deps: JobDeps, options: JobOptions): Promise<JobReport> {
+  const report = new ReportBuilder(PUSH_ORDERS, deps);
+  try {
+    const oro = await deps.oro();
+    const cache = new ResourceCache(oro);
+    const ctx: Ctx = {
+      deps,
+      options,
+      oro,
+      report,
+      state: {
+        config: deps.config,
+        store: deps.store,
+        cache,
+        customers: new CustomerSource(oro, cache),
+        latestHash: new Map(),
+      },
+      failedThisRun: new Set(),
+      quarantined: new Set(
+        (await deps.store.openQuarantine(PUSH_ORDERS))
+          .filter((q) => q.entity === 'order')
+          .map((q) => q.entityId),
+      ),
+    };
+    const ids = parseIds(options.ids);
+    if (ids) {
+      await byIds(ctx, ids, true);
+    } else {
+      const due = await deps.store.dueQuarantine(PUSH_ORDERS, deps.clock(), RETRY_LIMIT);
+      const dueIds = due.filter((q) => q.entity === 'order').map((q) => q.entityId);
+      if (dueIds.length > 0) await byIds(ctx, dueIds, false);
+      await incremental(ctx);
+    }
+    return report.finish(options.dryRun);
+  } catch (err) {
+    return report.failed(err, options.dryRun);
+  }
+}
+
+async function incremental(ctx: Ctx): Promise<void> {
+  const { deps } = ctx;
+  const since = await deps.store.getCursor(PUSH_ORDERS);
+  const pages = ctx.oro.readIncremental('orders', {
+    since,
+    overlapSeconds: deps.config.oro.overlapSeconds,
+    include: ORDER_INCLUDE,
+    pageSize: deps.config.oro.pageSize,
+  });
+  let cursor = since;
+  for await (const page of pages) {
+    if (ctx.report.outOfTime()) return;
+    const done = await processPage(ctx, page, page.watermark !== cursor ? page.watermark : undefined);
+    if (!done) return;
+    if (page.watermark !== undefined) cursor = page.watermark;
+  }
+}
+
+/** `--id` (explicit) or quarantine retries: read by id, stage without touching the cursor. */
+async function byIds(ctx: Ctx, ids: string[], explicit: boolean): Promise<void> {
+  const seen = new Set<string>();
+  for (const chunk of chunks(ids, 100)) {
+    const pages = ctx.oro.list('orders', {
+      filter: { id: chunk.join(',') },
+      include: ORDER_INCLUDE,
+      pageSize: 100,
+    });
+    for await (const page of pages) {
+      if (ctx.report.outOfTime()) return;
+      for (const r of page.data) seen.add(r.id);
+      if (!(await processPage(ctx, page, undefined))) return;
+    }
+  }
+  const gone = ids.filter((id) => !seen.has(id));
+  if (gone.length === 0) return;
+  if (explicit) {
+    for (const id of gone) ctx.report.fail('order', id, `order ${id} does not exist in Oro`);
+  } else if (!ctx.options.dryRun) {
+    // A quarantined order that Oro no longer has can never be staged: stop retrying it.
+    ctx.deps.logger.warn('quarantined orders no longer exist in Oro; their quarantine is resolved', {
+      ids: gone,
+    });
+    await ctx.deps.store.stage({
+      job: PUSH_ORDERS,
+      writes: [],
+      resolved: gone.map((entityId) => ({ entity: 'order', entityId })),
+    });
+  }
+}
+
+/** Plans and applies one page; false when the time budget stopped it before the end. */
+async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Promise<boolean> {
+  const { deps, report, options } = ctx;
+  const orders: OroOrder[] = ctx.oro.resolveOrders(page);
+  report.counts.read += orders.length;
+  const plan = await planOrders(orders, page.included as ReadonlyMap<string, JsonApiResource>, ctx.state);
+  plan.failures = plan.failures.filter((f) => !ctx.failedThisRun.has(f.id));
+  for (const f of plan.failures) {
+    ctx.failedThisRun.add(f.id);
+    report.fail('order', f.id, f.reason);
+  }
+  report.counts.skipped += plan.skipped.length;
+  if (options.dryRun) {
+    for (const p of plan.stage) report.plan.push(...describe(p));
+    report.counts.written += plan.stage.length;
+    report.progress();
+    return true;
+  }
+  if (plan.failures.length > 0) {
+    // Before the cursor moves past them: a crash in between re-reads them, loses nothing.
+    await deps.store.quarantine(
+      plan.failures.map((f) => ({ job: PUSH_ORDERS, entity: 'order', entityId: f.id, error: f.reason })),
+      deps.clock(),
+    );
+    for (const f of plan.failures) ctx.quarantined.add(f.id);
+  }
+  // Skipped orders that were in quarantine are settled (staged meanwhile, or no longer qualify).
+  let resolved = plan.skipped.map((s) => s.id).filter((id) => ctx.quarantined.has(id));
+  const batches = chunks(plan.stage, deps.config.orders.batchSize);
+  if (batches.length === 0 && (cursor !== undefined || resolved.length > 0)) batches.push([]);
+  for (let i = 0; i < batches.length; i++) {
+    if (i > 0 && report.outOfTime()) return false;
+    const batch = batches[i] as PlannedOrder[];
+    const ids = batch.map((p) => String(p.order.oroOrderId));
+    resolved = [...resolved, ...ids.filter((id) => ctx.quarantined.has(id))];
+    const stage: StageBatch = { job: PUSH_ORDERS, writes: writesFor(batch) };
+    if (i === batches.length - 1 && cursor !== undefined) stage.cursor = cursor;
+    if (resolved.length > 0) stage.resolved = resolved.map((entityId) => ({ entity: 'order', entityId }));
+    const result = await deps.store.stage(stage);
+    for (const id of resolved) ctx.quarantined.delete(id);
+    resolved = [];
+    const orderWrite = result.writes.find((w) => w.table === ORDER.name);
+    report.counts.written += orderWrite?.inserted ?? 0;
+    report.counts.skipped += orderWrite?.skipped ?? 0;
+    report.progress();
+  }
+  return true;
+}
+
+/** Customers first, in the same transaction as the orders (guarantee 2). */
+function writesFor(batch: readonly PlannedOrder[]): TableWrite[] {
+  if (batch.length === 0) return [];
+  const customers = batch.flatMap((p) => (p.customerRow ? [p.customerRow] : []));
+  const writes: TableWrite[] = [];
+  if (customers.length > 0) {
+    writes.push({ table: CUSTOMER, rows: customers, conflictColumns: ['oro_customer_id', 'payload_hash'] });
+  }
+  writes.push({
+    table: ORDER,
+    rows: batch.map((p) => p.order.header),
+    conflictColumns: ['oro_order_id'],
+    children: {
+      table: ORDER_LINE,
+      foreignKey: 'order_staging_id',
+      parentKey: 'oro_order_id',
+      rowsByParent: new Map(batch.map((p) => [p.order.oroOrderId, p.order.lines])),
+      conflictColumns: ['order_staging_id', 'oro_line_item_id'],
+    },
+  });
+  return writes;
+}
+
+function describe(p: PlannedOrder): unknown[] {
+  const out: unknown[] = [];
+  if (p.customerRow) {
+    out.push({
+      table: CUSTOMER.name,
+      oroCustomerId: p.oroCustomerId,
+      name: p.customerRow.name,
+      reason: p.customerRow.reason,
+      payloadHash: p.customerRow.payload_hash,
+    });
+  }
+  const h = p.order.header;
+  out.push({
+    table: ORDER.name,
+    oroOrderId: p.order.oroOrderId,
+    orderIdentifier: h.order_identifier,
+    oroCustomerId: p.oroCustomerId,
+    currency: h.currency,
+    total: h.total,
+    lines: p.order.lines.length,
+  });
+  return out;
+}
