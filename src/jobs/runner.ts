@@ -1,9 +1,17 @@
 /**
- * Runs jobs each under its own lock, recording each run in sagesync_run (issue 5 builds this).
+ * Runs jobs one after the other, each under its own lock, recording each run in sagesync_run.
+ * One job failing (Oro down) does not stop the others: errors become the job's report, and the
+ * CLI picks the exit code from the reports (src/cli/exit.ts, see `worstKind`).
  */
-import { NotAvailableYetError } from '../errors.js';
+import { hostname } from 'node:os';
+import { SagesyncError, type ErrorKind } from '../errors.js';
+import type { OroClient } from '../oro/types.js';
+import { notifyRun } from '../notify/run-problems.js';
+import { StoreBusyError } from '../staging/store-busy.js';
+import type { JobLock, StagingStore } from '../staging/store.js';
 import type { RunContext } from './context.js';
-import type { JobName, JobOptions, JobReport } from './types.js';
+import { loadJob } from './registry.js';
+import type { JobDeps, JobName, JobOptions, JobReport } from './types.js';
 
 export interface RunSummary {
   command: string;
@@ -12,12 +20,157 @@ export interface RunSummary {
   jobs: JobReport[];
 }
 
+export interface RunJobsOptions extends JobOptions {
+  command: string;
+  /**
+   * Seconds after which no job and no batch starts. Defaults to `runAll.maxDurationSeconds` for
+   * `run-all`, none for a single job run by hand.
+   */
+  timeBudgetSeconds?: number;
+}
+
 export async function runJobs(
   names: readonly JobName[],
-  _ctx: RunContext,
-  options: JobOptions & { command: string },
+  ctx: RunContext,
+  options: JobOptions & { command: string; timeBudgetSeconds?: number },
 ): Promise<RunSummary> {
-  throw new NotAvailableYetError(
-    `"sagesync ${options.command}" is not available yet (jobs: ${names.join(', ')}).`,
+  const t0 = Date.now();
+  const startedAt = ctx.clock().toISOString();
+  const budget =
+    options.timeBudgetSeconds ??
+    (options.command === 'run-all' ? ctx.config.runAll.maxDurationSeconds : undefined);
+  const deadline = budget === undefined ? undefined : t0 + budget * 1000;
+  const summary = (jobs: JobReport[]): RunSummary => ({
+    command: options.command,
+    startedAt,
+    durationMs: Date.now() - t0,
+    jobs,
+  });
+
+  let store: StagingStore;
+  try {
+    store = await ctx.openStore();
+    await store.assertSchemaCurrent();
+  } catch (e) {
+    if (e instanceof StoreBusyError) {
+      ctx.logger.info(`${e.message} Skipped: ${names.join(', ')}.`);
+      return summary(names.map((n) => skipped(n, `${e.message} Skipped; the next run will do the work.`)));
+    }
+    // Without the store no alert can be recorded or throttled (sagesync_alert): the exit code and
+    // the log carry it.
+    return summary(names.map((n) => failed(n, e, 0)));
+  }
+
+  let oroPromise: Promise<OroClient> | undefined;
+  const oro = (): Promise<OroClient> => (oroPromise ??= ctx.openOro());
+  const reports: JobReport[] = [];
+  for (const name of names) {
+    if (deadline !== undefined && Date.now() >= deadline) {
+      reports.push(notStarted(name, budget ?? 0));
+      continue;
+    }
+    const deps: JobDeps = {
+      config: ctx.config,
+      store,
+      oro,
+      logger: ctx.logger,
+      clock: ctx.clock,
+      ...(ctx.progress ? { progress: (c) => ctx.progress?.(name, c) } : {}),
+      ...(deadline !== undefined ? { deadline } : {}),
+    };
+    const report = await runOne(name, deps, ctx, options);
+    log(ctx, report);
+    reports.push(report);
+  }
+  const result = summary(reports);
+  if (ctx.notifier && !options.dryRun) await notifyRun(result, store, ctx.notifier, ctx.logger);
+  return result;
+}
+
+async function runOne(
+  name: JobName,
+  deps: JobDeps,
+  ctx: RunContext,
+  options: RunJobsOptions,
+): Promise<JobReport> {
+  const t0 = Date.now();
+  let lock: JobLock | null;
+  try {
+    lock = await deps.store.tryLock(name);
+  } catch (e) {
+    return failed(name, e, Date.now() - t0);
+  }
+  if (lock === null) {
+    return skipped(name, `Another sagesync run holds the lock of ${name}; skipped (it will do the work).`);
+  }
+  let runId: string | undefined;
+  let report: JobReport;
+  try {
+    runId = await deps.store.startRun({
+      job: name,
+      command: options.command,
+      host: hostname(),
+      pid: process.pid,
+    });
+    const job = await loadJob(name, ctx.config);
+    report = await job(deps, { dryRun: options.dryRun, ...(options.ids ? { ids: options.ids } : {}) });
+  } catch (e) {
+    ctx.logger.debug(`${name} failed`, { error: e instanceof Error ? e.stack : String(e) });
+    report = failed(name, e, Date.now() - t0);
+  }
+  try {
+    if (runId !== undefined) {
+      await deps.store.finishRun(runId, {
+        outcome: report.outcome,
+        counts: { ...report.counts, durationMs: report.durationMs },
+        message: report.error?.message ?? report.message ?? null,
+      });
+    }
+  } catch (e) {
+    ctx.logger.warn(`Could not record the run of ${name} in the run table: ${(e as Error).message}`);
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+  return report;
+}
+
+const zero = () => ({ read: 0, written: 0, skipped: 0, failed: 0 });
+
+function skipped(job: JobName, message: string): JobReport {
+  return { job, outcome: 'skipped-locked', counts: zero(), durationMs: 0, failures: [], message };
+}
+
+function notStarted(job: JobName, budget: number): JobReport {
+  const message = `Not started: the run-all time budget of ${budget} s (runAll.maxDurationSeconds) was used up; the next run continues.`;
+  return { job, outcome: 'ok', counts: zero(), durationMs: 0, failures: [], message };
+}
+
+export function failed(job: JobName, e: unknown, durationMs: number): JobReport {
+  const err = e instanceof SagesyncError ? e : null;
+  const kind: ErrorKind = err ? err.kind : 'internal';
+  const base = e instanceof Error ? e.message : String(e);
+  const message = err?.hint ? `${base} ${err.hint}` : err ? base : `Internal error: ${base}`;
+  return { job, outcome: 'failed', counts: zero(), durationMs, failures: [], error: { kind, message } };
+}
+
+/** The kind that decides the exit code: config (78) > unavailable (69) > internal > records (1). */
+export function worstKind(summary: RunSummary): ErrorKind | null {
+  const kinds = summary.jobs.map((j) =>
+    j.outcome === 'failed'
+      ? (j.error?.kind ?? 'internal')
+      : j.outcome === 'records-failed'
+        ? 'records'
+        : null,
   );
+  const order: ErrorKind[] = ['config', 'unavailable', 'usage', 'not-available-yet', 'internal', 'records'];
+  return order.find((k) => kinds.includes(k)) ?? null;
+}
+
+function log(ctx: RunContext, r: JobReport): void {
+  const c = r.counts;
+  const line = `${r.job}: ${r.outcome} (read ${c.read}, written ${c.written}, skipped ${c.skipped}, failed ${c.failed}, ${r.durationMs} ms)`;
+  const extra = r.error?.message ?? r.message;
+  if (r.outcome === 'failed') ctx.logger.error(`${line}: ${extra ?? ''}`);
+  else if (r.outcome === 'records-failed') ctx.logger.warn(extra ? `${line}: ${extra}` : line);
+  else ctx.logger.info(extra ? `${line}: ${extra}` : line);
 }

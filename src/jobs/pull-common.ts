@@ -1,0 +1,123 @@
+/**
+ * What pull-credit and pull-tracking share: sorting Oro failures into "this row can never apply
+ * as it stands" and "try again next run" (STYLE.md "Errors say what happens next"), the time
+ * budget, message clipping and the report tally.
+ */
+import { SagesyncError, ServiceUnavailableError, type ErrorKind } from '../errors.js';
+import { OroRecordError } from '../oro/errors.js';
+import type { InboundRow, InboundUpdate } from '../staging/store.js';
+import type { JobCounts, JobDeps, JobName, JobReport, RecordFailure } from './types.js';
+
+/** `sync_message` is nvarchar(1000) in the contract; our own messages must fit, never be cut by the DB. */
+export const SYNC_MESSAGE_MAX = 1000;
+
+export function clip(message: string, max = SYNC_MESSAGE_MAX): string {
+  return message.length <= max ? message : `${message.slice(0, max - 1)}…`;
+}
+
+/**
+ * A failure of one Oro request. `record`: Oro answered 400/404, the request as built can never
+ * succeed (fact sheet §6), so the row goes to ERROR. `passing`: Oro unreachable, 5xx or timeout
+ * after the client's retries, or refused credentials: the row stays NEW for the next run.
+ */
+export type OroFailure =
+  | { kind: 'record'; status: number; detail: string; title: string }
+  | { kind: 'passing'; error: SagesyncError };
+
+export function classifyOroError(err: unknown): OroFailure {
+  if (err instanceof OroRecordError) {
+    const detail = err.detail ?? err.message;
+    return { kind: 'record', status: err.status, detail, title: err.title ?? '' };
+  }
+  if (err instanceof SagesyncError && err.kind === 'unavailable') return { kind: 'passing', error: err };
+  // Anything else is a bug or an unexpected answer: let the runner report it as the job's failure.
+  throw err;
+}
+
+export function pastDeadline(deps: JobDeps): boolean {
+  return deps.deadline !== undefined && Date.now() >= deps.deadline;
+}
+
+export function budgetMessage(left: string): string {
+  return `Stopped at the run-all time budget (runAll.maxDurationSeconds); ${left} left for the next run.`;
+}
+
+/** Staging ids asked for with --id that are not NEW (or do not exist): said in the report. */
+export function idsNotPending(ids: readonly string[] | undefined, seen: ReadonlySet<string>): string[] {
+  return (ids ?? []).filter((id) => !seen.has(id));
+}
+
+/** Counts, failures and the live progress callback of one pull job. */
+export class PullTally {
+  readonly counts: JobCounts = { read: 0, written: 0, skipped: 0, failed: 0 };
+  readonly failures: RecordFailure[] = [];
+  readonly plan: unknown[] = [];
+  readonly notes: string[] = [];
+  error: { kind: ErrorKind; message: string } | undefined;
+
+  constructor(
+    private readonly job: JobName,
+    private readonly entity: string,
+    private readonly progress?: (counts: JobCounts) => void,
+  ) {}
+
+  read(n: number): void {
+    this.counts.read += n;
+    this.tick();
+  }
+
+  /** Counts the updates that the store actually applied (rows still NEW). */
+  finished(updates: readonly InboundUpdate[], kind: 'written' | 'skipped'): void {
+    for (const u of updates) {
+      if (u.status === 'ERROR') {
+        this.counts.failed += 1;
+        this.failures.push({ entity: this.entity, id: u.stagingId, reason: u.message ?? 'ERROR' });
+      } else {
+        this.counts[kind] += 1;
+      }
+    }
+    this.tick();
+  }
+
+  unavailable(err: SagesyncError, rowsLeft: number): void {
+    this.error = {
+      kind: 'unavailable',
+      message: `${err.message} ${rowsLeft} row${rowsLeft === 1 ? '' : 's'} left NEW for the next run.`,
+    };
+  }
+
+  tick(): void {
+    this.progress?.({ ...this.counts });
+  }
+
+  report(startedAt: number, dryRun: boolean): JobReport {
+    const outcome = this.error ? 'failed' : this.counts.failed > 0 ? 'records-failed' : 'ok';
+    return {
+      job: this.job,
+      outcome,
+      counts: { ...this.counts },
+      durationMs: Date.now() - startedAt,
+      failures: this.failures,
+      ...(dryRun ? { plan: this.plan } : {}),
+      ...(this.notes.length > 0 ? { message: this.notes.join(' ') } : {}),
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+}
+
+/** A row's column as a trimmed string, or null when absent/blank. */
+export function text(row: InboundRow, column: string): string | null {
+  const v = row[column];
+  if (v === null || v === undefined) return null;
+  const s = (v instanceof Date ? v.toISOString() : String(v)).trim();
+  return s === '' ? null : s;
+}
+
+/** An int column as a positive integer, or null. */
+export function intId(row: InboundRow, column: string): number | null {
+  const s = text(row, column);
+  if (s === null || !/^\d+$/.test(s)) return null;
+  return Number(s);
+}
+
+export { ServiceUnavailableError };
