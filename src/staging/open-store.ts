@@ -1,0 +1,41 @@
+/**
+ * Opens the staging store for the configured dialect. Drivers are imported lazily: a run on
+ * PostgreSQL never loads mssql, one on SQL Server never loads pg or PGlite.
+ */
+import type { Config } from '../config/schema.js';
+import type { CommunicationObserver, Logger } from '../log/types.js';
+import type { StoreNames } from './names.js';
+import type { StagingStore } from './store.js';
+
+export interface OpenStoreOptions {
+  logger?: Logger;
+  /** Communication logging: every statement's text, duration and row count (never values). */
+  onSql?: CommunicationObserver;
+  /** Overrides host/port when an SSH tunnel forwards the database (src/tunnel/). */
+  endpoint?: { host: string; port: number };
+}
+
+export function storeNames(config: Config): StoreNames {
+  const dialect = config.staging.dialect;
+  return {
+    schema: config.staging.schema ?? (dialect === 'mssql' ? 'dbo' : 'public'),
+    prefix: config.staging.tablePrefix,
+  };
+}
+
+/**
+ * Throws ServiceUnavailableError('database') when the server cannot be reached or refuses the
+ * login, and StoreBusyError (src/staging/store-busy.ts) when another process holds the embedded
+ * database.
+ */
+export async function openStore(config: Config, opts: OpenStoreOptions = {}): Promise<StagingStore> {
+  const names = storeNames(config);
+  switch (config.staging.dialect) {
+    case 'postgres':
+      return (await import('./postgres/postgres-open.js')).openPostgres(config, names, opts);
+    case 'embedded':
+      return (await import('./postgres/postgres-open.js')).openEmbedded(config, names, opts);
+    case 'mssql':
+      return (await import('./mssql/mssql-open.js')).openMssql(config, names, opts);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * sagesync's own tables on PostgreSQL: quarantine (with backoff computed in the same statement
+ * that counts the attempt), runs, and alerts (throttle decided under a row lock, so two hosts
+ * never both send the same alert).
+ */
+import {
+  QUARANTINE_BACKOFF_BASE_SECONDS,
+  QUARANTINE_BACKOFF_CAP_SECONDS,
+  QUARANTINE_BACKOFF_MAX_EXPONENT,
+} from '../backoff.js';
+import type { StoreNames } from '../names.js';
+import type { AlertRecord, QuarantineEntry, QuarantineRecord, RunOutcome, RunRecord } from '../store.js';
+import { ALERT, QUARANTINE, RUN } from '../tables.js';
+import { fitMessage } from '../values.js';
+import type { PgDriver, PgQueryable } from './postgres-driver.js';
+import { qualified } from './postgres-ddl.js';
+
+const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
+
+export function toQuarantineRecord(r: Record<string, unknown>): QuarantineRecord {
+  return {
+    job: String(r.job),
+    entity: String(r.entity),
+    entityId: String(r.entity_id),
+    error: String(r.last_error),
+    attempts: Number(r.attempts),
+    firstFailedAt: date(r.first_failed_at),
+    lastFailedAt: date(r.last_failed_at),
+    nextAttemptAt: date(r.next_attempt_at),
+  };
+}
+
+export function toAlertRecord(r: Record<string, unknown>): AlertRecord {
+  return {
+    fingerprint: String(r.fingerprint).trim(),
+    summary: String(r.summary),
+    firstSeenAt: date(r.first_seen_at),
+    lastSeenAt: date(r.last_seen_at),
+    occurrences: Number(r.occurrences),
+    lastSentAt: dateOrNull(r.last_sent_at),
+    clearedAt: dateOrNull(r.cleared_at),
+  };
+}
+
+export function toRunRecord(r: Record<string, unknown>): RunRecord {
+  const counts = r.counts === null || r.counts === undefined ? null : r.counts;
+  return {
+    id: String(r.staging_id),
+    job: String(r.job),
+    command: String(r.command),
+    host: String(r.host),
+    startedAt: date(r.started_at),
+    finishedAt: dateOrNull(r.finished_at),
+    outcome: (r.outcome ?? null) as RunOutcome | null,
+    counts:
+      counts === null
+        ? null
+        : typeof counts === 'string'
+          ? JSON.parse(counts)
+          : (counts as Record<string, number>),
+    message: (r.message ?? null) as string | null,
+  };
+}
+
+/** Later entries for the same record win (one upsert may not touch a row twice). */
+export function dedupeEntries(entries: readonly QuarantineEntry[]): QuarantineEntry[] {
+  const map = new Map<string, QuarantineEntry>();
+  for (const e of entries) map.set(JSON.stringify([e.job, e.entity, e.entityId]), e);
+  return [...map.values()];
+}
+
+export async function quarantinePostgres(
+  db: PgQueryable,
+  names: StoreNames,
+  entries: readonly QuarantineEntry[],
+  now: Date,
+): Promise<void> {
+  const list = dedupeEntries(entries);
+  if (list.length === 0) return;
+  const t = qualified(names, QUARANTINE);
+  const delay = (attempts: string) =>
+    `LEAST(${QUARANTINE_BACKOFF_BASE_SECONDS} * power(2, LEAST(${attempts} - 1, ${QUARANTINE_BACKOFF_MAX_EXPONENT})), ${QUARANTINE_BACKOFF_CAP_SECONDS}) * interval '1 second'`;
+  await db.query(
+    `INSERT INTO ${t} AS q (job, entity, entity_id, attempts, last_error, first_failed_at, last_failed_at, next_attempt_at)
+     SELECT u.job, u.entity, u.entity_id, 1, u.err, $5::timestamptz, $5::timestamptz, $5::timestamptz + ${delay('1')}
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(job, entity, entity_id, err)
+     ON CONFLICT (job, entity, entity_id) DO UPDATE SET
+       attempts = CASE WHEN q.resolved_at IS NULL THEN q.attempts + 1 ELSE 1 END,
+       first_failed_at = CASE WHEN q.resolved_at IS NULL THEN q.first_failed_at ELSE excluded.first_failed_at END,
+       last_error = excluded.last_error,
+       last_failed_at = excluded.last_failed_at,
+       next_attempt_at = excluded.last_failed_at + ${delay('CASE WHEN q.resolved_at IS NULL THEN q.attempts + 1 ELSE 1 END')},
+       resolved_at = NULL`,
+    [
+      list.map((e) => e.job),
+      list.map((e) => e.entity),
+      list.map((e) => e.entityId),
+      list.map((e) => fitMessage(e.error, 4000)),
+      now.toISOString(),
+    ],
+  );
+}
+
+export async function noteAlertPostgres(
+  driver: PgDriver,
+  names: StoreNames,
+  fingerprint: string,
+  summary: string,
+  throttleMinutes: number,
+  now: Date,
+): Promise<{ send: boolean; record: AlertRecord }> {
+  const t = qualified(names, ALERT);
+  const text = fitMessage(summary, 1000);
+  return driver.transaction(async (tx) => {
+    // Make sure the row exists, then lock it: concurrent hosts serialise on the row lock.
+    await tx.query(
+      `INSERT INTO ${t} (fingerprint, summary, first_seen_at, last_seen_at, occurrences)
+       VALUES ($1, $2, $3, $3, 0) ON CONFLICT (fingerprint) DO NOTHING`,
+      [fingerprint, text, now.toISOString()],
+    );
+    const { rows } = await tx.query(`SELECT * FROM ${t} WHERE fingerprint = $1 FOR UPDATE`, [fingerprint]);
+    const prev = toAlertRecord(rows[0] ?? {});
+    const send =
+      prev.lastSentAt === null || now.getTime() - prev.lastSentAt.getTime() >= throttleMinutes * 60_000;
+    const reopened = prev.clearedAt !== null;
+    const res = await tx.query(
+      `UPDATE ${t} SET summary = $2, last_seen_at = $3, occurrences = occurrences + 1,
+              first_seen_at = CASE WHEN $4::boolean THEN $3::timestamptz ELSE first_seen_at END,
+              last_sent_at = CASE WHEN $5::boolean THEN $3::timestamptz ELSE last_sent_at END,
+              cleared_at = NULL
+        WHERE fingerprint = $1 RETURNING *`,
+      [fingerprint, text, now.toISOString(), reopened, send],
+    );
+    return { send, record: toAlertRecord(res.rows[0] ?? {}) };
+  });
+}
+
+export async function startRunPostgres(
+  db: PgQueryable,
+  names: StoreNames,
+  run: { job: string; command: string; host: string; pid: number },
+): Promise<string> {
+  const { rows } = await db.query(
+    `INSERT INTO ${qualified(names, RUN)} (job, command, host, pid) VALUES ($1, $2, $3, $4) RETURNING staging_id`,
+    [run.job, run.command, fitMessage(run.host, 255), run.pid],
+  );
+  return String(rows[0]?.staging_id);
+}

@@ -1,0 +1,146 @@
+/**
+ * Opening the PostgreSQL dialect: `pg` against a server, or PGlite on a data directory. Each
+ * driver module is imported here, lazily, so a run only loads the one it uses.
+ */
+import { readFileSync } from 'node:fs';
+import { checkServerIdentity, type ConnectionOptions as TlsOptions } from 'node:tls';
+import type { Config } from '../../config/schema.js';
+import { ConfigError, ServiceUnavailableError } from '../../errors.js';
+import type { CommunicationObserver } from '../../log/types.js';
+import type { Logger } from '../../log/types.js';
+import { connectionOptions, describeTarget, scrub } from '../connection-options.js';
+import type { StoreNames } from '../names.js';
+import { observedDriver } from './postgres-driver.js';
+import { PostgresStore } from './postgres-store.js';
+
+export interface OpenOptions {
+  logger?: Logger;
+  onSql?: CommunicationObserver;
+  endpoint?: { host: string; port: number };
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(
+      [{ path: 'staging.tls.caFile', source: 'configuration', message: `cannot read the CA file ${file}` }],
+      { cause },
+    );
+  }
+}
+
+/** TLS per staging.tls; a URL's sslmode is honoured and wins, the one place TLS is decided (B.3). */
+export function pgSsl(staging: Config['staging'], params: Record<string, string>): false | TlsOptions {
+  const mode = params.sslmode;
+  if (mode === 'disable' || (!mode && !staging.tls.enabled)) return false;
+  const ssl: TlsOptions = {
+    rejectUnauthorized: mode === 'no-verify' ? false : staging.tls.rejectUnauthorized,
+  };
+  if (staging.tls.caFile) ssl.ca = readCa(staging.tls.caFile);
+  const serverName = staging.tls.serverName;
+  if (serverName) {
+    // Through a tunnel the host is 127.0.0.1: verify the certificate against the real name.
+    ssl.servername = serverName;
+    ssl.checkServerIdentity = (_host, cert) => checkServerIdentity(serverName, cert);
+  }
+  return ssl;
+}
+
+export async function openPostgres(
+  config: Config,
+  names: StoreNames,
+  opts: OpenOptions,
+): Promise<PostgresStore> {
+  const staging = config.staging;
+  const conn = connectionOptions(staging, 5432, opts.endpoint);
+  const target = describeTarget(conn);
+  const pg = (await import('pg')).default;
+  const { NodePgDriver } = await import('./pg-driver.js');
+  const driver = new NodePgDriver(
+    pg,
+    {
+      host: conn.host,
+      port: conn.port,
+      database: conn.database,
+      user: conn.user,
+      password: conn.password,
+      ssl: pgSsl(staging, conn.params),
+      application_name: 'sagesync',
+      connectionTimeoutMillis: 15_000,
+      keepAlive: true,
+    },
+    (err) =>
+      opts.logger?.warn('an idle staging database connection failed', {
+        error: scrub(err.message, conn.password),
+      }),
+  );
+  try {
+    await driver.probe();
+  } catch (cause) {
+    await driver.close().catch(() => undefined);
+    throw unavailable('PostgreSQL', target, cause, conn.password);
+  }
+  return new PostgresStore(observedDriver(driver, opts.onSql), names, target);
+}
+
+export function unavailable(
+  kind: string,
+  target: string,
+  cause: unknown,
+  password: string | undefined,
+): ServiceUnavailableError {
+  const err = cause as { message?: string; code?: string };
+  const reason = scrub(err?.message ?? String(cause), password);
+  const code = err?.code ?? '';
+  const fix =
+    code === '28P01' ||
+    code === '28000' ||
+    code === 'ELOGIN' ||
+    /login failed|authentication failed/i.test(reason)
+      ? 'Check staging.user and staging.password (or passwordFile).'
+      : code === '3D000' || /database .* does not exist|cannot open database/i.test(reason)
+        ? 'Check staging.database, or create the database.'
+        : /certificate|self.signed|SSL|TLS|EENCRYPT/i.test(reason)
+          ? 'Check staging.tls (caFile, serverName) or the server certificate.'
+          : 'Check staging.host and staging.port, that the server runs, and any firewall or SSH tunnel.';
+  return new ServiceUnavailableError(
+    'database',
+    `Cannot connect to the ${kind} staging database at ${target}: ${reason}. ${fix}`,
+    {
+      cause: scrubCause(cause, password),
+    },
+  );
+}
+
+/** The cause chain is printed with --verbose: keep it, minus anything carrying the password. */
+function scrubCause(cause: unknown, password: string | undefined): unknown {
+  if (!(cause instanceof Error) || !password) return cause;
+  const copy = new Error(scrub(cause.message, password));
+  copy.name = cause.name;
+  return copy;
+}
+
+export async function openEmbedded(
+  config: Config,
+  names: StoreNames,
+  opts: OpenOptions,
+): Promise<PostgresStore> {
+  const path = config.staging.path;
+  const memory = path.startsWith('memory://');
+  const { DataDirLock } = await import('./pglite-lock-file.js');
+  const dirLock = memory ? null : DataDirLock.acquire(path);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PgliteDriver, pgliteParsers } = await import('./pglite-driver.js');
+    const db = await PGlite.create(path, { parsers: pgliteParsers });
+    return new PostgresStore(observedDriver(new PgliteDriver(db, dirLock), opts.onSql), names, path);
+  } catch (cause) {
+    dirLock?.release();
+    throw new ServiceUnavailableError(
+      'database',
+      `Cannot open the embedded staging database in ${path}: ${(cause as Error).message}. Check staging.path (a writable directory).`,
+      { cause },
+    );
+  }
+}

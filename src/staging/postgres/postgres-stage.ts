@@ -1,0 +1,129 @@
+/**
+ * `stage()` on PostgreSQL: one transaction; per TableWrite one INSERT … SELECT FROM unnest(…)
+ * (fact sheet B.2: arrays instead of one parameter per value, so the 65535-parameter limit never
+ * applies, and text arrays so numerics stay exact); `ON CONFLICT DO NOTHING RETURNING` tells
+ * which parents were really inserted; their children follow in one more statement; then the
+ * cursor and the resolved quarantine entries. All or nothing.
+ */
+import { createHash } from 'node:crypto';
+import { physicalName, type StoreNames } from '../names.js';
+import type { Row, StageBatch, StageResult } from '../store.js';
+import { QUARANTINE, STATE, type ColumnDef, type TableDef } from '../tables.js';
+import { toText, writeColumns } from '../values.js';
+import type { PgQueryable } from './postgres-driver.js';
+import { pgType, q, qualified } from './postgres-ddl.js';
+
+export interface InsertStatement {
+  text: string;
+  /** Prepared-statement name: the same text is parsed once per connection. */
+  name: string;
+  columns: ColumnDef[];
+}
+
+/** INSERT … SELECT FROM unnest($1::text[], …) ON CONFLICT (…) DO NOTHING RETURNING … */
+export function insertStatement(
+  names: StoreNames,
+  table: TableDef,
+  columns: ColumnDef[],
+  conflictColumns: string[],
+  returning: string[],
+): InsertStatement {
+  const aliases = columns.map((_, i) => `c${i}`);
+  const select = columns.map((c, i) => `u.${aliases[i]}::${pgType(c.type)}`).join(', ');
+  const unnest = columns.map((_, i) => `$${i + 1}::text[]`).join(', ');
+  let text =
+    `INSERT INTO ${qualified(names, table)} (${columns.map((c) => q(c.name)).join(', ')}) ` +
+    `SELECT ${select} FROM unnest(${unnest}) AS u(${aliases.join(', ')})`;
+  if (conflictColumns.length > 0) text += ` ON CONFLICT (${conflictColumns.map(q).join(', ')}) DO NOTHING`;
+  if (returning.length > 0) text += ` RETURNING ${returning.map(q).join(', ')}`;
+  const name = `sgs_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+  return { text, name, columns };
+}
+
+function columnArrays(columns: ColumnDef[], rows: readonly Row[]): (string | null)[][] {
+  return columns.map((c) => rows.map((r) => toText(r[c.name], c.type)));
+}
+
+async function insertRows(
+  tx: PgQueryable,
+  names: StoreNames,
+  table: TableDef,
+  rows: readonly Row[],
+  conflictColumns: string[],
+  returning: string[],
+): Promise<Record<string, unknown>[]> {
+  if (rows.length === 0) return [];
+  const stmt = insertStatement(names, table, writeColumns(table, rows), conflictColumns, returning);
+  const res = await tx.query(stmt.text, columnArrays(stmt.columns, rows), stmt.name);
+  return res.rows;
+}
+
+export async function stagePostgres(
+  tx: PgQueryable,
+  names: StoreNames,
+  batch: StageBatch,
+): Promise<StageResult> {
+  const result: StageResult = { writes: [] };
+  for (const w of batch.writes) {
+    const children = w.children;
+    const idColumn = w.table.columns.find((c) => c.identity)?.name;
+    const returning = children && idColumn ? [idColumn, children.parentKey] : idColumn ? [idColumn] : [];
+    const inserted = await insertRows(tx, names, w.table, w.rows, w.conflictColumns, returning);
+    const count = returning.length > 0 ? inserted.length : w.rows.length;
+    let childrenInserted = 0;
+    if (children && idColumn) {
+      const childRows: Row[] = [];
+      for (const parent of inserted) {
+        const key = parent[children.parentKey] as string | number;
+        const rows =
+          children.rowsByParent.get(key) ??
+          children.rowsByParent.get(String(key)) ??
+          children.rowsByParent.get(Number(key)) ??
+          [];
+        for (const r of rows) childRows.push({ ...r, [children.foreignKey]: String(parent[idColumn]) });
+      }
+      const childId = children.table.columns.find((c) => c.identity)?.name;
+      const res = await insertRows(
+        tx,
+        names,
+        children.table,
+        childRows,
+        children.conflictColumns,
+        childId ? [childId] : [],
+      );
+      childrenInserted = childId ? res.length : childRows.length;
+    }
+    result.writes.push({
+      table: physicalName(names, w.table),
+      inserted: count,
+      skipped: w.rows.length - count,
+      childrenInserted,
+    });
+  }
+  if (batch.cursor !== undefined) {
+    await tx.query(
+      `INSERT INTO ${qualified(names, STATE)} (job, cursor_value, updated_at) VALUES ($1, $2, now())
+         ON CONFLICT (job) DO UPDATE SET cursor_value = excluded.cursor_value, updated_at = excluded.updated_at`,
+      [batch.job, batch.cursor],
+    );
+  }
+  if (batch.resolved && batch.resolved.length > 0) {
+    await resolveQuarantinePostgres(tx, names, batch.job, batch.resolved);
+  }
+  return result;
+}
+
+export async function resolveQuarantinePostgres(
+  db: PgQueryable,
+  names: StoreNames,
+  job: string,
+  entries: readonly { entity: string; entityId: string }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(
+    `UPDATE ${qualified(names, QUARANTINE)} AS t SET resolved_at = now()
+       FROM unnest($2::text[], $3::text[]) AS u(entity, entity_id)
+      WHERE t.job = $1 AND t.entity = u.entity AND t.entity_id = u.entity_id AND t.resolved_at IS NULL`,
+    [job, entries.map((e) => e.entity), entries.map((e) => e.entityId)],
+  );
+}
