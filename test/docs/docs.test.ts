@@ -1,0 +1,164 @@
+/**
+ * Keeps the man pages and the README in step with the code: every configuration key of the zod
+ * schema (with its environment variable and default) is in sagesync-config(5), every key that page
+ * documents exists, and the pages render without groff warnings.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { configSchema } from '../../src/config/schema.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const read = (p: string): string => readFileSync(join(root, p), 'utf8');
+/** roff source with the escapes that matter here undone (`\-` is a hyphen). */
+const roff = (p: string): string => read(p).replace(/\\-/g, '-');
+
+type Node = { type?: string | string[]; properties?: Record<string, Node> };
+
+/** Every leaf key of the schema (what a user can write), as dotted paths, in schema order. */
+function schemaKeys(): string[] {
+  const json = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Node;
+  const keys: string[] = [];
+  const walk = (node: Node, prefix: string[]): void => {
+    for (const [name, child] of Object.entries(node.properties ?? {})) {
+      if (child.type === 'object' && child.properties) walk(child, [...prefix, name]);
+      else keys.push([...prefix, name].join('.'));
+    }
+  };
+  walk(json, []);
+  return keys;
+}
+
+/** The contract's rule: `SAGESYNC_` + the path in upper snake case. */
+const envName = (key: string): string =>
+  'SAGESYNC_' +
+  key
+    .split('.')
+    .map((s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase())
+    .join('_');
+
+/** The `.TP` entries of the KEYS section: the tag line and the body, by key. */
+function manEntries(): Map<string, string> {
+  const source = roff('man/sagesync-config.5');
+  const keysSection = source.slice(source.indexOf('.SH KEYS'), source.indexOf('.SH EXAMPLES'));
+  const entries = new Map<string, string>();
+  for (const block of keysSection.split(/^\.TP\n/m).slice(1)) {
+    const tag = block.split('\n', 1)[0]!;
+    for (const key of tag.match(/\b[a-z][A-Za-z]*(?:\.[a-z][A-Za-z0-9]*)+\b/g) ?? []) entries.set(key, block);
+  }
+  return entries;
+}
+
+/** Defaults as the schema applies them, read from a parse with the required keys only. */
+function schemaDefaults(): Map<string, unknown> {
+  const given = {
+    oro: { url: 'https://oro.example.com', clientId: 'id', clientSecret: 'secret' },
+    staging: { sshTunnel: { host: 'h', username: 'u', privateKeyFile: 'k', hostKeySha256: 'SHA256:x' } },
+    notifications: { smtp: { host: 'smtp.example.com' } },
+  };
+  const parsed = configSchema.parse(given) as Record<string, unknown>;
+  const at = (root: unknown, key: string): unknown =>
+    key.split('.').reduce<unknown>((node, s) => (node as Record<string, unknown> | undefined)?.[s], root);
+  const defaults = new Map<string, unknown>();
+  for (const key of schemaKeys()) if (at(given, key) === undefined) defaults.set(key, at(parsed, key));
+  return defaults;
+}
+
+describe('sagesync-config(5)', () => {
+  const entries = manEntries();
+  const keys = schemaKeys();
+
+  it('has an entry for every key of the schema, with its environment variable', () => {
+    expect(keys.length).toBeGreaterThan(40);
+    const missing = keys.filter((k) => !entries.has(k));
+    expect(missing, 'keys of src/config/schema.ts missing from man/sagesync-config.5').toEqual([]);
+    const withoutEnv = keys.filter((k) => !entries.get(k)!.includes(envName(k)));
+    expect(withoutEnv, 'entries that do not name the key’s environment variable').toEqual([]);
+  });
+
+  it('documents no key that the schema does not have', () => {
+    const extra = [...entries.keys()].filter((k) => !keys.includes(k));
+    expect(extra).toEqual([]);
+  });
+
+  it('states the default of every key that has a plain one', () => {
+    const wrong: string[] = [];
+    for (const [key, value] of schemaDefaults()) {
+      if (!['number', 'boolean', 'string'].includes(typeof value)) continue;
+      // The tag line as a reader sees it: macros and quotes removed.
+      const tag = entries
+        .get(key)!
+        .split('\n', 1)[0]!
+        .replace(/^\.\w+\s+/, '')
+        .replace(/"/g, '')
+        .replace(/\s+/g, ' ')
+        .replace(/ ([;,)])/g, '$1');
+      if (!tag.includes(`default ${String(value)};`))
+        wrong.push(`${key}: default ${String(value)} (tag: ${tag})`);
+    }
+    expect(wrong, 'defaults missing or different in man/sagesync-config.5').toEqual([]);
+  });
+
+  it('names every *File secret and the precedence order', () => {
+    const text = roff('man/sagesync-config.5');
+    for (const key of keys.filter(
+      (k) => k.endsWith('File') && !k.endsWith('privateKeyFile') && k !== 'staging.tls.caFile',
+    ))
+      expect(text).toContain(key);
+    expect(text).toMatch(/\.SS Precedence/);
+  });
+});
+
+describe('man pages render', () => {
+  const groff = spawnSync('groff', ['--version'], { encoding: 'utf8' });
+  const haveGroff = groff.status === 0;
+  if (!haveGroff)
+    console.warn(
+      'groff is not installed: the man pages’ rendering is not checked (apt-get install groff-base)',
+    );
+
+  it.skipIf(!haveGroff).each(['man/sagesync.1', 'man/sagesync-config.5'])(
+    '%s renders without warnings',
+    (page) => {
+      const out = spawnSync('groff', ['-man', '-Tutf8', '-ww', '-z', join(root, page)], { encoding: 'utf8' });
+      expect(out.status).toBe(0);
+      expect(out.stderr).toBe('');
+      // -P-bou: plain text, without grotty's overstriking for bold and underline.
+      const text = execFileSync('groff', ['-man', '-Tutf8', '-P-bou', join(root, page)], {
+        encoding: 'utf8',
+      });
+      expect(text).toMatch(/NAME/);
+      expect(text).toMatch(/SEE ALSO/);
+    },
+  );
+});
+
+describe('sagesync(1)', () => {
+  const source = roff('man/sagesync.1');
+  it('has every section a reader expects', () => {
+    for (const section of [
+      'NAME',
+      'SYNOPSIS',
+      'DESCRIPTION',
+      'COMMANDS',
+      'OPTIONS',
+      'EXIT STATUS',
+      'ENVIRONMENT',
+      'FILES',
+      'EXAMPLES',
+      'SEE ALSO',
+    ])
+      expect(source).toMatch(new RegExp(`^\\.SH ${section}$`, 'm'));
+  });
+
+  it('lists every exit code of the contract', () => {
+    const contract = read('docs/contract/cli-and-config.md');
+    const codes = [...contract.matchAll(/^\| (\d+) \|/gm)].map((m) => m[1]!);
+    expect(codes).toEqual(['0', '1', '64', '69', '78']);
+    const exitSection = source.slice(source.indexOf('.SH EXIT STATUS'), source.indexOf('.SH ENVIRONMENT'));
+    for (const code of codes) expect(exitSection).toMatch(new RegExp(`^\\.B ${code}$`, 'm'));
+  });
+});
