@@ -1,0 +1,105 @@
+/**
+ * What the demo, the benchmarks and the chaos harness share: temp dirs, a sagesync config file,
+ * and the built CLI run as a child process (the real product, exactly as cron runs it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root, from dist/demo/ or src/demo/ alike. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = path.join(REPO_ROOT, 'bin', 'sagesync');
+
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `sagesync-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface HarnessConfigInput {
+  oroUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** The `staging` section as written to the file. */
+  staging: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}
+
+/** Writes `sagesync.json` in `dir` and returns its path. */
+export function writeConfig(dir: string, c: HarnessConfigInput): string {
+  const file = path.join(dir, 'sagesync.json');
+  const config = {
+    oro: { url: c.oroUrl, clientId: c.clientId, clientSecret: c.clientSecret },
+    staging: c.staging,
+    logging: { format: 'json' },
+    ...c.extra,
+  };
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+}
+
+/** Starts `node bin/sagesync <args>`; `done` settles when it exits (killed or not). */
+export function startCli(
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; node?: readonly string[] } = {},
+): CliRun {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(opts.node ?? []), CLI, ...args], {
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+  return { child, done };
+}
+
+export function runCli(
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return startCli(args, { timeoutMs: 120_000, ...opts }).done;
+}
+
+/** Parses the one JSON object `--json` prints (the last JSON line on stdout). */
+export function parseJsonOutput<T = unknown>(stdout: string): T | null {
+  const text = stdout.trim();
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    const last = text
+      .split('\n')
+      .reverse()
+      .find((l) => l.trim().startsWith('{'));
+    return last ? (JSON.parse(last) as T) : null;
+  }
+}
+
+export function describeExit(r: CliResult): string {
+  const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
+  return r.signal ? `killed by ${r.signal}` : `exit ${r.code}${tail ? `: ${tail.slice(0, 400)}` : ''}`;
+}
