@@ -34,14 +34,14 @@ export async function pushCustomers(deps: JobDeps, options: JobOptions): Promise
   try {
     if (!options.dryRun) await learnCodes(deps, report);
     const oro = await deps.oro();
-    const cache = new ResourceCache(oro);
+    const cache = new ResourceCache(oro, deps.logger);
     const ids = parseIds(options.ids);
     const ctx: Ctx = {
       deps,
       options,
       oro,
       cache,
-      customers: new CustomerSource(oro, cache),
+      customers: new CustomerSource(oro, cache, deps.logger),
       report,
       latestHash: new Map(),
       quarantined: new Set(

@@ -38,7 +38,7 @@ export async function pushOrders(deps: JobDeps, options: JobOptions): Promise<Jo
   const report = new ReportBuilder(PUSH_ORDERS, deps);
   try {
     const oro = await deps.oro();
-    const cache = new ResourceCache(oro);
+    const cache = new ResourceCache(oro, deps.logger);
     const ctx: Ctx = {
       deps,
       options,
@@ -48,7 +48,7 @@ export async function pushOrders(deps: JobDeps, options: JobOptions): Promise<Jo
         config: deps.config,
         store: deps.store,
         cache,
-        customers: new CustomerSource(oro, cache),
+        customers: new CustomerSource(oro, cache, deps.logger),
         latestHash: new Map(),
       },
       failedThisRun: new Set(),

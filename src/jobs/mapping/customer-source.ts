@@ -4,6 +4,8 @@
  * (`customerusers?filter[customer]=1,2`), oro-admin-api.md 7.2/7.3 (association filters take id
  * lists, section 3). Prepared customers are kept for the run, keyed by id and `updatedAt`.
  */
+import type { Logger } from '../../log/types.js';
+import { OroRecordError } from '../../oro/errors.js';
 import type { JsonApiResource, OroClient } from '../../oro/types.js';
 import { pickBillingAddress, pickMainContact, withContacts } from './customer-snapshot.js';
 import type { ResourceCache } from './resource-cache.js';
@@ -16,7 +18,9 @@ export class CustomerSource {
   constructor(
     private readonly oro: OroClient,
     private readonly cache: ResourceCache,
+    private readonly logger: Logger,
   ) {}
+  private readonly unreadable = new Set<string>();
 
   /**
    * Prepared customers (with `defaultBillingAddress` and `mainContact`) for these ids. `given`
@@ -57,6 +61,24 @@ export class CustomerSource {
 
   private async byCustomer(resource: string, ids: string[]): Promise<Map<string, JsonApiResource[]>> {
     const out = new Map<string, JsonApiResource[]>();
+    if (this.unreadable.has(resource)) return out;
+    try {
+      await this.readInto(out, resource, ids);
+    } catch (err) {
+      if (!(err instanceof OroRecordError) || ![403, 404, 405].includes(err.status)) throw err;
+      this.unreadable.add(resource);
+      this.logger.warn(`Oro does not let this API user read "${resource}"; customer rows go without it`, {
+        status: err.status,
+      });
+    }
+    return out;
+  }
+
+  private async readInto(
+    out: Map<string, JsonApiResource[]>,
+    resource: string,
+    ids: string[],
+  ): Promise<void> {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       for await (const page of this.oro.list(resource, {
@@ -71,6 +93,5 @@ export class CustomerSource {
         }
       }
     }
-    return out;
   }
 }

@@ -11,8 +11,11 @@
  */
 import type { JsonApiResource, ResourceIdentifier } from '../../oro/types.js';
 
-/** Finds a resource by type and id; undefined when it was not read. */
-export type ResourceLookup = (type: string, id: string) => JsonApiResource | undefined;
+/**
+ * Finds a resource by type and id: undefined when it was not read (yet), null when it cannot be
+ * read at all (the API user may not list that type) and the path should give null.
+ */
+export type ResourceLookup = (type: string, id: string) => JsonApiResource | null | undefined;
 
 export const lookupIn =
   (...maps: ReadonlyMap<string, JsonApiResource>[]): ResourceLookup =>
@@ -46,7 +49,8 @@ export function resolvePath(root: JsonApiResource, path: string, lookup: Resourc
       return { found: true, value: digAttribute(current.attributes?.[seg], segments.slice(i + 1)) };
     }
     const next = lookup(ref.type, ref.id);
-    if (!next) return { found: false, missing: `${ref.type} ${ref.id}` };
+    if (next === null) return { found: true, value: null };
+    if (next === undefined) return { found: false, missing: `${ref.type} ${ref.id}` };
     current = next;
   }
   return { found: true, value: lastSegment(current, segments[segments.length - 1] as string) };

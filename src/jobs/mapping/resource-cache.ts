@@ -3,6 +3,8 @@
  * a customer's group, …), read in bulk (`filter[id]=1,2,3`, oro-admin-api.md section 3: lists
  * are an IN) once per run and per type, never one request per order.
  */
+import { OroRecordError } from '../../oro/errors.js';
+import type { Logger } from '../../log/types.js';
 import type { JsonApiResource, OroClient } from '../../oro/types.js';
 import { lookupIn, type ResourceLookup } from './paths.js';
 
@@ -11,12 +13,18 @@ const CHUNK = 100;
 export class ResourceCache {
   private readonly known = new Map<string, JsonApiResource>();
   private readonly tried = new Set<string>();
+  /** Types Oro refuses to list (403/404/405: no ACL, or not an API resource there). */
+  private readonly unreadable = new Set<string>();
 
-  constructor(private readonly oro: OroClient) {}
+  constructor(
+    private readonly oro: OroClient,
+    private readonly logger: Logger,
+  ) {}
 
-  /** Looks in `included` first, then in what this cache read. */
+  /** Looks in `included` first, then in what this cache read; null for an unreadable type. */
   lookup(included?: ReadonlyMap<string, JsonApiResource>): ResourceLookup {
-    return included ? lookupIn(included, this.known) : lookupIn(this.known);
+    const find = included ? lookupIn(included, this.known) : lookupIn(this.known);
+    return (type, id) => find(type, id) ?? (this.unreadable.has(type) ? null : undefined);
   }
 
   put(resources: Iterable<JsonApiResource>): void {
@@ -33,11 +41,23 @@ export class ResourceCache {
       byType.set(type, [...(byType.get(type) ?? []), id]);
     }
     for (const [type, ids] of byType) {
-      for (let i = 0; i < ids.length; i += CHUNK) {
-        const chunk = ids.slice(i, i + CHUNK);
-        for await (const page of this.oro.list(type, { filter: { id: chunk.join(',') }, pageSize: CHUNK })) {
-          this.put(page.data);
+      try {
+        for (let i = 0; i < ids.length; i += CHUNK) {
+          const chunk = ids.slice(i, i + CHUNK);
+          for await (const page of this.oro.list(type, {
+            filter: { id: chunk.join(',') },
+            pageSize: CHUNK,
+          })) {
+            this.put(page.data);
+          }
         }
+      } catch (err) {
+        if (!(err instanceof OroRecordError) || ![403, 404, 405].includes(err.status)) throw err;
+        // Values read through this type map to null rather than quarantining every record.
+        this.unreadable.add(type);
+        this.logger.warn(`Oro does not let this API user read "${type}"; values read through it stay empty`, {
+          status: err.status,
+        });
       }
     }
   }
@@ -50,7 +70,8 @@ export class ResourceCache {
     let results = await compute();
     const missing = new Set(results.flatMap((r) => r.missing));
     const fresh = [...missing].filter((k) => !this.tried.has(k) && !this.known.has(k));
-    if (fresh.length > 0) {
+    // An unreadable type turns its paths to null: compute again even if nothing new was read.
+    if (fresh.length > 0 || [...missing].some((k) => this.unreadable.has(k.split(':')[0] ?? ''))) {
       await this.fetch(fresh);
       results = await compute();
     }
