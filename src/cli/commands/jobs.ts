@@ -1,0 +1,78 @@
+/**
+ * push-orders, push-customers, pull-credit, pull-tracking, run-all: load the configuration, build
+ * the run context, hand over to the runner (src/jobs/runner.ts) and print its RunSummary.
+ */
+import type { JobName, JobReport } from '../../jobs/types.js';
+import type { RunSummary } from '../../jobs/runner.js';
+import type { CommandEnv } from '../command.js';
+import { exitCodeForSummary } from '../exit.js';
+import type { CommandResult } from '../output.js';
+import { withRuntime } from '../runtime.js';
+import { loadFor } from './load.js';
+
+export async function run(
+  command: string,
+  opts: Record<string, unknown>,
+  env: CommandEnv,
+): Promise<CommandResult> {
+  const loaded = await loadFor(env);
+  return withRuntime(loaded.config, env.flags, env.io, env.out, async (rt) => {
+    if (loaded.unknownEnv.length > 0) {
+      rt.logger.debug(
+        `Ignored environment variables that name no configuration key: ${loaded.unknownEnv.join(', ')}`,
+      );
+    }
+    const { runJobs } = await import('../../jobs/runner.js');
+    const { runAllJobNames } = await import('../../jobs/registry.js');
+    const names: JobName[] = command === 'run-all' ? runAllJobNames(loaded.config) : [command as JobName];
+    const ids = Array.isArray(opts.id) ? (opts.id as string[]) : undefined;
+    const summary = await runJobs(names, rt.ctx, {
+      command,
+      dryRun: opts.dryRun === true,
+      ...(ids ? { ids } : {}),
+    });
+    return summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
+  });
+}
+
+const MAX_FAILURES_SHOWN = 20;
+
+function countsText(r: JobReport): string {
+  const c = r.counts;
+  return `read ${c.read}, written ${c.written}, skipped ${c.skipped}, failed ${c.failed}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Human lines: on a terminal (or with --verbose) one line per job; under cron only jobs that did
+ * something or had a problem, so an idle minute prints nothing (contract "Under cron").
+ */
+export function summarise(summary: RunSummary, o: { tty: boolean; verbose: boolean }): CommandResult {
+  const lines: string[] = [];
+  const problems: string[] = [];
+  for (const r of summary.jobs) {
+    const did = r.counts.written > 0 || r.counts.failed > 0 || (r.plan?.length ?? 0) > 0;
+    const line = `${r.job}: ${r.outcome} — ${countsText(r)} (${seconds(r.durationMs)})${r.message ? `. ${r.message}` : ''}`;
+    if (r.outcome === 'failed') {
+      problems.push(`${r.job}: failed: ${r.error?.message ?? r.message ?? 'unknown error'}`);
+      continue;
+    }
+    if (o.tty || o.verbose || did) lines.push(line);
+    if (r.plan && r.plan.length > 0)
+      lines.push(`  dry run: would write ${r.plan.length} item(s); nothing was written`);
+    if (r.failures.length > 0) {
+      problems.push(`${r.job}: ${r.failures.length} record(s) failed:`);
+      for (const f of r.failures.slice(0, MAX_FAILURES_SHOWN))
+        problems.push(`  ${f.entity} ${f.id}: ${f.reason}`);
+      if (r.failures.length > MAX_FAILURES_SHOWN) {
+        problems.push(
+          `  … and ${r.failures.length - MAX_FAILURES_SHOWN} more (see --json or sagesync status)`,
+        );
+      }
+    }
+  }
+  return { exitCode: exitCodeForSummary(summary), report: summary, lines, problems };
+}

@@ -1,0 +1,55 @@
+/**
+ * `sagesync migrate`: creates or upgrades the staging tables; `--print` writes the DDL for a DBA
+ * instead (no database; with --dialect, no configuration either).
+ */
+import { loadStagingConfig } from '../../config/load.js';
+import { NotAvailableYetError } from '../../errors.js';
+import type { CommandEnv } from '../command.js';
+import { EXIT } from '../exit.js';
+import type { CommandResult } from '../output.js';
+import { withRuntime } from '../runtime.js';
+import { loadFor } from './load.js';
+
+export async function run(
+  _command: string,
+  opts: Record<string, unknown>,
+  env: CommandEnv,
+): Promise<CommandResult> {
+  const overrides =
+    typeof opts.dialect === 'string'
+      ? [{ path: 'staging.dialect', value: opts.dialect, option: '--dialect' }]
+      : [];
+  if (opts.print === true) return print(opts, env, overrides);
+
+  const loaded = await loadFor(env, overrides);
+  return withRuntime(loaded.config, env.flags, env.io, env.out, async (rt) => {
+    const store = await rt.ctx.openStore();
+    const report = await store.migrate();
+    const where = store.tableName('sagesync_schema_version').replace(/\.[^.]*$/, '');
+    const lines = report.alreadyCurrent
+      ? [`The staging tables in ${where} are current (contract version ${report.contractVersion}).`]
+      : [
+          `Migrated the staging tables in ${where} to contract version ${report.contractVersion}: applied ${report.applied.join(', ')}.`,
+        ];
+    return { exitCode: EXIT.ok, report, lines, problems: [] };
+  });
+}
+
+async function print(
+  opts: Record<string, unknown>,
+  env: CommandEnv,
+  overrides: { path: string; value: unknown; option: string }[],
+): Promise<CommandResult> {
+  const loaded = await loadStagingConfig({
+    configPath: env.flags.config,
+    env: env.io.env,
+    cwd: env.io.cwd,
+    overrides,
+  });
+  const staging = loaded.config;
+  const role = typeof opts.role === 'string' ? opts.role : undefined;
+  throw new NotAvailableYetError(
+    `"sagesync migrate --print" is not available yet (dialect ${staging.dialect}${role ? `, role ${role}` : ''}).`,
+    { hint: 'Run "sagesync migrate" against the database, or come back with a newer sagesync.' },
+  );
+}

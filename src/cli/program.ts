@@ -1,0 +1,180 @@
+/**
+ * The commander program: every command of ../shared/contract/cli-and-config.md with its help.
+ * Nothing here imports a command's code: actions hand over to `dispatch`, which lazy-imports it,
+ * so `--help` never loads a database driver or the HTTP client.
+ */
+import { Command, Option } from 'commander';
+import { parseIds } from './ids.js';
+import type { CliIo } from './io.js';
+
+export type Dispatch = (command: string, opts: Record<string, unknown>) => Promise<void>;
+
+const EXIT_CODES = `
+Exit codes:
+  0   the run did its work, or another run held the lock and this one skipped (said in the summary)
+  1   the run finished but some records failed (quarantined or marked ERROR), or the command is not available yet
+  64  usage error (unknown command or option, bad option value)
+  69  a service was unavailable: database, Oro, SMTP or SSH tunnel unreachable or refused the credentials
+  70  internal error (a bug in sagesync; run again with --verbose and report it)
+  78  the configuration is invalid (every problem is named with its key and file)`;
+
+const CONFIG_HELP = `
+Configuration: --config <file>, else $SAGESYNC_CONFIG, else the first of package.json ("sagesync"
+key), .sagesyncrc, .sagesyncrc.{json,yaml,yml,js,ts,cjs,mjs}, sagesync.config.{js,ts,cjs,mjs} in the
+current directory. Any key can be set by SAGESYNC_<KEY_PATH> (oro.clientSecret is
+SAGESYNC_ORO_CLIENT_SECRET). See docs/configuration.md.`;
+
+interface JobHelp {
+  name: string;
+  summary: string;
+  reads: string;
+  writes: string;
+  ids: string;
+  extra?: string;
+}
+
+const JOBS: JobHelp[] = [
+  {
+    name: 'push-orders',
+    summary: 'stage every new Oro order that meets orders.criteria, with its lines and addresses',
+    reads: 'Oro orders changed since the last run (with line items, addresses, customer)',
+    writes:
+      'sagesync_order, sagesync_order_line, sagesync_order_address, and first the customer snapshot in sagesync_customer; the job cursor in the same transaction',
+    ids: 'Oro order ids',
+  },
+  {
+    name: 'push-customers',
+    summary: 'stage customers whose watched attributes changed; learn X3 customer codes',
+    reads: 'Oro customers changed since the last run; sagesync_customer rows X3 marked DONE',
+    writes: 'sagesync_customer (a new snapshot per change), sagesync_customer_map (learnt codes)',
+    ids: 'Oro customer ids',
+  },
+  {
+    name: 'pull-credit',
+    summary: 'apply NEW rows of sagesync_credit_limit to the Oro customers',
+    reads: 'sagesync_credit_limit rows with status NEW',
+    writes: 'the Oro customer attribute oro.creditLimitField; the row status DONE or ERROR',
+    ids: 'staging ids of sagesync_credit_limit rows',
+  },
+  {
+    name: 'pull-tracking',
+    summary: 'apply NEW rows of sagesync_shipment to the Oro orders as shipping trackings',
+    reads: 'sagesync_shipment rows with status NEW',
+    writes: 'Oro order shipping trackings; the row status DONE or ERROR',
+    ids: 'staging ids of sagesync_shipment rows',
+  },
+];
+
+function jobHelp(j: { reads: string; writes: string }): string {
+  return `
+Reads:  ${j.reads}.
+Writes: ${j.writes}.
+Each job runs under its own lock; a second run that finds it held skips (exit 0).
+${EXIT_CODES}`;
+}
+
+export function buildProgram(io: CliIo, dispatch: Dispatch, version: string): Command {
+  const program = new Command('sagesync');
+  program
+    .description(
+      'Connects an OroCommerce B2B store to the Sage X3 ERP through staging tables in a shared database.',
+    )
+    .version(version, '-V, --version', 'print the version')
+    .option(
+      '-c, --config <file>',
+      'configuration file (default: $SAGESYNC_CONFIG, else found in the current directory)',
+    )
+    .option('--json', 'print one JSON summary object on stdout and nothing else on stdout')
+    .option('-v, --verbose', 'log at debug level and show the cause of errors')
+    .option('-q, --quiet', 'print only problems')
+    .helpOption('-h, --help', 'show help for a command')
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    })
+    .showHelpAfterError('(run "sagesync --help" for the commands and options)')
+    .addHelpText('after', `${CONFIG_HELP}\n${EXIT_CODES}`);
+
+  for (const j of JOBS) {
+    program
+      .command(j.name)
+      .summary(j.summary)
+      .description(`${j.summary[0]?.toUpperCase()}${j.summary.slice(1)}.`)
+      .option('--dry-run', 'read both sides and print what would be written; write nothing')
+      .option('--id <id,...>', `only these ${j.ids} (comma-separated, repeatable)`, parseIds)
+      .addHelpText('after', jobHelp(j))
+      .action(async (_opts: unknown, cmd: Command) => dispatch(j.name, cmd.optsWithGlobals()));
+  }
+
+  program
+    .command('run-all')
+    .summary('the four jobs in order, each under its own lock, within a time budget')
+    .description(
+      'Runs push-orders, push-customers, pull-credit and pull-tracking in that order, each under its own lock. ' +
+        'No new batch starts after runAll.maxDurationSeconds, so runs do not pile up under a one-minute schedule. ' +
+        'This is what crontab or a Kubernetes CronJob calls every minute.',
+    )
+    .option('--dry-run', 'read both sides and print what would be written; write nothing')
+    .addHelpText(
+      'after',
+      jobHelp({
+        reads: 'what each of the four jobs reads',
+        writes: 'what each of the four jobs writes; one sagesync_run row per job; alert e-mails',
+      }),
+    )
+    .action(async (_opts: unknown, cmd: Command) => dispatch('run-all', cmd.optsWithGlobals()));
+
+  program
+    .command('test-connection')
+    .summary('check every configured connection and prerequisite, one line per check')
+    .description(
+      'Checks the staging database (TLS, SSH tunnel, schema version and rights), the Oro token and a read, and SMTP. ' +
+        'Prints one line per check with what to fix. Writes nothing.',
+    )
+    .addHelpText(
+      'after',
+      `
+Exit 0 when every check passed, else the code of the worst failure (78 configuration, 69 unavailable).
+${EXIT_CODES}`,
+    )
+    .action(async (_opts: unknown, cmd: Command) => dispatch('test-connection', cmd.optsWithGlobals()));
+
+  program
+    .command('migrate')
+    .summary('create or upgrade the staging tables (--print: write the DDL for a DBA)')
+    .description(
+      'Creates or upgrades the staging tables of the contract and records the version; safe to run twice or ' +
+        'from two processes at once. With --print, writes the DDL (with a least-privilege role) to stdout ' +
+        'instead, for a DBA to apply; --print needs no database and, with --dialect, no configuration.',
+    )
+    .option('--print', 'write the DDL to stdout instead of running it')
+    .addOption(
+      new Option('--dialect <dialect>', 'the DDL dialect (overrides staging.dialect)').choices([
+        'mssql',
+        'postgres',
+      ]),
+    )
+    .option('--role <name>', 'name of the least-privilege role in the printed DDL')
+    .addHelpText(
+      'after',
+      `
+Reads:  the staging database's recorded schema version (not with --print).
+Writes: the staging tables and sagesync_schema_version; with --print, only stdout.
+${EXIT_CODES}`,
+    )
+    .action(async (_opts: unknown, cmd: Command) => dispatch('migrate', cmd.optsWithGlobals()));
+
+  program
+    .command('status')
+    .summary('backlog per table, last run of each job, quarantined records, rows X3 rejected')
+    .description(
+      'Shows the backlog per staging table and status, the last run of each job, the quarantined records ' +
+        'and the rows X3 rejected. Reads the staging database only; writes nothing.',
+    )
+    .addHelpText('after', EXIT_CODES)
+    .action(async (_opts: unknown, cmd: Command) => dispatch('status', cmd.optsWithGlobals()));
+
+  return program;
+}

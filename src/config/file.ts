@@ -1,0 +1,118 @@
+/**
+ * The file layer: cosmiconfig 9 under the module name `sagesync` (every format of the contract),
+ * or the file named by `--config` / `$SAGESYNC_CONFIG`.
+ *
+ * Search: only the working directory (cosmiconfig 9's default `searchStrategy: 'none'`), so what
+ * a crontab or a container picks up does not depend on parent directories. `.ts` files are
+ * compiled by cosmiconfig with the `typescript` package, which sagesync does not ship at run time
+ * (docs/configuration.md "TypeScript configuration files").
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import type { ConfigProblem } from '../errors.js';
+import { isPlainObject, type Layer } from './layers.js';
+
+export const MODULE_NAME = 'sagesync';
+
+export interface FileLayer {
+  layer: Layer | null;
+  /** Absolute path of the file read, or null when none was found. */
+  filepath: string | null;
+  problems: ConfigProblem[];
+  hint?: string;
+}
+
+/** Path of a whole-file problem (parse error, missing file). */
+export const FILE_PROBLEM_PATH = '(file)';
+
+function describeLoadError(err: unknown, filepath: string): { message: string; hint?: string } {
+  const e = err as NodeJS.ErrnoException;
+  const text = (e instanceof Error ? e.message : String(err)).trim();
+  if (
+    /\.ts$/.test(filepath) &&
+    (e.code === 'ERR_MODULE_NOT_FOUND' || /typescript/.test(text)) &&
+    /Cannot find (package|module) 'typescript'/.test(text)
+  ) {
+    return {
+      message: 'a .ts configuration needs the "typescript" package, which is not installed',
+      hint: 'Install it next to sagesync (npm install typescript), or write the same file as sagesync.config.mjs.',
+    };
+  }
+  if (e.code === 'EACCES' || e.code === 'EROFS') {
+    return {
+      message: `cannot read or compile the file: ${text}`,
+      hint: 'A .ts configuration is compiled next to itself, so its directory must be writable; a .mjs file needs no compiling.',
+    };
+  }
+  // cosmiconfig prefixes parse errors with "YAML Error in <file>:" — keep the parser's detail only.
+  return { message: text.replace(/^(YAML|JSON|TypeScript) Error in [^\n]*:\n/, '$1 syntax error: ') };
+}
+
+export async function readConfigFile(opts: {
+  configPath?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}): Promise<FileLayer> {
+  const explorer = cosmiconfig(MODULE_NAME, { cache: false });
+  const fromEnv = opts.env.SAGESYNC_CONFIG;
+  const explicit = opts.configPath ?? (fromEnv ? fromEnv : undefined);
+  const explicitSource = opts.configPath !== undefined ? '--config' : 'environment $SAGESYNC_CONFIG';
+
+  let filepath: string | null = null;
+  let config: unknown;
+  try {
+    if (explicit !== undefined) {
+      filepath = path.resolve(opts.cwd, explicit);
+      if (!existsSync(filepath)) {
+        return {
+          layer: null,
+          filepath: null,
+          problems: [
+            { path: FILE_PROBLEM_PATH, source: explicitSource, message: `no such file: ${filepath}` },
+          ],
+        };
+      }
+      const result = await explorer.load(filepath);
+      config = result?.config;
+    } else {
+      const result = await explorer.search(opts.cwd);
+      if (!result) return { layer: null, filepath: null, problems: [] };
+      filepath = result.filepath;
+      config = result.config;
+    }
+  } catch (err) {
+    const where = filepath ?? opts.cwd;
+    const { message, hint } = describeLoadError(err, where);
+    return {
+      layer: null,
+      filepath,
+      problems: [{ path: FILE_PROBLEM_PATH, source: where, message }],
+      ...(hint ? { hint } : {}),
+    };
+  }
+
+  const source = filepath;
+  if (config === undefined || config === null) config = {};
+  if (!isPlainObject(config)) {
+    return {
+      layer: null,
+      filepath,
+      problems: [
+        {
+          path: FILE_PROBLEM_PATH,
+          source,
+          message:
+            'expected an object of settings at the top level (in a JS/TS file: export default { ... })',
+        },
+      ],
+    };
+  }
+  // Editors' "$schema" pointer (schema/sagesync.schema.json) is not a setting.
+  const { $schema: _schema, ...values } = config;
+  return {
+    layer: { name: 'file', values, sourceOf: () => source, baseDir: path.dirname(filepath) },
+    filepath,
+    problems: [],
+  };
+}

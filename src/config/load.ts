@@ -1,0 +1,127 @@
+/**
+ * Loads the configuration: file (cosmiconfig) → environment → command line, `*File` secrets,
+ * validation of everything at once, relative paths made absolute, frozen
+ * (../shared/contract/cli-and-config.md "Configuration"; docs/configuration.md).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { readEnvLayer } from './env.js';
+import { FILE_PROBLEM_PATH, readConfigFile } from './file.js';
+import { deepFreeze } from './freeze.js';
+import { PATH_KEYS } from './keys.js';
+import { getPath, mergeLayers, setPath, type Layer, type Origin } from './layers.js';
+import { configSchema, type Config } from './schema.js';
+import { readSecretFiles } from './secrets.js';
+import { validate } from './validate.js';
+
+/** A value given by a command-line option; the highest layer. */
+export interface CliOverride {
+  path: string;
+  value: unknown;
+  /** The option as typed, e.g. `--dialect`. */
+  option: string;
+}
+
+export interface LoadConfigOptions {
+  /** `--config <file>`; else `$SAGESYNC_CONFIG`; else cosmiconfig's search of `cwd`. */
+  configPath?: string | undefined;
+  env?: Readonly<Record<string, string | undefined>>;
+  cwd?: string;
+  overrides?: readonly CliOverride[];
+}
+
+export interface LoadedConfig<T = Config> {
+  config: T;
+  /** The configuration file read, or null (environment only). */
+  filepath: string | null;
+  /** Dotted key path → where its value came from (`/etc/sagesync.yaml`, `environment $SAGESYNC_…`). */
+  sources: ReadonlyMap<string, string>;
+  /** `SAGESYNC_*` variables that name no key (ignored; worth a debug line). */
+  unknownEnv: readonly string[];
+}
+
+const stagingOnlySchema = z.object({ staging: configSchema.shape.staging });
+export type StagingConfig = Config['staging'];
+
+function cliLayer(overrides: readonly CliOverride[], cwd: string): Layer {
+  const values: Record<string, unknown> = {};
+  const options = new Map<string, string>();
+  for (const o of overrides) {
+    if (o.value === undefined) continue;
+    setPath(values, o.path.split('.'), o.value);
+    options.set(o.path, `command line ${o.option}`);
+  }
+  return { name: 'command line', values, sourceOf: (p) => options.get(p), baseDir: cwd };
+}
+
+async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<LoadedConfig<unknown>> {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const file = await readConfigFile({ configPath: opts.configPath, env, cwd });
+  const fromEnv = readEnvLayer(env, cwd);
+  const layers = [cliLayer(opts.overrides ?? [], cwd), fromEnv.layer, ...(file.layer ? [file.layer] : [])];
+  const merged = mergeLayers(layers);
+  let problems: ConfigProblem[] = [...file.problems, ...fromEnv.problems, ...merged.problems];
+  problems.push(...(await readSecretFiles(merged)));
+
+  const fallback = file.filepath ?? `no configuration file (searched ${cwd})`;
+  let input: Record<string, unknown> = merged.input;
+  if (stagingOnly) input = { staging: getPath(merged.input, 'staging') };
+  const result = validate(input, merged.origins, fallback, stagingOnly ? stagingOnlySchema : configSchema);
+  if (!result.ok) {
+    const known = new Set(problems.map((p) => p.path));
+    problems.push(...result.problems.filter((p) => !known.has(p.path)));
+  }
+  if (stagingOnly) {
+    // Only what the staging section needs is checked; the rest may be absent or wrong here.
+    problems = problems.filter((p) => p.path === FILE_PROBLEM_PATH || p.path.startsWith('staging'));
+  }
+  if (problems.length > 0 || !result.ok) {
+    throw new ConfigError(problems, { hint: hintFor(problems, file.filepath, file.hint) });
+  }
+  const config = result.value as Record<string, unknown>;
+  resolvePaths(config, merged.origins, file.filepath ? path.dirname(file.filepath) : cwd);
+  const sources = new Map([...merged.origins].map(([k, o]) => [k, o.source]));
+  return { config: deepFreeze(config), filepath: file.filepath, sources, unknownEnv: fromEnv.unknown };
+}
+
+/** A relative path resolves against the directory of the file it was written in (else `cwd`). */
+function resolvePaths(
+  config: Record<string, unknown>,
+  origins: Map<string, Origin>,
+  defaultBase: string,
+): void {
+  for (const key of PATH_KEYS) {
+    const value = getPath(config, key);
+    if (typeof value !== 'string') continue;
+    const base = origins.get(key)?.baseDir ?? defaultBase;
+    setPath(config, key.split('.'), path.resolve(base, value));
+  }
+}
+
+function hintFor(problems: ConfigProblem[], filepath: string | null, fileHint: string | undefined): string {
+  if (fileHint) return fileHint;
+  if (filepath === null && problems.some((p) => p.message.startsWith('required'))) {
+    return 'No configuration file was found: create .sagesyncrc.yaml (see examples/sagesync.yaml), pass --config <file> or set SAGESYNC_CONFIG; see docs/configuration.md.';
+  }
+  return 'Fix the keys named above; docs/configuration.md lists every key with its default and environment variable.';
+}
+
+export async function loadConfigDetailed(opts: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  return (await load(opts, false)) as LoadedConfig;
+}
+
+/** The validated, frozen configuration. Throws ConfigError (exit 78) with every problem found. */
+export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Config> {
+  return (await loadConfigDetailed(opts)).config;
+}
+
+/**
+ * Only the `staging` section, for commands that need no Oro (`migrate --print`): the rest of
+ * the file is not validated, and no file at all is fine (the staging defaults apply).
+ */
+export async function loadStagingConfig(opts: LoadConfigOptions = {}): Promise<LoadedConfig<StagingConfig>> {
+  const loaded = await load(opts, true);
+  return { ...loaded, config: (loaded.config as { staging: StagingConfig }).staging };
+}
