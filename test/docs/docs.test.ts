@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli/program.js';
 import { configSchema } from '../../src/config/schema.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -160,5 +162,71 @@ describe('sagesync(1)', () => {
     expect(codes).toEqual(['0', '1', '64', '69', '78']);
     const exitSection = source.slice(source.indexOf('.SH EXIT STATUS'), source.indexOf('.SH ENVIRONMENT'));
     for (const code of codes) expect(exitSection).toMatch(new RegExp(`^\\.B ${code}$`, 'm'));
+  });
+});
+
+/** The commander program as the CLI builds it; its actions are never run here. */
+function program(): Command {
+  const sink = { write: () => true };
+  return buildProgram({ stdout: sink, stderr: sink, env: {}, cwd: root }, async () => {}, '0.0.0');
+}
+
+/** Long flags (`--dry-run`) of a command; short ones are documented next to them. */
+const longFlags = (cmd: Command): string[] =>
+  cmd.options.map((o) => o.long).filter((f): f is string => f !== undefined);
+
+describe('the CLI and its documentation', () => {
+  const cli = program();
+  const commands = cli.commands.filter((c) => c.name() !== 'help');
+  const man = roff('man/sagesync.1');
+  const section = (name: string, next: string): string =>
+    man.slice(man.indexOf(`.SH ${name}`), man.indexOf(`.SH ${next}`));
+
+  it('registers the commands of the contract', () => {
+    expect(commands.map((c) => c.name()).sort()).toEqual(
+      [
+        'migrate',
+        'pull-credit',
+        'pull-tracking',
+        'push-customers',
+        'push-orders',
+        'run-all',
+        'status',
+        'test-connection',
+      ].sort(),
+    );
+  });
+
+  it('sagesync(1) describes every command and every option', () => {
+    const commandsSection = section('COMMANDS', 'OPTIONS');
+    const optionsSection = section('OPTIONS', 'EXIT STATUS');
+    const synopsis = section('SYNOPSIS', 'DESCRIPTION');
+    for (const cmd of commands) {
+      expect(commandsSection, `command ${cmd.name()}`).toMatch(new RegExp(`^\\.B ${cmd.name()}$`, 'm'));
+      expect(synopsis, `command ${cmd.name()} in SYNOPSIS`).toContain(cmd.name());
+      for (const flag of longFlags(cmd)) {
+        expect(optionsSection, `${cmd.name()} ${flag}`).toContain(flag);
+        expect(synopsis, `${cmd.name()} ${flag} in SYNOPSIS`).toContain(flag);
+      }
+    }
+    for (const flag of [...longFlags(cli), '--help'])
+      expect(optionsSection, `global ${flag}`).toContain(flag);
+    for (const short of cli.options.map((o) => o.short).filter((f): f is string => f !== undefined))
+      expect(optionsSection, `global ${short}`).toMatch(new RegExp(`\\.BR? ${short}\\b`));
+  });
+
+  it('every command and option of the README’s command table exists in the CLI', () => {
+    const readme = read('README.md');
+    const table = readme.slice(readme.indexOf('## Commands'), readme.indexOf('Every command takes'));
+    const rows = [...table.matchAll(/^\| `sagesync ([a-z-]+)` \|([^|]*)\|/gm)];
+    expect(rows.map((r) => r[1]).sort()).toEqual(commands.map((c) => c.name()).sort());
+    for (const [, name, options] of rows) {
+      const cmd = commands.find((c) => c.name() === name)!;
+      for (const flag of options!.match(/--[a-z-]+/g) ?? [])
+        expect(longFlags(cmd), `${name} ${flag}`).toContain(flag);
+    }
+    const globals = readme.slice(readme.indexOf('Every command takes'), readme.indexOf('Exit codes'));
+    for (const flag of globals.match(/--[a-z-]+/g) ?? [])
+      expect([...longFlags(cli), ...commands.flatMap(longFlags), '--help'], flag).toContain(flag);
   });
 });

@@ -2,65 +2,69 @@
  * The examples in examples/ are what operators copy: each one is checked here where a check is
  * possible (configs validate, YAML parses, schedules run the right command).
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { configSchema } from '../../src/config/schema.js';
+import { loadConfig } from '../../src/config/load.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examples = join(root, 'examples');
 const read = (name: string): string => readFileSync(join(examples, name), 'utf8');
 
-/** Secrets the examples leave to the environment. */
-const secrets = {
-  oro: { clientSecret: 'example-secret' },
-  staging: { password: 'example-password' },
+/** Secrets the examples leave to the environment, as an operator would set them. */
+const env = {
+  SAGESYNC_ORO_CLIENT_SECRET: 'example-secret',
+  SAGESYNC_STAGING_PASSWORD: 'example-password',
+  SAGESYNC_NOTIFICATIONS_SMTP_PASSWORD: 'example-smtp-password',
 };
 
-function withSecrets(raw: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...raw };
-  for (const [section, values] of Object.entries(secrets)) {
-    merged[section] = { ...(raw[section] as Record<string, unknown> | undefined), ...values };
-  }
-  return merged;
-}
+const scratch = mkdtempSync(join(tmpdir(), 'sagesync-examples-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function validate(raw: Record<string, unknown>) {
-  const result = configSchema.safeParse(withSecrets(raw));
-  if (!result.success)
-    throw new Error(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
-  return result.data;
+/**
+ * Loads an example through the real loader (cosmiconfig, environment, *File secrets, validation).
+ * TypeScript configs are compiled next to themselves, so each file is loaded from a scratch copy.
+ */
+function validate(name: string, secrets: Record<string, string> = env) {
+  const dir = mkdtempSync(join(scratch, 'cfg-'));
+  const file = join(dir, name.split('/').at(-1)!);
+  copyFileSync(join(examples, name), file);
+  return loadConfig({ configPath: file, cwd: dir, env: secrets });
 }
 
 describe('example configurations', () => {
-  it('sagesync.yaml: PostgreSQL staging with every commonly used key', () => {
-    const config = validate(parseYaml(read('sagesync.yaml')) as Record<string, unknown>);
+  it('sagesync.yaml: PostgreSQL staging with every commonly used key', async () => {
+    const config = await validate('sagesync.yaml');
     expect(config.staging.dialect).toBe('postgres');
+    expect(config.staging.password).toBe('example-password');
+    expect(config.notifications.smtp?.password).toBe('example-smtp-password');
     expect(config.staging.tls.enabled).toBe(true);
     expect(config.notifications.to.length).toBeGreaterThan(0);
     expect(config.orders.criteria).toEqual({ internalStatus: ['open'], poNumber: { exists: true } });
     expect(config.orderLines.customAttributes).toEqual({ comment: 'comment', priceType: 'priceType' });
   });
 
-  it('sagesync.mssql.yaml: SQL Server with TLS and an SSH tunnel', () => {
-    const config = validate(parseYaml(read('sagesync.mssql.yaml')) as Record<string, unknown>);
+  it('sagesync.mssql.yaml: SQL Server with TLS and an SSH tunnel', async () => {
+    const config = await validate('sagesync.mssql.yaml');
     expect(config.staging.dialect).toBe('mssql');
     expect(config.staging.tls).toMatchObject({ enabled: true, rejectUnauthorized: true });
     expect(config.staging.tls.caFile).toBeTruthy();
     expect(config.staging.sshTunnel?.hostKeySha256).toMatch(/^SHA256:/);
   });
 
-  it('sagesync.embedded.yaml: the embedded demo default', () => {
-    const config = validate(parseYaml(read('sagesync.embedded.yaml')) as Record<string, unknown>);
+  it('sagesync.embedded.yaml: the embedded demo default', async () => {
+    const config = await validate('sagesync.embedded.yaml', { SAGESYNC_ORO_CLIENT_SECRET: 'x' });
     expect(config.staging.dialect).toBe('embedded');
-    expect(config.staging.path).toBe('.sagesync/staging');
+    // A relative path is relative to the configuration file's directory.
+    expect(config.staging.path).toMatch(/\/cfg-[^/]+\/\.sagesync\/staging$/);
   });
 
   it('sagesync.config.ts: an async criteria function', async () => {
-    const mod = (await import('../../examples/sagesync.config.js')) as { default: Record<string, unknown> };
-    const config = validate(mod.default);
+    const config = await validate('sagesync.config.ts');
+    expect(config.oro.clientSecret).toBe('example-secret');
     const criteria = config.orders.criteria;
     expect(typeof criteria).toBe('function');
     if (typeof criteria !== 'function') return;
@@ -94,7 +98,7 @@ describe('scheduling examples', () => {
     expect(command).not.toMatch(/flock/);
   });
 
-  it('kubernetes/cronjob.yaml: every minute, Forbid, a deadline, secrets as env and files', () => {
+  it('kubernetes/cronjob.yaml: every minute, Forbid, a deadline, secrets as env and files', async () => {
     const docs = parseAllDocuments(read('kubernetes/cronjob.yaml')).map(
       (d) => d.toJS() as Record<string, unknown>,
     );
@@ -127,6 +131,25 @@ describe('scheduling examples', () => {
     };
     expect(embedded.staging.passwordFile.startsWith(mount!.mountPath + '/')).toBe(true);
     expect(embedded.notifications.smtp.passwordFile.startsWith(mount!.mountPath + '/')).toBe(true);
+
+    // Loaded as the pod would: the secret volume's files, the Oro secret from the environment.
+    const dir = mkdtempSync(join(scratch, 'k8s-'));
+    const secretDir = join(dir, 'secrets');
+    mkdirSync(secretDir);
+    writeFileSync(join(secretDir, 'staging-password'), 'from-secret-file\n');
+    writeFileSync(join(secretDir, 'smtp-password'), 'smtp-from-secret-file\n');
+    writeFileSync(
+      join(dir, 'sagesync.yaml'),
+      configMap.data['sagesync.yaml']!.split(mount!.mountPath).join(secretDir),
+    );
+    const config = await loadConfig({
+      configPath: join(dir, 'sagesync.yaml'),
+      cwd: dir,
+      env: { SAGESYNC_ORO_CLIENT_SECRET: 'from-env' },
+    });
+    expect(config.oro.clientSecret).toBe('from-env');
+    expect(config.staging.password).toBe('from-secret-file');
+    expect(config.notifications.smtp?.password).toBe('smtp-from-secret-file');
     expect(read('kubernetes/cronjob.yaml')).not.toMatch(/TODO|FIXME|XXX/);
   });
 
