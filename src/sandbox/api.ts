@@ -1,0 +1,220 @@
+/**
+ * `/admin/api/…` of the sandbox: media-type checks (fact sheet §2), routing, lists with
+ * filters/sort/paging/include/fields, single resources, subresources and relationships,
+ * and the two write actions.
+ */
+import {
+  collectIncluded,
+  collectionDocument,
+  collectionLinks,
+  singleDocument,
+  type DocContext,
+} from './document.js';
+import { ApiError, notFound } from './errors.js';
+import { comparator, parseQuery } from './query.js';
+import type { ResourceDef } from './resources.js';
+import type { DataStore, Rec } from './store.js';
+import type { CustomFieldType, SandboxApiVersion } from './types.js';
+import { createTracking, patchCustomer } from './writes.js';
+
+export const JSON_API = 'application/vnd.api+json';
+
+export interface ApiAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ApiState {
+  store: DataStore;
+  defs: Map<string, ResourceDef>;
+  version: SandboxApiVersion;
+  customFields: Record<string, CustomFieldType>;
+  base: string;
+  nowText: () => string;
+}
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+/** Media-type rules of CheckRequestType (fact sheet §2); null when the request may proceed. */
+export function checkMediaTypes(req: ApiRequest): ApiError | null {
+  const ct = req.headers['content-type'];
+  const ctJsonApi = ct !== undefined && ct.split(';')[0]!.trim().toLowerCase() === JSON_API;
+  if (ctJsonApi && ct!.includes(';')) {
+    return new ApiError(
+      415,
+      'unsupported media type http exception',
+      'The "Content-Type" request header should contain JSON:API media type without any parameters.',
+    );
+  }
+  const accepts = (req.headers['accept'] ?? '').split(',').map((s) => s.trim().toLowerCase());
+  const acceptPlain = accepts.includes(JSON_API);
+  const acceptWithParams = accepts.some((a) => a.startsWith(`${JSON_API};`));
+  if (!acceptPlain && acceptWithParams) {
+    return new ApiError(
+      406,
+      'not acceptable http exception',
+      'The "Accept" request header should contain JSON:API media type without any parameters.',
+    );
+  }
+  const acceptAny = accepts.some((a) => a === '*/*' || a === 'application/*' || a === '');
+  if (ctJsonApi && !acceptPlain && !acceptAny) {
+    return new ApiError(
+      406,
+      'not acceptable http exception',
+      'The "Accept" request header does not accept JSON:API response.',
+    );
+  }
+  if ((req.method === 'POST' || req.method === 'PATCH') && !ctJsonApi) {
+    return new ApiError(
+      415,
+      'unsupported media type http exception',
+      'The "Content-Type" request header should be "application/vnd.api+json".',
+    );
+  }
+  if (!ctJsonApi && !acceptPlain) {
+    // Real Oro would answer with its plain (non-JSON:API) REST API; the sandbox refuses, so that a
+    // client forgetting the Accept header notices (documented in docs/oro.md).
+    return new ApiError(
+      406,
+      'not acceptable http exception',
+      'The sandbox serves only the JSON:API; send "Accept: application/vnd.api+json".',
+    );
+  }
+  return null;
+}
+
+export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
+  const mediaProblem = checkMediaTypes(req);
+  if (mediaProblem) throw mediaProblem;
+  const segments = req.path.slice('/admin/api/'.length).split('/').map(decodeURIComponent);
+  const type = segments[0] ?? '';
+  const def = s.defs.get(type);
+  if (!def) throw new ApiError(404, 'not found http exception', 'The requested resource was not found.');
+  const xInclude = (req.headers['x-include'] ?? '').split(';').map((v) => v.trim());
+  const ctx: DocContext = { base: s.base, hateoas: !xInclude.includes('noHateoas'), fields: new Map() };
+  const totalCount = xInclude.includes('totalCount');
+  const allowed = (methods: string[]): never => {
+    throw Object.assign(new ApiError(405, 'action not allowed exception', 'The action is not allowed.'), {
+      allow: methods.join(', '),
+    });
+  };
+
+  if (segments.length === 1) {
+    if (req.method === 'POST' && def.create) {
+      const rec = createTracking(s.store, req.body, s.version, s.nowText());
+      const location = `${s.base}/${rec.type}/${rec.id}`;
+      return { status: 201, headers: { Location: location }, body: singleDocument(rec, [], ctx) };
+    }
+    if (req.method !== 'GET') allowed(def.create ? ['GET', 'POST'] : ['GET']);
+    const q = parseQuery(req.query, def);
+    ctx.fields = q.fields;
+    const rows = s.store.table(type).values();
+    return listAnswer(s, def, rows, q, ctx, `${s.base}/${type}`, totalCount);
+  }
+  const id = segments[1]!;
+  const rec = s.store.get(type, id);
+  if (segments.length === 2) {
+    if (req.method === 'PATCH' && def.update) {
+      const updated = patchCustomer(s.store, id, req.body, s.customFields, s.nowText(), s.version);
+      return { status: 200, headers: {}, body: singleDocument(updated, [], ctx) };
+    }
+    if (req.method !== 'GET') allowed(def.update ? ['GET', 'PATCH'] : ['GET']);
+    if (!rec) throw notFound();
+    const q = parseQuery(req.query, def);
+    ctx.fields = q.fields;
+    return {
+      status: 200,
+      headers: {},
+      body: singleDocument(rec, collectIncluded(s.store, s.defs, [rec], q.include, ctx), ctx),
+    };
+  }
+  if (req.method !== 'GET') allowed(['GET']);
+  if (!rec) throw notFound();
+  const relationshipsEndpoint = segments[2] === 'relationships' && segments.length === 4;
+  const relName = relationshipsEndpoint ? segments[3]! : segments[2]!;
+  const relDef = def.relationships[relName];
+  if (!relDef || (!relationshipsEndpoint && segments.length !== 3)) {
+    throw new ApiError(404, 'not found http exception', 'The requested resource was not found.');
+  }
+  const data = rec.relationships[relName] ?? (relDef.many ? [] : null);
+  const self = `${s.base}/${type}/${id}`;
+  if (relationshipsEndpoint) {
+    const links = ctx.hateoas
+      ? { self: `${self}/relationships/${relName}`, related: `${self}/${relName}` }
+      : undefined;
+    return { status: 200, headers: {}, body: JSON.stringify({ data, ...(links ? { links } : {}) }) };
+  }
+  const targetDef = s.defs.get(relDef.type);
+  if (!targetDef)
+    throw new ApiError(404, 'not found http exception', 'The requested resource was not found.');
+  const q = parseQuery(req.query, targetDef);
+  ctx.fields = q.fields;
+  if (!relDef.many) {
+    const target = data && !Array.isArray(data) ? s.store.get(data.type, data.id) : undefined;
+    if (!target) return { status: 200, headers: {}, body: '{"data":null}' };
+    return {
+      status: 200,
+      headers: {},
+      body: singleDocument(target, collectIncluded(s.store, s.defs, [target], q.include, ctx), ctx),
+    };
+  }
+  const related = (Array.isArray(data) ? data : [])
+    .map((r) => s.store.get(r.type, r.id))
+    .filter((r): r is Rec => !!r);
+  return listAnswer(s, targetDef, related, q, ctx, `${self}/${relName}`, totalCount);
+}
+
+function listAnswer(
+  s: ApiState,
+  def: ResourceDef,
+  rows: Iterable<Rec>,
+  q: ReturnType<typeof parseQuery>,
+  ctx: DocContext,
+  url: string,
+  totalCount: boolean,
+): ApiAnswer {
+  let matched: Rec[] = [];
+  const filters = q.filters;
+  if (filters.length === 0) matched = Array.from(rows);
+  else {
+    for (const r of rows) {
+      let ok = true;
+      for (const f of filters)
+        if (!f(r)) {
+          ok = false;
+          break;
+        }
+      if (ok) matched.push(r);
+    }
+  }
+  const byIdAsc = q.sort.length === 1 && q.sort[0]!.field === 'id' && !q.sort[0]!.desc;
+  if (!byIdAsc) matched.sort(comparator(q.sort));
+  else if (!isSortedById(matched)) matched.sort((a, b) => a.num - b.num);
+  let page = matched;
+  let hasMore = false;
+  if (q.pageSize !== -1) {
+    const from = (q.pageNumber - 1) * q.pageSize;
+    page = matched.slice(from, from + q.pageSize);
+    hasMore = matched.length > from + q.pageSize;
+  }
+  const included = collectIncluded(s.store, s.defs, page, q.include, ctx);
+  const links = ctx.hateoas
+    ? collectionLinks(url, q.carried, q.pageSize === -1 ? 1 : q.pageNumber, hasMore)
+    : undefined;
+  const headers: Record<string, string> = totalCount
+    ? { 'X-Include-Total-Count': String(matched.length) }
+    : {};
+  return { status: 200, headers, body: collectionDocument(page, included, ctx, links) };
+}
+
+function isSortedById(rows: Rec[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i - 1]!.num > rows[i]!.num) return false;
+  return true;
+}

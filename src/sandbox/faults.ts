@@ -1,0 +1,60 @@
+/**
+ * Fault injection for the sandbox (errors per status, latency, resets, 429/503 bursts). Draws
+ * come from a seeded PRNG so a failing chaos run can be replayed. 429 is not something Oro
+ * itself sends (fact sheet §8); it stands for a WAF or hosting limit in front of it.
+ */
+import type { Socket } from 'node:net';
+import { createRng } from './random.js';
+import type { Faults } from './types.js';
+
+export interface InjectedAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export class FaultInjector {
+  current: Faults = {};
+  private burstLeft = 0;
+  private readonly rng = createRng(42);
+
+  set(f: Faults): void {
+    this.current = { ...f };
+    this.burstLeft = f.burst429?.count ?? 0;
+  }
+
+  async apply(socket: Socket): Promise<InjectedAnswer | 'reset' | null> {
+    const f = this.current;
+    if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
+    if (f.resetRate && this.rng() < f.resetRate) {
+      socket.destroy();
+      return 'reset';
+    }
+    if (this.burstLeft > 0 && f.burst429) {
+      this.burstLeft--;
+      return answer(f.burst429.status ?? 429, f.burst429.retryAfterSeconds ?? f.retryAfterSeconds ?? 1);
+    }
+    let draw = this.rng();
+    for (const [status, rate] of Object.entries(f.errorRate ?? {})) {
+      if (draw < rate) return answer(Number(status), f.retryAfterSeconds ?? 1);
+      draw -= rate;
+    }
+    return null;
+  }
+}
+
+function answer(status: number, retryAfter: number): InjectedAnswer {
+  if (status === 401) return { status, body: '', headers: {} };
+  const headers: Record<string, string> =
+    status === 429 || status === 503 ? { 'Retry-After': String(retryAfter) } : {};
+  const title =
+    status === 403
+      ? 'access denied exception'
+      : status === 429
+        ? 'too many requests http exception'
+        : status === 503
+          ? 'service unavailable http exception'
+          : 'runtime exception';
+  const detail = status === 403 ? 'No access to the entity.' : `Injected fault ${status}.`;
+  return { status, headers, body: JSON.stringify({ errors: [{ status: String(status), title, detail }] }) };
+}

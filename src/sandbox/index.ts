@@ -1,0 +1,218 @@
+/**
+ * startSandbox(): the Oro sandbox server (plain node:http on 127.0.0.1, a free port by default).
+ * Behaviour and its sources: ../shared/reference/oro-admin-api.md; usage: docs/oro.md.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleApi, type ApiState } from './api.js';
+import { TokenIssuer } from './auth.js';
+import { ApiError } from './errors.js';
+import { oroDateTime } from './format.js';
+import { addCustomer, addOrder, generate, type GenContext } from './generator.js';
+import { createRng, int } from './random.js';
+import { resourceDefs } from './resources.js';
+import { DataStore } from './store.js';
+import { FaultInjector } from './faults.js';
+import type {
+  Faults,
+  RecordedRequest,
+  Sandbox,
+  SandboxOptions,
+  SandboxResource,
+  SeedOptions,
+} from './types.js';
+
+export type { Sandbox, SandboxOptions, SeedOptions, Faults, RecordedRequest } from './types.js';
+
+const DEFAULT_CLIENTS = [{ clientId: 'sagesync', clientSecret: 'sandbox-secret' }];
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const version = options.apiVersion ?? '6.1';
+  const now = options.now ?? Date.now;
+  const store = new DataStore();
+  const defs = resourceDefs(version);
+  const customFields = options.customCustomerFields ?? { creditLimit: 'money' as const };
+  const issuer = new TokenIssuer(options.clients ?? DEFAULT_CLIENTS, now);
+  const faults = new FaultInjector();
+  const requests: RecordedRequest[] = [];
+  const record = options.recordRequests ?? true;
+  const gen: GenContext = {
+    store,
+    rng: createRng(1),
+    version,
+    customFields,
+    base: '',
+    longStrings: false,
+    nullRate: 0.1,
+  };
+  const state: ApiState = { store, defs, version, customFields, base: '', nowText: () => oroDateTime(now()) };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void serve(req, res, Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q === -1 ? raw : raw.slice(0, q);
+    const query = q === -1 ? '' : raw.slice(q + 1);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v === undefined) continue;
+      const value = Array.isArray(v) ? v.join(', ') : v;
+      headers[k] = k === 'authorization' ? value.replace(/^(\w+)\s.*$/, '$1 ***') : value;
+    }
+    const entry: RecordedRequest = { method: req.method ?? 'GET', path, query, headers, body, status: 0 };
+    if (record) requests.push(entry);
+    const send = (
+      status: number,
+      text: string,
+      extra: Record<string, string> = {},
+      type = 'application/vnd.api+json',
+    ): void => {
+      entry.status = status;
+      const h: Record<string, string | number> = { ...extra };
+      if (text !== '') h['Content-Type'] = type;
+      h['Content-Length'] = Buffer.byteLength(text);
+      res.writeHead(status, h);
+      res.end(text);
+    };
+    const isToken = path === '/oauth2-token';
+    if (!isToken || faults.current.onTokenEndpoint) {
+      const injected = await faults.apply(req.socket);
+      if (injected === 'reset') {
+        entry.status = -1;
+        return;
+      }
+      if (injected) {
+        send(
+          injected.status,
+          injected.body,
+          injected.headers,
+          isToken ? 'application/json' : 'application/vnd.api+json',
+        );
+        return;
+      }
+    }
+    try {
+      if (isToken) {
+        if (req.method !== 'POST') return send(405, '', { Allow: 'POST, OPTIONS' });
+        const answer = issuer.issue(headers['content-type'] ?? '', req.headers.authorization, body);
+        return send(
+          answer.status,
+          answer.body,
+          {},
+          answer.status === 200 ? 'application/json; charset=UTF-8' : 'application/json',
+        );
+      }
+      if (!path.startsWith('/admin/api/')) return send(404, '', {}, 'text/plain');
+      // Wrong, expired or revoked bearer token: 401 with an empty body (fact sheet §1.3).
+      if (!issuer.valid(req.headers.authorization))
+        return send(
+          401,
+          '',
+          req.headers.authorization ? {} : { 'WWW-Authenticate': 'Basic realm="Oro API"' },
+        );
+      const answer = handleApi(state, {
+        method: entry.method,
+        path,
+        query,
+        headers: req.headers as Record<string, string | undefined>,
+        body,
+      });
+      send(answer.status, answer.body, answer.headers);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const allow = (err as ApiError & { allow?: string }).allow;
+        return send(err.status, err.body(), allow ? { Allow: allow } : {});
+      }
+      const e = new ApiError(500, 'runtime exception', err instanceof Error ? err.message : String(err));
+      send(500, e.body());
+    }
+  }
+
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const addr = server.address() as AddressInfo;
+  const url = `http://${addr.address}:${addr.port}`;
+  state.base = `${url}/admin/api`;
+  gen.base = state.base;
+
+  const view = (type: string, id: string): SandboxResource | undefined => {
+    const r = store.get(type, id);
+    return r
+      ? { type: r.type, id: r.id, attributes: { ...r.attributes }, relationships: { ...r.relationships } }
+      : undefined;
+  };
+  const at = (iso?: string): number => (iso === undefined ? now() : Date.parse(iso));
+  const change = (
+    type: string,
+    id: string,
+    c: { attributes?: Record<string, unknown>; updatedAt?: string } = {},
+  ): void => {
+    const r = store.get(type, id);
+    if (!r) throw new Error(`sandbox: no ${type} ${id}`);
+    Object.assign(r.attributes, c.attributes, { updatedAt: oroDateTime(at(c.updatedAt)) });
+    store.changed(r);
+  };
+
+  const sandbox: Sandbox = {
+    url,
+    apiVersion: version,
+    requests,
+    seed(o: SeedOptions = {}) {
+      store.clear();
+      gen.rng = createRng(o.seed ?? 1);
+      gen.longStrings = o.longStrings ?? false;
+      gen.nullRate = o.nullRate ?? 0.1;
+      generate(gen, o);
+    },
+    addOrder(o = {}) {
+      const lines = o.lines ?? int(gen.rng, 1, 20);
+      return addOrder(gen, {
+        at: at(o.updatedAt),
+        lines,
+        ...(o.customerId ? { customerId: o.customerId } : {}),
+        ...(o.attributes ? { attributes: o.attributes } : {}),
+      }).id;
+    },
+    updateOrder: (id, c) => change('orders', id, c),
+    addCustomer(o = {}) {
+      return addCustomer(gen, { at: at(o.updatedAt), ...o }).id;
+    },
+    updateCustomer: (id, c) => change('customers', id, c),
+    customer: (id) => view('customers', id),
+    order: (id) => view('orders', id),
+    all: (type) => Array.from(store.table(type).values(), (r) => view(type, r.id)!),
+    trackings(orderId) {
+      const refs = store.get('orders', orderId)?.relationships['shippingTrackings'];
+      return (Array.isArray(refs) ? refs : []).flatMap((ref) => {
+        const t = store.get('ordershippingtrackings', ref.id);
+        return t
+          ? [{ id: t.id, method: String(t.attributes['method']), number: String(t.attributes['number']) }]
+          : [];
+      });
+    },
+    setFaults(f: Faults) {
+      faults.set(f);
+      if (f.tokenLifetimeSeconds !== undefined) issuer.lifetimeSeconds = f.tokenLifetimeSeconds;
+    },
+    revokeTokens: () => issuer.revokeAll(),
+    async close() {
+      faults.set({});
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+  if (options.faults) sandbox.setFaults(options.faults);
+  if (options.seed !== false) sandbox.seed(options.seed ?? { orders: 20 });
+  return sandbox;
+}

@@ -1,0 +1,116 @@
+/**
+ * The Oro sandbox: an in-process HTTP server that behaves like the OroCommerce back-office
+ * JSON:API as described in ../shared/reference/oro-admin-api.md, for tests, the demo and the
+ * benchmarks. Entry point: startSandbox() in src/sandbox/index.ts.
+ */
+export type SandboxApiVersion = '6.0' | '6.1';
+
+/** Custom customer attribute types (fact sheet §7.6). */
+export type CustomFieldType = 'money' | 'decimal' | 'string' | 'integer' | 'boolean';
+
+export interface SeedOptions {
+  /** PRNG seed: the same seed and sizes give the same data. Default 1. */
+  seed?: number;
+  orders?: number;
+  /** Default: max(3, orders / 5). */
+  customers?: number;
+  /** Line items per order, inclusive range. Default [1, 20]. */
+  linesPerOrder?: [number, number];
+  /** How many consecutive orders share one `updatedAt` (equal timestamps across page boundaries). Default 3. */
+  sameUpdatedAt?: number;
+  /** Adds overlong strings (notes of several KB, names of 300+ chars). Default false. */
+  longStrings?: boolean;
+  /** Share of orders without customer user / without addresses. Default 0.1. */
+  nullRate?: number;
+  /** `updatedAt` of the first generated order (ISO). Default 2025-01-06T08:00:00Z. */
+  start?: string;
+}
+
+export interface Faults {
+  /** Probability per status, e.g. `{ 500: 0.05, 503: 0.05, 429: 0.02 }`, drawn per API request. */
+  errorRate?: Record<number, number>;
+  /** `Retry-After` seconds sent with injected 429 and 503. Default 1. */
+  retryAfterSeconds?: number;
+  /** Added to every request (ms). */
+  latencyMs?: number;
+  /** Probability of destroying the socket without an answer. */
+  resetRate?: number;
+  /** Lifetime of issued tokens; existing tokens keep theirs. */
+  tokenLifetimeSeconds?: number;
+  /** The next `count` API requests answer 429 (or `status`) with `Retry-After`. */
+  burst429?: { count: number; retryAfterSeconds?: number; status?: 429 | 503 };
+  /** Also apply errorRate/resetRate/latency to the token endpoint. Default false. */
+  onTokenEndpoint?: boolean;
+}
+
+export interface SandboxOptions {
+  /** Default 0 (a free port). Always bound to 127.0.0.1 unless `host` says otherwise. */
+  port?: number;
+  host?: string;
+  apiVersion?: SandboxApiVersion;
+  clients?: { clientId: string; clientSecret: string }[];
+  /** Custom customer fields accepted by PATCH; default `{ creditLimit: 'money' }`. */
+  customCustomerFields?: Record<string, CustomFieldType>;
+  /** Initial data; default a small data set (`{ orders: 20 }`). `false`: empty. */
+  seed?: SeedOptions | false;
+  faults?: Faults;
+  /** Record every request in `requests` (default true; the bench turns it off). */
+  recordRequests?: boolean;
+  /** Clock for `updatedAt` of changes and token expiry. Default Date.now. */
+  now?: () => number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  /** Lower-case names; `authorization` masked. */
+  headers: Record<string, string>;
+  body: string;
+  status: number;
+}
+
+export interface SandboxResource {
+  type: string;
+  id: string;
+  attributes: Record<string, unknown>;
+  relationships: Record<string, { type: string; id: string } | { type: string; id: string }[] | null>;
+}
+
+export interface OrderChange {
+  attributes?: Record<string, unknown>;
+  /** The new `updatedAt` (ISO); default: now. */
+  updatedAt?: string;
+}
+
+export interface Sandbox {
+  url: string;
+  apiVersion: SandboxApiVersion;
+  requests: RecordedRequest[];
+  /** Replaces all data with a generated data set. */
+  seed(options?: SeedOptions): void;
+  /** Adds a generated order (with lines and addresses) to an existing customer; returns its id. */
+  addOrder(options?: {
+    customerId?: string;
+    lines?: number;
+    updatedAt?: string;
+    attributes?: Record<string, unknown>;
+  }): string;
+  updateOrder(id: string, change?: OrderChange): void;
+  addCustomer(options?: {
+    name?: string;
+    parentId?: string;
+    updatedAt?: string;
+    attributes?: Record<string, unknown>;
+  }): string;
+  updateCustomer(id: string, change?: OrderChange): void;
+  customer(id: string): SandboxResource | undefined;
+  order(id: string): SandboxResource | undefined;
+  /** Every stored resource of a type in id order (tests). */
+  all(type: string): SandboxResource[];
+  trackings(orderId: string): { id: string; method: string; number: string }[];
+  setFaults(faults: Faults): void;
+  /** Every token issued so far becomes invalid (the next API call gets 401). */
+  revokeTokens(): void;
+  close(): Promise<void>;
+}
