@@ -82,7 +82,11 @@ export async function readConfigFile(opts: {
       config = result.config;
     }
   } catch (err) {
-    const where = filepath ?? opts.cwd;
+    // During a search cosmiconfig names the file only in its message ("YAML Error in <file>:").
+    const named = /(?:YAML|JSON|TypeScript) Error in ([^\n]*):\n/.exec(
+      err instanceof Error ? err.message : '',
+    )?.[1];
+    const where = filepath ?? named ?? opts.cwd;
     const { message, hint } = describeLoadError(err, where);
     return {
       layer: null,

@@ -3,7 +3,7 @@
  * instead (no database; with --dialect, no configuration either).
  */
 import { loadStagingConfig } from '../../config/load.js';
-import { NotAvailableYetError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { CommandEnv } from '../command.js';
 import { EXIT } from '../exit.js';
 import type { CommandResult } from '../output.js';
@@ -48,8 +48,19 @@ async function print(
   });
   const staging = loaded.config;
   const role = typeof opts.role === 'string' ? opts.role : undefined;
-  throw new NotAvailableYetError(
-    `"sagesync migrate --print" is not available yet (dialect ${staging.dialect}${role ? `, role ${role}` : ''}).`,
-    { hint: 'Run "sagesync migrate" against the database, or come back with a newer sagesync.' },
-  );
+  // The role name is written into the DDL: only a plain identifier, so nothing needs quoting.
+  if (role !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(role)) {
+    throw new UsageError(`--role "${role}" is not a plain identifier.`, {
+      hint: 'Use letters, digits and underscores, starting with a letter, e.g. --role sagesync_app.',
+    });
+  }
+  const { printDdl } = await import('../../staging/print-ddl.js');
+  // The embedded database is PostgreSQL (PGlite).
+  const dialect = staging.dialect === 'mssql' ? 'mssql' : 'postgres';
+  const ddl = printDdl(dialect, {
+    ...(staging.schema ? { schema: staging.schema } : {}),
+    tablePrefix: staging.tablePrefix,
+    ...(role ? { role } : {}),
+  });
+  return { exitCode: EXIT.ok, report: { dialect, ddl }, lines: [ddl.replace(/\n+$/, '')], problems: [] };
 }
