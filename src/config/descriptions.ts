@@ -71,4 +71,6 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "Attributes whose change re-sends a customer (default: the customer's business columns).",
   runAll: 'run-all.',
   'runAll.maxDurationSeconds': 'run-all starts no new batch after this many seconds.',
+  streams:
+    'Custom data streams: push (an Oro resource to a staging table) or pull (a staging table to Oro attributes). See docs/streams.md.',
 };

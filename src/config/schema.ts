@@ -4,6 +4,7 @@
  * not ignored.
  */
 import { z } from 'zod';
+import { buildStreamsSchema } from '../streams/config-schema.js';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const port = z.number().int().min(1).max(65535);
@@ -153,6 +154,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   runAll: z.strictObject({ maxDurationSeconds: z.number().int().min(1).default(50) }).prefault({}),
+  /** Custom data streams (issue 8, docs/streams.md): more Oro resources and X3 tables by configuration. */
+  streams: buildStreamsSchema(filterSchema),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,207 @@
+/**
+ * The `streams` section of the configuration (docs/streams.md): custom data streams declared by
+ * configuration alone. Shapes are checked by zod like every other key; what needs several keys at
+ * once (a key column that is not a column, two streams on one table, a table of the contract) is
+ * checked in `streamProblems`, so every problem is reported at once with its key path
+ * (`streams[0].columns.sku.source`).
+ */
+import { z } from 'zod';
+import { CONTRACT_TABLES } from '../staging/tables.js';
+import { parseSqlType, SQL_TYPE_FORMS } from './sql-types.js';
+
+const ident = /^[a-z][a-z0-9_]*$/;
+/** Columns every stream table gets (src/streams/tables.ts); a configured column may not take them. */
+export const BOOKKEEPING_COLUMNS = [
+  'staging_id',
+  'payload_hash',
+  'status',
+  'erp_message',
+  'sync_message',
+  'staged_at',
+  'created_at',
+  'processed_at',
+];
+
+/** `sku`, `product` (a relationship's id), `primaryUnitPrecision.precision` (of an included resource). */
+const SOURCE_PATH = /^(?:id|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)$/;
+const SOURCE_FORMS =
+  'expected an Oro attribute (sku), a relationship (its id: inventory_status), or relationship.attribute of an included resource (primaryUnitPrecision.precision)';
+
+const sqlType = z
+  .string()
+  .refine((s) => parseSqlType(s) !== null, { message: `expected one of ${SQL_TYPE_FORMS}` });
+
+const columnName = z.string().regex(ident, 'expected a lower-case unquoted identifier such as unit_price');
+
+const tableName = z
+  .string()
+  .regex(ident, 'expected a lower-case unquoted identifier such as product (the prefix is added)')
+  .max(40, 'expected at most 40 characters (the prefix is added; PostgreSQL names hold 63)');
+
+const streamName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'expected lower-case letters, digits and hyphens, such as products')
+  .max(60, 'expected at most 60 characters');
+
+const pushColumn = z.strictObject({
+  /** Path into the Oro resource. */
+  source: z.string().regex(SOURCE_PATH, SOURCE_FORMS),
+  type: sqlType,
+  /** NOT NULL: a record without a value is quarantined. Key columns are always required. */
+  required: z.boolean().default(false),
+});
+
+const pullColumn = z.strictObject({
+  type: sqlType,
+  required: z.boolean().default(false),
+});
+
+const oroResource = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'expected an Oro JSON:API resource type such as products');
+
+export function buildStreamsSchema<F extends z.ZodType>(filterSchema: F) {
+  const push = z.strictObject({
+    name: streamName,
+    direction: z.literal('push'),
+    /** Oro JSON:API type, e.g. `products`; it must be filterable and sortable by `updatedAt`. */
+    resource: oroResource,
+    /** Declarative filter, the language of `orders.criteria`: a record that fails it is not staged. */
+    filter: filterSchema.optional(),
+    include: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a relationship name'))
+      .default([]),
+    table: tableName,
+    key: z.array(columnName).min(1, 'expected at least one key column'),
+    columns: z
+      .record(columnName, pushColumn)
+      .refine((c) => Object.keys(c).length > 0, { message: 'expected at least one column' }),
+    /** Records per staging transaction. */
+    batchSize: z.number().int().min(1).max(1000).default(100),
+  });
+  const pull = z.strictObject({
+    name: streamName,
+    direction: z.literal('pull'),
+    resource: oroResource,
+    table: tableName,
+    columns: z
+      .record(columnName, pullColumn)
+      .refine((c) => Object.keys(c).length > 0, { message: 'expected at least one column' }),
+    /** How a row finds its Oro resource: its id in `column`, or the resource whose `attribute` equals it. */
+    match: z.strictObject({
+      column: columnName,
+      attribute: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an Oro attribute name')
+        .optional(),
+    }),
+    /** Oro attribute → column whose value it is set to. */
+    set: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an Oro attribute name'), columnName)
+      .refine((s) => Object.keys(s).length > 0, { message: 'expected at least one attribute to set' }),
+  });
+  const stream = z.discriminatedUnion('direction', [push, pull], {
+    error: 'expected direction: push (Oro to X3) or direction: pull (X3 to Oro)',
+  });
+  return z
+    .array(stream)
+    .superRefine(
+      (streams, ctx) => {
+        for (const p of streamProblems(streams as unknown as LooseStream[])) {
+          ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+        }
+      },
+      // Also when a stream has shape problems: every problem is reported at once.
+      { when: (payload) => Array.isArray(payload.value) },
+    )
+    .default([]);
+}
+
+/** What the cross-key checks read; the shapes may still be invalid here (zod reports those). */
+interface LooseStream {
+  name?: unknown;
+  direction?: unknown;
+  table?: unknown;
+  include?: unknown;
+  key?: unknown;
+  columns?: unknown;
+  match?: { column?: unknown };
+  set?: unknown;
+}
+
+export function streamProblems(
+  streams: readonly LooseStream[],
+): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const contract = new Set(CONTRACT_TABLES.map((t) => t.name));
+  const tables = new Map<string, number>();
+  const names = new Map<string, number>();
+  streams.forEach((s, i) => {
+    if (!s || typeof s !== 'object') return;
+    if (typeof s.name === 'string') {
+      const first = names.get(s.name);
+      if (first !== undefined)
+        out.push({ path: [i, 'name'], message: `stream name "${s.name}" is used by streams[${first}] too` });
+      else names.set(s.name, i);
+    }
+    if (typeof s.table === 'string') {
+      if (contract.has(s.table)) {
+        out.push({
+          path: [i, 'table'],
+          message: `"${s.table}" is a table of the staging contract; choose another name`,
+        });
+      }
+      const first = tables.get(s.table);
+      if (first !== undefined)
+        out.push({ path: [i, 'table'], message: `table "${s.table}" is declared by streams[${first}] too` });
+      else tables.set(s.table, i);
+    }
+    const columns = s.columns && typeof s.columns === 'object' ? (s.columns as Record<string, unknown>) : {};
+    const has = (c: unknown): boolean => typeof c === 'string' && Object.hasOwn(columns, c);
+    for (const c of Object.keys(columns)) {
+      if (BOOKKEEPING_COLUMNS.includes(c))
+        out.push({
+          path: [i, 'columns', c],
+          message: `"${c}" is a bookkeeping column every stream table has; rename it`,
+        });
+    }
+    if (Array.isArray(s.key)) {
+      s.key.forEach((k, j) => {
+        if (!has(k))
+          out.push({ path: [i, 'key', j], message: `key column "${String(k)}" is not among the columns` });
+      });
+    }
+    if (s.direction === 'push') {
+      const include = Array.isArray(s.include) ? s.include : [];
+      for (const [c, def] of Object.entries(columns)) {
+        const source = (def as { source?: unknown } | null)?.source;
+        if (typeof source !== 'string' || !source.includes('.') || !SOURCE_PATH.test(source)) continue;
+        const rel = source.split('.')[0] as string;
+        if (!include.includes(rel)) {
+          out.push({
+            path: [i, 'columns', c, 'source'],
+            message: `"${source}" reads an attribute of the related "${rel}", which is not in include: add it there`,
+          });
+        }
+      }
+    }
+    if (s.direction === 'pull') {
+      if (
+        s.match &&
+        typeof s.match === 'object' &&
+        typeof s.match.column === 'string' &&
+        !has(s.match.column)
+      )
+        out.push({ path: [i, 'match', 'column'], message: `"${s.match.column}" is not among the columns` });
+      if (s.set && typeof s.set === 'object') {
+        for (const [attr, c] of Object.entries(s.set as Record<string, unknown>)) {
+          if (!has(c))
+            out.push({ path: [i, 'set', attr], message: `"${String(c)}" is not among the columns` });
+        }
+      }
+    }
+  });
+  return out;
+}
+
+export type StreamsInput = z.input<ReturnType<typeof buildStreamsSchema>>;
