@@ -84,19 +84,31 @@ export function runCli(
   return startCli(args, { timeoutMs: 120_000, ...opts }).done;
 }
 
-/** Parses the one JSON object `--json` prints (the last JSON line on stdout). */
+/** The JSON envelope `--json` prints (src/cli/output.ts). */
+export interface JsonEnvelope<T> {
+  command: string | null;
+  ok: boolean;
+  exitCode: number;
+  result?: T;
+  error?: { message?: string };
+}
+
+/** Parses the one JSON object `--json` prints and returns its `result` (null when none). */
 export function parseJsonOutput<T = unknown>(stdout: string): T | null {
   const text = stdout.trim();
   if (!text) return null;
+  let env: JsonEnvelope<T>;
   try {
-    return JSON.parse(text) as T;
+    env = JSON.parse(text) as JsonEnvelope<T>;
   } catch {
     const last = text
       .split('\n')
       .reverse()
       .find((l) => l.trim().startsWith('{'));
-    return last ? (JSON.parse(last) as T) : null;
+    if (!last) return null;
+    env = JSON.parse(last) as JsonEnvelope<T>;
   }
+  return env.result ?? null;
 }
 
 export function describeExit(r: CliResult): string {

@@ -2,14 +2,15 @@
  * Plain-text tables for the demo, the X3 simulator and the harnesses: fixed-width columns, no
  * colours, so the output reads the same on a terminal, in a CI log and in the docs.
  */
-export type Cell = string | number | boolean | null | undefined;
+export type Cell = string | number | boolean | Date | null | undefined;
 
 export function renderTable(
   headers: readonly string[],
   rows: readonly (readonly Cell[])[],
   indent = '  ',
 ): string {
-  const text = (c: Cell): string => (c === null || c === undefined ? '' : String(c));
+  const text = (c: Cell): string =>
+    c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : String(c);
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => text(r[i]).length)));
   const line = (cells: readonly string[]): string =>
     indent +
