@@ -1,0 +1,21 @@
+/**
+ * Child process of the SIGKILL test: runs pull-tracking through the runner (lock, sagesync_run)
+ * with the config given as JSON in argv[2], prints the summary as one JSON line, exits 0.
+ */
+import type { Config } from '../../src/config/schema.js';
+import { runJobs } from '../../src/jobs/runner.js';
+import { createOroClient } from '../../src/oro/client.js';
+import { openStore } from '../../src/staging/open-store.js';
+
+const silent = { error() {}, warn() {}, info() {}, debug() {} };
+const config = JSON.parse(process.argv[2] ?? '{}') as Config;
+const store = await openStore(config);
+const oro = createOroClient(config, { sleep: async () => undefined });
+const summary = await runJobs(
+  ['pull-tracking'],
+  { config, logger: silent, clock: () => new Date(), openStore: async () => store, openOro: async () => oro },
+  { command: 'pull-tracking', dryRun: false },
+);
+process.stdout.write(`${JSON.stringify(summary)}\n`);
+await oro.close();
+await store.close();
