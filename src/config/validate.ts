@@ -60,6 +60,9 @@ const errorMap: z.core.$ZodErrorMap = (iss) => {
   }
 };
 
+/** Keys whose value must not appear in a message. */
+const SECRET_KEY = /(secret|password|passphrase)$/i;
+
 function levenshtein(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -142,11 +145,9 @@ export function validate(
       }
       continue;
     }
-    problems.push({
-      path: at || '(top level)',
-      source: sourceFor(origins, at, fallbackSource),
-      message: issue.message,
-    });
+    // Never echo a secret's value back into a terminal or a cron mail.
+    const message = SECRET_KEY.test(at) ? issue.message.replace(/, got .*$/s, '') : issue.message;
+    problems.push({ path: at || '(top level)', source: sourceFor(origins, at, fallbackSource), message });
   }
   return { ok: false, problems };
 }

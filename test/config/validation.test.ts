@@ -29,4 +29,15 @@ describe('validation reports every problem at once', () => {
     expect(err.problems[0]?.message).toMatch(/^required/);
     expect(err.hint).toContain('--config');
   });
+
+  it('never echoes a secret value in a problem', async () => {
+    const cwd = tempDir({
+      '.sagesyncrc.yaml':
+        'oro:\n  url: https://x.example\n  clientId: a\n  clientSecret: 987654321\nstaging:\n  password: 123456789\n',
+    });
+    const err = (await loadConfig({ cwd, env: {} }).catch((e: unknown) => e)) as ConfigError;
+    expect(err.problems.map((p) => p.path)).toEqual(['oro.clientSecret', 'staging.password']);
+    expect(err.message).not.toContain('987654321');
+    expect(err.message).not.toContain('123456789');
+  });
 });

@@ -1,4 +1,4 @@
-/** `sagesync status` (src/ops/status.ts). */
+/** `sagesync status` (src/ops/status.ts): the human form on stdout, the report with --json. */
 import type { CommandEnv } from '../command.js';
 import { EXIT } from '../exit.js';
 import type { CommandResult } from '../output.js';
@@ -12,13 +12,13 @@ export async function run(
 ): Promise<CommandResult> {
   const loaded = await loadFor(env);
   return withRuntime(loaded.config, env.flags, env.io, env.out, async (rt) => {
-    const ops = await import('../../ops/status.js');
-    const report = await ops.status(rt.ctx);
-    return { exitCode: EXIT.ok, report, lines: formatStatus(report), problems: [] };
+    const { status, formatStatus } = await import('../../ops/status.js');
+    const report = await status(rt.ctx);
+    return {
+      exitCode: EXIT.ok,
+      report,
+      lines: formatStatus(report).replace(/\n+$/, '').split('\n'),
+      problems: [],
+    };
   });
-}
-
-/** Until the status module brings its own text form, a readable rendering of its report. */
-function formatStatus(report: unknown): string[] {
-  return JSON.stringify(report, null, 2).split('\n');
 }

@@ -12,21 +12,19 @@ export async function run(
 ): Promise<CommandResult> {
   const loaded = await loadFor(env);
   return withRuntime(loaded.config, env.flags, env.io, env.out, async (rt) => {
-    const { testConnection } = await import('../../ops/test-connection.js');
+    const { testConnection, formatChecks } = await import('../../ops/test-connection.js');
     const report = await testConnection(rt.ctx);
-    const lines: string[] = [];
-    const problems: string[] = [];
-    for (const c of report.checks) {
-      if (c.ok) lines.push(`ok    ${c.name}: ${c.detail}`);
-      else problems.push(`FAIL  ${c.name}: ${c.detail}${c.fix ? `\n      ${c.fix}` : ''}`);
-    }
+    const failed = report.checks.filter((c) => !c.ok && !c.skipped);
     // The worst failure decides: configuration (78) before unavailable (69).
-    const kinds = report.checks.filter((c) => !c.ok).map((c) => c.kind ?? 'unavailable');
     const exitCode = report.ok
       ? EXIT.ok
-      : kinds.includes('config')
-        ? exitCodeForKind('config')
-        : exitCodeForKind('unavailable');
-    return { exitCode, report, lines, problems };
+      : exitCodeForKind(failed.some((c) => c.kind === 'config') ? 'config' : 'unavailable');
+    return {
+      exitCode,
+      report,
+      lines: formatChecks(report),
+      // With --quiet only the failed checks are printed (stderr).
+      problems: env.flags.quiet ? formatChecks({ ok: false, checks: failed }) : [],
+    };
   });
 }
