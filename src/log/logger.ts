@@ -3,6 +3,7 @@
  * (../shared/contract/cli-and-config.md "Options every command takes"). Every line passes through
  * the Redactor before any transport sees it, so no transport can leak a secret.
  */
+import { Writable } from 'node:stream';
 import winston from 'winston';
 import type { Config } from '../config/schema.js';
 import { Redactor } from './redact.js';
@@ -13,8 +14,8 @@ export interface LoggerOptions {
   quiet?: boolean;
   /** Forces JSON lines (e.g. under `--json`, so stderr stays machine-readable too). */
   json?: boolean;
-  /** Default: process.stderr. */
-  stream?: NodeJS.WritableStream;
+  /** Default: process.stderr. Anything with `write(string)` will do (the CLI's injected io). */
+  stream?: NodeJS.WritableStream | { write(chunk: string): unknown; isTTY?: boolean };
   /** Masks secrets; a fresh one (generic patterns only) when not given. */
   redactor?: Redactor;
 }
@@ -32,8 +33,9 @@ const SPLAT = Symbol.for('splat');
 export function createLogger(logging: Config['logging'], opts: LoggerOptions = {}): ClosableLogger {
   const redactor = opts.redactor ?? new Redactor();
   const level = opts.verbose ? 'debug' : opts.quiet ? 'warn' : logging.level;
-  const stream = opts.stream ?? process.stderr;
-  const isTty = (stream as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;
+  const target = opts.stream ?? process.stderr;
+  const isTty = (target as { isTTY?: boolean }).isTTY === true;
+  const stream = asStream(target);
   const pretty = !opts.json && (logging.format === 'pretty' || (logging.format === 'auto' && isTty));
 
   const mask = winston.format((info) => {
@@ -86,6 +88,19 @@ export function createLogger(logging: Config['logging'], opts: LoggerOptions = {
       return closed;
     },
   };
+}
+
+/** winston's Stream transport wants a real stream; the CLI's injected io may be a plain writer. */
+function asStream(target: NonNullable<LoggerOptions['stream']>): NodeJS.WritableStream {
+  if (target instanceof Writable || typeof (target as NodeJS.WritableStream).on === 'function') {
+    return target as NodeJS.WritableStream;
+  }
+  return new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      target.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      done();
+    },
+  });
 }
 
 /** `12:03:04 warn  message key=value …`, coloured on a terminal. */

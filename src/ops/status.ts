@@ -1,9 +1,166 @@
-/** `sagesync status` (issue 6 builds this). */
-import { NotAvailableYetError } from '../errors.js';
+/**
+ * `sagesync status` (issue 6): backlog per staging table and status, the last run of each job,
+ * the oldest NEW row's age, quarantined records, rows X3 rejected, cursor lag, open alerts.
+ * Read-only. The CLI prints `formatStatus(report)` on a terminal and the report itself with --json.
+ */
 import type { RunContext } from '../jobs/context.js';
+import type { BacklogEntry } from '../staging/store.js';
 
-export type StatusReport = Record<string, unknown>;
+const LISTED = 20;
 
-export async function status(_ctx: RunContext): Promise<StatusReport> {
-  throw new NotAvailableYetError('"sagesync status" is not available yet.');
+export interface StatusReport {
+  generatedAt: string;
+  dialect: string;
+  backlog: (Omit<BacklogEntry, 'oldest'> & { oldest: string | null })[];
+  oldestNew: { table: string; since: string; ageSeconds: number } | null;
+  lastRuns: {
+    job: string;
+    outcome: string | null;
+    startedAt: string;
+    finishedAt: string | null;
+    durationMs: number | null;
+    host: string;
+    message: string | null;
+  }[];
+  quarantine: {
+    open: number;
+    records: {
+      job: string;
+      entity: string;
+      entityId: string;
+      attempts: number;
+      since: string;
+      error: string;
+    }[];
+  };
+  rejectedByX3: {
+    count: number;
+    rows: { table: string; stagingId: string; key: string; message: string | null }[];
+  };
+  cursors: { job: string; cursor: string | null; updatedAt: string; lagSeconds: number | null }[];
+  openAlerts: {
+    fingerprint: string;
+    summary: string;
+    since: string;
+    occurrences: number;
+    lastSentAt: string | null;
+  }[];
+}
+
+export async function status(ctx: RunContext): Promise<StatusReport> {
+  const now = ctx.clock();
+  const store = await ctx.openStore();
+  await store.assertSchemaCurrent();
+  const [backlog, runs, quarantine, rejected, cursors, alerts] = await Promise.all([
+    store.backlog(),
+    store.lastRuns(),
+    store.openQuarantine(),
+    store.rejectedRows(1000),
+    store.cursors(),
+    store.openAlerts(),
+  ]);
+  const age = (d: Date): number => Math.max(0, Math.round((now.getTime() - d.getTime()) / 1000));
+  let oldestNew: StatusReport['oldestNew'] = null;
+  for (const b of backlog) {
+    if (b.status !== 'NEW' || !b.oldest) continue;
+    if (!oldestNew || b.oldest.getTime() < Date.parse(oldestNew.since)) {
+      oldestNew = { table: b.table, since: b.oldest.toISOString(), ageSeconds: age(b.oldest) };
+    }
+  }
+  return {
+    generatedAt: now.toISOString(),
+    dialect: store.dialect,
+    backlog: backlog.map((b) => ({ ...b, oldest: b.oldest ? b.oldest.toISOString() : null })),
+    oldestNew,
+    lastRuns: runs.map((r) => ({
+      job: r.job,
+      outcome: r.outcome ?? (r.finishedAt ? null : 'running'),
+      startedAt: r.startedAt.toISOString(),
+      finishedAt: r.finishedAt ? r.finishedAt.toISOString() : null,
+      durationMs: r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
+      host: r.host,
+      message: r.message,
+    })),
+    quarantine: {
+      open: quarantine.length,
+      records: quarantine.slice(0, LISTED).map((q) => ({
+        job: q.job,
+        entity: q.entity,
+        entityId: q.entityId,
+        attempts: q.attempts,
+        since: q.firstFailedAt.toISOString(),
+        error: q.error,
+      })),
+    },
+    rejectedByX3: { count: rejected.length, rows: rejected.slice(0, LISTED) },
+    cursors: cursors.map((c) => {
+      const t = c.cursor ? Date.parse(c.cursor) : NaN;
+      return {
+        job: c.job,
+        cursor: c.cursor,
+        updatedAt: c.updatedAt.toISOString(),
+        lagSeconds: Number.isNaN(t) ? null : age(new Date(t)),
+      };
+    }),
+    openAlerts: alerts.map((a) => ({
+      fingerprint: a.fingerprint,
+      summary: a.summary,
+      since: a.firstSeenAt.toISOString(),
+      occurrences: a.occurrences,
+      lastSentAt: a.lastSentAt ? a.lastSentAt.toISOString() : null,
+    })),
+  };
+}
+
+/** The human form of the report. */
+export function formatStatus(r: StatusReport): string {
+  const out: string[] = [`Staging status (${r.dialect}) at ${r.generatedAt}`, '', 'Backlog:'];
+  if (r.backlog.length === 0) out.push('  (no rows)');
+  for (const b of r.backlog) {
+    out.push(
+      `  ${b.table.padEnd(28)} ${b.status.padEnd(10)} ${String(b.count).padStart(8)}${b.oldest ? `  oldest ${b.oldest}` : ''}`,
+    );
+  }
+  out.push(
+    r.oldestNew
+      ? `Oldest NEW row: ${r.oldestNew.table}, ${duration(r.oldestNew.ageSeconds)} old (since ${r.oldestNew.since})`
+      : 'Oldest NEW row: none waiting',
+    '',
+    'Last runs:',
+  );
+  if (r.lastRuns.length === 0) out.push('  (no run recorded yet)');
+  for (const run of r.lastRuns) {
+    const took = run.durationMs === null ? 'still running' : `${(run.durationMs / 1000).toFixed(1)} s`;
+    out.push(
+      `  ${run.job.padEnd(16)} ${String(run.outcome ?? '?').padEnd(15)} ${run.startedAt}  ${took}  on ${run.host}${run.message ? `  ${run.message}` : ''}`,
+    );
+  }
+  out.push('', `Quarantined records: ${r.quarantine.open}`);
+  for (const q of r.quarantine.records) {
+    out.push(
+      `  ${q.job} ${q.entity} ${q.entityId}: ${q.attempts} attempt(s) since ${q.since}: ${q.error.split('\n')[0]}`,
+    );
+  }
+  out.push(`Rows X3 rejected: ${r.rejectedByX3.count}`);
+  for (const x of r.rejectedByX3.rows)
+    out.push(`  ${x.table} staging_id ${x.stagingId} (${x.key}): ${x.message ?? '(no erp_message)'}`);
+  out.push('', 'Cursors:');
+  if (r.cursors.length === 0) out.push('  (none yet)');
+  for (const c of r.cursors) {
+    out.push(
+      `  ${c.job.padEnd(16)} ${c.cursor ?? '(start)'}${c.lagSeconds === null ? '' : `  lag ${duration(c.lagSeconds)}`}`,
+    );
+  }
+  if (r.openAlerts.length > 0) {
+    out.push('', `Open alerts: ${r.openAlerts.length}`);
+    for (const a of r.openAlerts) out.push(`  ${a.summary} (since ${a.since}, ${a.occurrences}×)`);
+  }
+  return out.join('\n');
+}
+
+function duration(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} days`;
 }
