@@ -24,6 +24,9 @@ export type Compat = 'ok' | 'widen' | 'incompatible';
  * string column is widened (never loses data); anything else different is refused.
  */
 export function compareColumn(existing: ExistingColumn, want: ColumnType): Compat {
+  // SQL Server keeps JSON in nvarchar(max) (fact sheet A.8).
+  if (want.kind === 'json' && existing.kind === 'nvarchar')
+    return existing.length === 'max' ? 'ok' : 'incompatible';
   const stringKinds = ['nvarchar', 'varchar'];
   if (stringKinds.includes(want.kind) && stringKinds.includes(existing.kind)) {
     const wantLen = 'length' in want ? want.length : 'max';

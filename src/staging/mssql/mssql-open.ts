@@ -1,9 +1,81 @@
-/** Placeholder until the SQL Server dialect lands (next commit). */
+/**
+ * Opening the SQL Server dialect. `mssql` is imported here only, lazily. Encryption is on and
+ * certificates are verified unless the configuration turns them off explicitly (fact sheet A.1);
+ * through a tunnel the certificate is checked against `staging.tls.serverName` (A.2).
+ */
+import { readFileSync } from 'node:fs';
+import type mssql from 'mssql';
 import type { Config } from '../../config/schema.js';
-import { NotAvailableYetError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
+import { connectionOptions, describeTarget, type ConnectionOptions } from '../connection-options.js';
 import type { StoreNames } from '../names.js';
+import type { OpenStoreOptions as OpenOptions } from '../open-store.js';
+import { unavailable } from '../unavailable.js';
 import type { StagingStore } from '../store.js';
+import { MssqlDriver } from './mssql-driver.js';
+import { MssqlStore } from './mssql-store.js';
 
-export async function openMssql(_config: Config, _names: StoreNames, _opts: object): Promise<StagingStore> {
-  throw new NotAvailableYetError('The SQL Server staging dialect is not available yet.');
+const truthy = (v: string | undefined): boolean | undefined =>
+  v === undefined ? undefined : /^(true|yes|1)$/i.test(v);
+
+export function mssqlConfig(staging: Config['staging'], conn: ConnectionOptions): mssql.config {
+  const encryptParam = conn.params.encrypt;
+  const encrypt: boolean | 'strict' =
+    encryptParam === 'strict' ? 'strict' : (truthy(encryptParam) ?? staging.tls.enabled);
+  const trust = truthy(conn.params.trustServerCertificate) ?? !staging.tls.rejectUnauthorized;
+  const options: mssql.IOptions & Record<string, unknown> = {
+    encrypt: encrypt as boolean,
+    trustServerCertificate: trust,
+    appName: 'sagesync',
+    useUTC: true,
+    enableArithAbort: true,
+  };
+  if (staging.tls.serverName) options.serverName = staging.tls.serverName;
+  if (staging.tls.caFile) {
+    try {
+      options.cryptoCredentialsDetails = { ca: readFileSync(staging.tls.caFile, 'utf8') };
+    } catch (cause) {
+      throw new ConfigError(
+        [
+          {
+            path: 'staging.tls.caFile',
+            source: 'configuration',
+            message: `cannot read the CA file ${staging.tls.caFile}`,
+          },
+        ],
+        { cause },
+      );
+    }
+  }
+  return {
+    server: conn.host,
+    port: conn.port,
+    database: conn.database,
+    user: conn.user,
+    password: conn.password,
+    connectionTimeout: 15_000,
+    requestTimeout: 60_000,
+    // One pinned session for the whole run (A.3): never closed for idleness, never swapped by
+    // validation (a swapped session silently lacks our app locks).
+    pool: { min: 1, max: 1, idleTimeoutMillis: 2_147_483_647 },
+    validateConnection: false,
+    options,
+  } as mssql.config;
+}
+
+export async function openMssql(config: Config, names: StoreNames, opts: OpenOptions): Promise<StagingStore> {
+  const conn = connectionOptions(config.staging, 1433, opts.endpoint);
+  const target = describeTarget(conn);
+  const sql = (await import('mssql')).default;
+  const pool = new sql.ConnectionPool(mssqlConfig(config.staging, conn));
+  pool.on('error', (err: Error) =>
+    opts.logger?.warn('the staging database connection failed', { error: err.message }),
+  );
+  try {
+    await pool.connect();
+  } catch (cause) {
+    await pool.close().catch(() => undefined);
+    throw unavailable('SQL Server', target, cause, conn.password);
+  }
+  return new MssqlStore(new MssqlDriver(sql, pool, opts.onSql), names, target);
 }

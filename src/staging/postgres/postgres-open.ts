@@ -6,18 +6,14 @@ import { readFileSync } from 'node:fs';
 import { checkServerIdentity, type ConnectionOptions as TlsOptions } from 'node:tls';
 import type { Config } from '../../config/schema.js';
 import { ConfigError, ServiceUnavailableError } from '../../errors.js';
-import type { CommunicationObserver } from '../../log/types.js';
-import type { Logger } from '../../log/types.js';
+import type { OpenStoreOptions } from '../open-store.js';
+import { unavailable } from '../unavailable.js';
 import { connectionOptions, describeTarget, scrub } from '../connection-options.js';
 import type { StoreNames } from '../names.js';
 import { observedDriver } from './postgres-driver.js';
 import { PostgresStore } from './postgres-store.js';
 
-export interface OpenOptions {
-  logger?: Logger;
-  onSql?: CommunicationObserver;
-  endpoint?: { host: string; port: number };
-}
+export type OpenOptions = OpenStoreOptions;
 
 function readCa(file: string): string {
   try {
@@ -82,43 +78,6 @@ export async function openPostgres(
     throw unavailable('PostgreSQL', target, cause, conn.password);
   }
   return new PostgresStore(observedDriver(driver, opts.onSql), names, target);
-}
-
-export function unavailable(
-  kind: string,
-  target: string,
-  cause: unknown,
-  password: string | undefined,
-): ServiceUnavailableError {
-  const err = cause as { message?: string; code?: string };
-  const reason = scrub(err?.message ?? String(cause), password);
-  const code = err?.code ?? '';
-  const fix =
-    code === '28P01' ||
-    code === '28000' ||
-    code === 'ELOGIN' ||
-    /login failed|authentication failed/i.test(reason)
-      ? 'Check staging.user and staging.password (or passwordFile).'
-      : code === '3D000' || /database .* does not exist|cannot open database/i.test(reason)
-        ? 'Check staging.database, or create the database.'
-        : /certificate|self.signed|SSL|TLS|EENCRYPT/i.test(reason)
-          ? 'Check staging.tls (caFile, serverName) or the server certificate.'
-          : 'Check staging.host and staging.port, that the server runs, and any firewall or SSH tunnel.';
-  return new ServiceUnavailableError(
-    'database',
-    `Cannot connect to the ${kind} staging database at ${target}: ${reason}. ${fix}`,
-    {
-      cause: scrubCause(cause, password),
-    },
-  );
-}
-
-/** The cause chain is printed with --verbose: keep it, minus anything carrying the password. */
-function scrubCause(cause: unknown, password: string | undefined): unknown {
-  if (!(cause instanceof Error) || !password) return cause;
-  const copy = new Error(scrub(cause.message, password));
-  copy.name = cause.name;
-  return copy;
 }
 
 export async function openEmbedded(

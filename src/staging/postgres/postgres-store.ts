@@ -22,14 +22,8 @@ import type {
 } from '../store.js';
 import { CUSTOMER, CUSTOMER_MAP, ORDER, QUARANTINE, RUN, STATE, ALERT, type TableDef } from '../tables.js';
 import { fitMessage, normaliseRow } from '../values.js';
-import {
-  noteAlertPostgres,
-  quarantinePostgres,
-  startRunPostgres,
-  toAlertRecord,
-  toQuarantineRecord,
-  toRunRecord,
-} from './postgres-bookkeeping.js';
+import { noteAlertPostgres, quarantinePostgres, startRunPostgres } from './postgres-bookkeeping.js';
+import { toAlertRecord, toQuarantineRecord, toRunRecord } from '../records.js';
 import { qualified } from './postgres-ddl.js';
 import type { PgDriver } from './postgres-driver.js';
 import { learnCustomerCodesPostgres, backlogPostgres, rejectedRowsPostgres } from './postgres-queries.js';

@@ -1,0 +1,184 @@
+/** T-SQL of the lookups and of direction 2 (pure builders; see mssql-sql.ts). */
+import { physicalName, type StoreNames } from '../names.js';
+import type { InboundUpdate } from '../store.js';
+import {
+  CREDIT_LIMIT,
+  CUSTOMER,
+  CUSTOMER_MAP,
+  ORDER,
+  SCHEMA_VERSION,
+  SHIPMENT,
+  STATE,
+  type TableDef,
+} from '../tables.js';
+import { fitMessage } from '../values.js';
+import {
+  chunks,
+  Params,
+  qualified,
+  rowsPerChunk,
+  selectList,
+  type MssqlStatement,
+  type MssqlType,
+} from './mssql-sql.js';
+
+function inList(params: Params, type: MssqlType, values: readonly unknown[]): string {
+  return values.map((v) => params.add(type, v)).join(', ');
+}
+
+/** `SELECT … WHERE col IN (@p1, …)` in chunks of 2098 values. */
+export function idLookups(
+  build: (params: Params, list: string) => string,
+  type: MssqlType,
+  values: readonly unknown[],
+): MssqlStatement[] {
+  return chunks(values, rowsPerChunk(1)).map((chunk) => {
+    const params = new Params();
+    const list = inList(params, type, chunk);
+    return { text: build(params, list), params: params.list };
+  });
+}
+
+export const stagedOrderIdsSql = (names: StoreNames, ids: readonly number[]): MssqlStatement[] =>
+  idLookups(
+    (_, list) => `SELECT [oro_order_id] FROM ${qualified(names, ORDER)} WHERE [oro_order_id] IN (${list});`,
+    'int',
+    ids,
+  );
+
+export const lastCustomerHashesSql = (names: StoreNames, ids: readonly number[]): MssqlStatement[] =>
+  idLookups(
+    (_, list) =>
+      `SELECT [oro_customer_id], [payload_hash] FROM (SELECT [oro_customer_id], [payload_hash], ` +
+      `ROW_NUMBER() OVER (PARTITION BY [oro_customer_id] ORDER BY [staging_id] DESC) AS [rn] ` +
+      `FROM ${qualified(names, CUSTOMER)} WHERE [oro_customer_id] IN (${list})) AS x WHERE x.[rn] = 1;`,
+    'int',
+    ids,
+  );
+
+export const customerCodesSql = (names: StoreNames, ids: readonly number[]): MssqlStatement[] =>
+  idLookups(
+    (_, list) =>
+      `SELECT [oro_customer_id], [erp_customer_code] FROM ${qualified(names, CUSTOMER_MAP)} WHERE [oro_customer_id] IN (${list});`,
+    'int',
+    ids,
+  );
+
+export const customerIdForCodeSql = (names: StoreNames, code: string): MssqlStatement => ({
+  text: `SELECT [oro_customer_id] FROM ${qualified(names, CUSTOMER_MAP)} WHERE [erp_customer_code] = @p1;`,
+  params: [{ name: 'p1', type: 'nvarchar(4000)', value: code }],
+});
+
+export const getCursorSql = (names: StoreNames, job: string): MssqlStatement => ({
+  text: `SELECT [cursor_value] FROM ${qualified(names, STATE)} WHERE [job] = @p1;`,
+  params: [{ name: 'p1', type: 'varchar(100)', value: job }],
+});
+
+export const cursorsSql = (names: StoreNames): MssqlStatement => ({
+  text: `SELECT [job], [cursor_value], [updated_at] FROM ${qualified(names, STATE)} ORDER BY [job];`,
+  params: [],
+});
+
+export const findStagedOrderSql = (
+  names: StoreNames,
+  column: 'erp_order_number' | 'order_identifier',
+  value: string,
+): MssqlStatement => ({
+  text: `SELECT TOP (1) [oro_order_id] FROM ${qualified(names, ORDER)} WHERE [${column}] = @p1 ORDER BY [staging_id] DESC;`,
+  params: [{ name: 'p1', type: 'nvarchar(4000)', value }],
+});
+
+export function pendingInboundSql(
+  names: StoreNames,
+  table: TableDef,
+  opts: { ids?: readonly string[]; afterId?: string; limit: number },
+): MssqlStatement {
+  const params = new Params();
+  const top = params.add('int', opts.limit);
+  let where = `[status] = 'NEW'`;
+  if (opts.ids) {
+    // Troubleshooting by hand (--id): a short list; an empty one matches nothing.
+    where +=
+      opts.ids.length === 0
+        ? ' AND 1 = 0'
+        : ` AND [staging_id] IN (${opts.ids.map((id) => `CAST(${params.add('varchar(20)', id)} AS bigint)`).join(', ')})`;
+  }
+  if (opts.afterId !== undefined)
+    where += ` AND [staging_id] > CAST(${params.add('varchar(20)', opts.afterId)} AS bigint)`;
+  return {
+    text: `SELECT TOP (${top}) ${selectList(table)} FROM ${qualified(names, table)} WHERE ${where} ORDER BY [staging_id];`,
+    params: params.list,
+  };
+}
+
+/** Only rows still NEW change (another run, or X3, may have taken them meanwhile). */
+export function finishInboundSql(
+  names: StoreNames,
+  table: TableDef,
+  updates: readonly InboundUpdate[],
+): MssqlStatement[] {
+  return chunks(updates, rowsPerChunk(3)).map((chunk) => {
+    const params = new Params();
+    const values = chunk.map(
+      (u) =>
+        `(CAST(${params.add('varchar(20)', u.stagingId)} AS bigint), ${params.add('varchar(10)', u.status)}, ${params.add('nvarchar(4000)', fitMessage(u.message, 1000))})`,
+    );
+    return {
+      text:
+        `UPDATE t SET [status] = v.[status], [sync_message] = v.[msg], [processed_at] = SYSUTCDATETIME()\n` +
+        `FROM ${qualified(names, table)} AS t\n` +
+        `JOIN (VALUES ${values.join(', ')}) AS v ([id], [status], [msg]) ON t.[staging_id] = v.[id]\n` +
+        `WHERE t.[status] = 'NEW';`,
+      params: params.list,
+    };
+  });
+}
+
+export const rejectedRowsSql = (names: StoreNames, limit: number): MssqlStatement => ({
+  text:
+    `SELECT TOP (@p3) * FROM (\n` +
+    `  SELECT @p1 AS [tbl], CONVERT(varchar(20), [staging_id]) AS [staging_id], CONVERT(nvarchar(20), [oro_customer_id]) AS [key], [erp_message], [staged_at] FROM ${qualified(names, CUSTOMER)} WHERE [status] = 'ERROR'\n` +
+    `  UNION ALL\n` +
+    `  SELECT @p2, CONVERT(varchar(20), [staging_id]), [order_identifier], [erp_message], [staged_at] FROM ${qualified(names, ORDER)} WHERE [status] = 'ERROR'\n` +
+    `) AS r ORDER BY [staged_at] DESC, [staging_id] DESC;`,
+  params: [
+    { name: 'p1', type: 'varchar(255)', value: physicalName(names, CUSTOMER) },
+    { name: 'p2', type: 'varchar(255)', value: physicalName(names, ORDER) },
+    { name: 'p3', type: 'int', value: limit },
+  ],
+});
+
+export function backlogSql(names: StoreNames): MssqlStatement {
+  const parts: [TableDef, string][] = [
+    [CUSTOMER, 'staged_at'],
+    [ORDER, 'staged_at'],
+    [CREDIT_LIMIT, 'created_at'],
+    [SHIPMENT, 'created_at'],
+  ];
+  return {
+    text:
+      parts
+        .map(
+          ([t, ts], i) =>
+            `SELECT @p${i + 1} AS [tbl], [status], COUNT(*) AS [n], MIN([${ts}]) AS [oldest] FROM ${qualified(names, t)} GROUP BY [status]`,
+        )
+        .join('\nUNION ALL\n') + '\nORDER BY 1, 2;',
+    params: parts.map(([t], i) => ({
+      name: `p${i + 1}`,
+      type: 'varchar(255)' as const,
+      value: physicalName(names, t),
+    })),
+  };
+}
+
+export const schemaVersionExistsSql = (names: StoreNames): MssqlStatement => ({
+  text: `SELECT OBJECT_ID(@p1, N'U') AS [id];`,
+  params: [
+    { name: 'p1', type: 'nvarchar(4000)', value: `${names.schema}.${physicalName(names, SCHEMA_VERSION)}` },
+  ],
+});
+
+export const schemaVersionSql = (names: StoreNames): MssqlStatement => ({
+  text: `SELECT [migration], [contract_version] FROM ${qualified(names, SCHEMA_VERSION)} ORDER BY [applied_at], [migration];`,
+  params: [],
+});

@@ -1,0 +1,141 @@
+/**
+ * T-SQL of `stage()`: multi-row INSERT … SELECT FROM (VALUES …) in chunks of
+ * min(1000, floor(2098 / columns)) rows, idempotent through `WHERE NOT EXISTS (… WITH (UPDLOCK,
+ * HOLDLOCK))` (fact sheet A.7; the UNIQUE key stays the backstop), identities returned through
+ * `OUTPUT … INTO @table` (A.6: a bare OUTPUT fails when the table has a trigger).
+ */
+import type { StoreNames } from '../names.js';
+import type { Row } from '../store.js';
+import { QUARANTINE, STATE, type ColumnDef, type TableDef } from '../tables.js';
+import { toText } from '../values.js';
+import {
+  castExpr,
+  chunks,
+  paramType,
+  paramValue,
+  Params,
+  q,
+  qualified,
+  rowsPerChunk,
+  sqlType,
+  type MssqlStatement,
+} from './mssql-sql.js';
+
+/** First occurrence of each conflict key wins, as with ON CONFLICT DO NOTHING on PostgreSQL. */
+export function dedupe(table: TableDef, rows: readonly Row[], conflictColumns: string[]): Row[] {
+  if (conflictColumns.length === 0) return [...rows];
+  const seen = new Set<string>();
+  const out: Row[] = [];
+  for (const r of rows) {
+    const key = JSON.stringify(
+      conflictColumns.map((c) => {
+        const col = table.columns.find((x) => x.name === c);
+        return col ? toText(r[c], col.type) : r[c];
+      }),
+    );
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r);
+  }
+  return out;
+}
+
+/**
+ * One chunk: DECLARE @ins TABLE (…); INSERT INTO t (…) OUTPUT INSERTED.… INTO @ins
+ * SELECT … FROM (VALUES (…), …) AS v (…) WHERE NOT EXISTS (…); SELECT … FROM @ins;
+ */
+export function insertChunk(
+  names: StoreNames,
+  table: TableDef,
+  columns: ColumnDef[],
+  rows: readonly Row[],
+  conflictColumns: string[],
+  returning: ColumnDef[],
+): MssqlStatement {
+  const params = new Params();
+  const aliases = columns.map((_, i) => `c${i}`);
+  const values = rows.map(
+    (r) => `(${columns.map((c) => params.add(paramType(c.type), paramValue(r[c.name], c.type))).join(', ')})`,
+  );
+  const exprOf = (name: string): string => {
+    const i = columns.findIndex((c) => c.name === name);
+    const col = columns[i];
+    if (!col) throw new Error(`conflict column ${name} is not written to ${table.name}`);
+    return castExpr(col.type, `v.${aliases[i]}`);
+  };
+  const lines: string[] = [];
+  if (returning.length > 0) {
+    lines.push(`DECLARE @ins TABLE (${returning.map((c) => `${q(c.name)} ${sqlType(c.type)}`).join(', ')});`);
+  }
+  lines.push(`INSERT INTO ${qualified(names, table)} (${columns.map((c) => q(c.name)).join(', ')})`);
+  if (returning.length > 0) {
+    lines.push(`OUTPUT ${returning.map((c) => `INSERTED.${q(c.name)}`).join(', ')} INTO @ins`);
+  }
+  lines.push(`SELECT ${columns.map((c, i) => castExpr(c.type, `v.${aliases[i]}`)).join(', ')}`);
+  lines.push(`FROM (VALUES ${values.join(', ')}) AS v (${aliases.join(', ')})`);
+  if (conflictColumns.length > 0) {
+    lines.push(
+      `WHERE NOT EXISTS (SELECT 1 FROM ${qualified(names, table)} AS t WITH (UPDLOCK, HOLDLOCK) WHERE ${conflictColumns
+        .map((c) => `t.${q(c)} = ${exprOf(c)}`)
+        .join(' AND ')});`,
+    );
+  } else {
+    lines[lines.length - 1] += ';';
+  }
+  if (returning.length > 0) {
+    const sel = returning.map((c) =>
+      c.type.kind === 'bigint' ? `CONVERT(varchar(20), ${q(c.name)}) AS ${q(c.name)}` : q(c.name),
+    );
+    lines.push(`SELECT ${sel.join(', ')} FROM @ins;`);
+  }
+  return { text: lines.join('\n'), params: params.list };
+}
+
+export function insertStatements(
+  names: StoreNames,
+  table: TableDef,
+  columns: ColumnDef[],
+  rows: readonly Row[],
+  conflictColumns: string[],
+  returning: ColumnDef[],
+): MssqlStatement[] {
+  return chunks(rows, rowsPerChunk(columns.length)).map((chunk) =>
+    insertChunk(names, table, columns, chunk, conflictColumns, returning),
+  );
+}
+
+/** Cursor upsert without MERGE (A.7): update under a key-range lock, insert when absent. */
+export function cursorUpsert(names: StoreNames, job: string, cursor: string | null): MssqlStatement {
+  const t = qualified(names, STATE);
+  return {
+    text:
+      `UPDATE ${t} WITH (UPDLOCK, SERIALIZABLE) SET [cursor_value] = @p2, [updated_at] = SYSUTCDATETIME() WHERE [job] = @p1;\n` +
+      `IF @@ROWCOUNT = 0 INSERT INTO ${t} ([job], [cursor_value], [updated_at]) VALUES (@p1, @p2, SYSUTCDATETIME());`,
+    params: [
+      { name: 'p1', type: 'varchar(100)', value: job },
+      { name: 'p2', type: 'nvarchar(4000)', value: cursor },
+    ],
+  };
+}
+
+export function resolveQuarantineStatements(
+  names: StoreNames,
+  job: string,
+  entries: readonly { entity: string; entityId: string }[],
+): MssqlStatement[] {
+  return chunks(entries, rowsPerChunk(2, 1)).map((chunk) => {
+    const params = new Params();
+    const jobParam = params.add('varchar(100)', job);
+    const values = chunk.map(
+      (e) => `(${params.add('varchar(100)', e.entity)}, ${params.add('varchar(100)', e.entityId)})`,
+    );
+    return {
+      text:
+        `UPDATE t SET [resolved_at] = SYSUTCDATETIME()\n` +
+        `FROM ${qualified(names, QUARANTINE)} AS t\n` +
+        `JOIN (VALUES ${values.join(', ')}) AS v ([entity], [entity_id]) ON t.[entity] = v.[entity] AND t.[entity_id] = v.[entity_id]\n` +
+        `WHERE t.[job] = ${jobParam} AND t.[resolved_at] IS NULL;`,
+      params: params.list,
+    };
+  });
+}
