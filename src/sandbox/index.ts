@@ -78,9 +78,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       entry.status = status;
       const h: Record<string, string | number> = { ...extra };
       if (text !== '') h['Content-Type'] = type;
-      h['Content-Length'] = Buffer.byteLength(text);
+      const buf = Buffer.from(text, 'utf8'); // encoded once: pages are about a megabyte
+      h['Content-Length'] = buf.length;
       res.writeHead(status, h);
-      res.end(text);
+      res.end(buf);
     };
     const isToken = path === '/oauth2-token';
     if (!isToken || faults.current.onTokenEndpoint) {

@@ -126,7 +126,9 @@ function compileFilter(
     get = (r) => r.relationships[field];
   } else if (def.filters[field]) {
     kind = def.filters[field];
-    get = (r) => r.attributes[field];
+    // `addressType` filters on the `types` array (fact sheet §7.3).
+    const attr = kind === 'addressType' ? 'types' : field;
+    get = (r) => r.attributes[attr];
   } else {
     throw new ApiError(400, 'filter constraint', 'The filter is not supported.', { parameter: param });
   }
