@@ -48,6 +48,9 @@ export async function createRuntime(
     redactor,
     stream: io.stderr as NodeJS.WritableStream,
   });
+  // Insecure settings (TLS or certificate verification off) are warned about on every run.
+  const { logSecurityWarnings } = await import('../ops/security-warnings.js');
+  logSecurityWarnings(config, logger);
   const observe = createCommunicationObserver(config.logging, logger);
   const closers: { what: string; close: () => Promise<void> | void }[] = [];
 
