@@ -29,7 +29,7 @@ describe('PATCH customers', () => {
     });
     expect(res.json.data.relationships.addresses.data.length).toBeGreaterThan(0);
     expect(sb.customer('2')!.attributes['creditLimit']).toBe('15000.0000');
-    expect(sb.customer('2')!.attributes['updatedAt'] >= String(before)).toBe(true);
+    expect(String(sb.customer('2')!.attributes['updatedAt']) >= String(before)).toBe(true);
     await patch('2', { data: { type: 'customers', id: '2', attributes: { creditLimit: '0.255' } } });
     expect(sb.customer('2')!.attributes['creditLimit']).toBe('0.2550');
   });
