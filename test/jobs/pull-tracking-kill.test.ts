@@ -98,7 +98,7 @@ describe.skipIf(!pg?.available)('pull-tracking killed with SIGKILL (PostgreSQL)'
     expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
     expect(await countNew(store)).toBe(0);
     const rows = await store.query(
-      `SELECT oro_order_id, tracking_number, status FROM ${store.tableName(SHIPMENT)}`,
+      `SELECT oro_order_id, tracking_number, status, sync_message FROM ${store.tableName(SHIPMENT)}`,
     );
     expect(rows).toHaveLength(ROWS);
     for (const r of rows) expect(['DONE', 'ERROR']).toContain(r['status']);
@@ -114,6 +114,13 @@ describe.skipIf(!pg?.available)('pull-tracking killed with SIGKILL (PostgreSQL)'
     }
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
     expect(new Set(seen.keys())).toEqual(expected);
+    // Each kill at a 201 left a created tracking behind an unmarked row, which a later run found:
+    // at least those rows (plus the repeated numbers) ended "already existed".
+    const found = await store.query(
+      `SELECT count(*) AS n FROM ${store.tableName(SHIPMENT)} WHERE sync_message LIKE '%already existed%'`,
+    );
+    expect(afterCreateKills).toBeGreaterThan(0);
+    expect(Number(found[0]?.['n'])).toBeGreaterThanOrEqual(ROWS / 50 + afterCreateKills);
     console.warn(
       `pull-tracking-kill: ${kills} SIGKILLs (${afterCreateKills} right after a 201) over ${runs} runs; ` +
         `${created.length} trackings, each exactly once`,
@@ -126,7 +133,11 @@ async function countNew(store: StagingStore): Promise<number> {
   return Number(r[0]?.['n']);
 }
 
-/** Watches the sandbox's request log and kills the child synchronously at the target-th 201. */
+/**
+ * Kills the child synchronously when the sandbox answers the target-th tracking create with 201:
+ * the sandbox records a request before answering and sets its status just before writing the
+ * response, so a setter on the recorded entry runs at exactly that moment.
+ */
 function killAfterCreates(
   sandbox: Sandbox,
   proc: ChildProcess,
@@ -138,17 +149,19 @@ function killAfterCreates(
   let creates = 0;
   log.push = function (...items: RecordedRequest[]): number {
     for (const r of items) {
-      if (
-        r.method === 'POST' &&
-        r.path.endsWith('/ordershippingtrackings') &&
-        r.status === 201 &&
-        ++creates === target
-      ) {
-        if (proc.exitCode === null && proc.signalCode === null) {
-          proc.kill('SIGKILL');
-          onKill();
-        }
-      }
+      if (r.method !== 'POST' || !r.path.endsWith('/ordershippingtrackings')) continue;
+      let status = r.status;
+      Object.defineProperty(r, 'status', {
+        enumerable: true,
+        get: () => status,
+        set: (v: number) => {
+          status = v;
+          if (v === 201 && ++creates === target && proc.exitCode === null && proc.signalCode === null) {
+            proc.kill('SIGKILL');
+            onKill();
+          }
+        },
+      });
     }
     return push.apply(this, items);
   };
