@@ -8,11 +8,29 @@
  * numerically and exactly (`totalValue: {gte: 100}` matches `"100.0000"`), date-times as instants,
  * everything else as text. A to-many relationship matches when any of its ids matches.
  */
-import type { Condition, Filter, OrderCriteriaFunction } from '../config/schema.js';
+import type { OrderCriteriaFunction } from '../config/schema.js';
 import type { OroOrder } from '../oro/types.js';
 import { resolvePath, type ResourceLookup } from './mapping/paths.js';
 import { decimalText } from './mapping/values.js';
 
+type Scalar = string | number | boolean;
+/** A condition of the config's filter (src/config/schema.ts `conditionSchema`), read-only. */
+export type Condition =
+  | Scalar
+  | null
+  | readonly Scalar[]
+  | {
+      readonly eq?: Scalar;
+      readonly neq?: Scalar;
+      readonly lt?: Scalar;
+      readonly lte?: Scalar;
+      readonly gt?: Scalar;
+      readonly gte?: Scalar;
+      readonly in?: readonly Scalar[];
+      readonly notIn?: readonly Scalar[];
+      readonly exists?: boolean;
+    };
+export type Filter = { readonly [field: string]: Condition };
 export type Criteria = Filter | OrderCriteriaFunction | undefined;
 
 export interface CriteriaResult {
@@ -20,8 +38,6 @@ export interface CriteriaResult {
   /** Related resources (`type:id`) the filter needed but were not read: read them, evaluate again. */
   missing: string[];
 }
-
-type Scalar = string | number | boolean;
 
 /** Exact comparison of two decimal texts; null when either is not a number. */
 export function compareDecimal(a: unknown, b: unknown): number | null {
@@ -59,6 +75,11 @@ export function compareValues(actual: unknown, expected: Scalar): number | null 
   return a === e ? 0 : a < e ? -1 : 1;
 }
 
+type Ops = Exclude<Condition, Scalar | null | readonly Scalar[]>;
+// Array.isArray does not narrow readonly arrays: these guards do.
+const isList = (c: Condition): c is readonly Scalar[] => Array.isArray(c);
+const isOps = (c: Condition): c is Ops => c !== null && typeof c === 'object' && !Array.isArray(c);
+
 function isPresent(v: unknown): boolean {
   return !(v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0));
 }
@@ -67,8 +88,8 @@ function isPresent(v: unknown): boolean {
 function holdsFor(value: unknown, cond: Condition): boolean {
   const eq = (x: Scalar): boolean => compareValues(value, x) === 0;
   if (cond === null) return !isPresent(value);
-  if (Array.isArray(cond)) return cond.some(eq);
-  if (typeof cond !== 'object') return eq(cond);
+  if (isList(cond)) return cond.some(eq);
+  if (!isOps(cond)) return eq(cond);
   const cmp = (x: Scalar, ok: (c: number) => boolean): boolean => {
     const c = compareValues(value, x);
     return c !== null && ok(c);
@@ -89,13 +110,13 @@ function holdsFor(value: unknown, cond: Condition): boolean {
 export function conditionHolds(value: unknown, cond: Condition): boolean {
   if (!Array.isArray(value)) return holdsFor(value, cond);
   if (cond === null) return value.length === 0;
-  if (typeof cond === 'object' && !Array.isArray(cond) && cond.exists !== undefined) {
+  if (isOps(cond) && cond.exists !== undefined) {
     if (value.length > 0 !== cond.exists) return false;
     const { exists: _e, ...rest } = cond;
     if (Object.keys(rest).length === 0) return true;
     return value.some((v) => holdsFor(v, rest));
   }
-  if (typeof cond === 'object' && !Array.isArray(cond) && cond.notIn !== undefined) {
+  if (isOps(cond) && cond.notIn !== undefined) {
     return value.every((v) => holdsFor(v, cond));
   }
   return value.some((v) => holdsFor(v, cond));

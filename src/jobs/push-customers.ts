@@ -195,7 +195,7 @@ async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Pr
     const result = await deps.store.stage(stage);
     for (const id of resolved) ctx.quarantined.delete(id);
     resolved = [];
-    const w = result.writes.find((x) => x.table === CUSTOMER.name);
+    const w = result.writes[0]; // the only write (its name carries the configured prefix)
     report.counts.written += w?.inserted ?? 0;
     report.counts.skipped += w?.skipped ?? 0;
     report.progress();

@@ -158,13 +158,15 @@ async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Pr
     const batch = batches[i] as PlannedOrder[];
     const ids = batch.map((p) => String(p.order.oroOrderId));
     resolved = [...resolved, ...ids.filter((id) => ctx.quarantined.has(id))];
-    const stage: StageBatch = { job: PUSH_ORDERS, writes: writesFor(batch) };
+    const writes = writesFor(batch);
+    const stage: StageBatch = { job: PUSH_ORDERS, writes };
     if (i === batches.length - 1 && cursor !== undefined) stage.cursor = cursor;
     if (resolved.length > 0) stage.resolved = resolved.map((entityId) => ({ entity: 'order', entityId }));
     const result = await deps.store.stage(stage);
     for (const id of resolved) ctx.quarantined.delete(id);
     resolved = [];
-    const orderWrite = result.writes.find((w) => w.table === ORDER.name);
+    // Results come in the order of the writes (their table names carry the configured prefix).
+    const orderWrite = result.writes[writes.findIndex((w) => w.table === ORDER)];
     report.counts.written += orderWrite?.inserted ?? 0;
     report.counts.skipped += orderWrite?.skipped ?? 0;
     report.progress();
