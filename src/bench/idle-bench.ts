@@ -64,22 +64,26 @@ async function backendFigures(
     const rss0 = Math.max(...floors.map((r) => r.maxRssKb));
     const loaded = (p: string) => traced.packages?.has(p) ?? false;
     const wallRatio = wall / wall0;
+    // The targets are for the production backends; the embedded database is PostgreSQL compiled to
+    // WASM inside the process (for demos and trials), so its figures are shown for information.
+    const judge = (ok: boolean): boolean | null => (name === 'embedded' ? null : ok);
+    const tgt = (t: string): string => (name === 'embedded' ? `(${t}: info only)` : t);
     const figures: Figure[] = [
       {
         figure: `idle run-all wall time, ${name} (median of ${o.runs})`,
         value: fmtMs(wall),
         floor: `${fmtMs(wall0)} (node -e 0)`,
         ratio: ratio(wall, wall0),
-        target: '≤ 8×',
-        pass: wallRatio <= 8,
+        target: tgt('≤ 8×'),
+        pass: judge(wallRatio <= 8),
       },
       {
         figure: `idle run-all peak RSS, ${name} (max of ${o.runs}, ${runs[0]?.rssSource})`,
         value: fmtMb(rss),
         floor: `${fmtMb(rss0)} (node -e 0)`,
         ratio: ratio(rss, rss0),
-        target: '≤ 100 MB',
-        pass: rss <= 100 * 1024,
+        target: tgt('≤ 100 MB'),
+        pass: judge(rss <= 100 * 1024),
       },
       {
         figure: `nodemailer loaded by an idle run-all, ${name}`,

@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: prints figures, asserts nothing in tests (machines are noisy), exits non-zero
+ * only when a figure misses its target so CI can show it. Sections:
+ *   (a) idle run-all: wall time and peak RSS vs `node -e 0`, lazy loading (idle-bench.ts)
+ *   (b) push-orders throughput into PostgreSQL vs a plain fetch + COPY floor (push-bench.ts)
+ *   (c) pull-tracking Oro requests per row (tracking-bench.ts)
+ *   (d) sandbox throughput (sandbox-bench.ts)
+ * Environment: SAGESYNC_TEST_PG_URL (PostgreSQL sections), BENCH_RUNS (idle runs, default 5),
+ * BENCH_PUSH_SIZES (e.g. `1000,20000`), BENCH_TRACKING_ROWS (default 500), BENCH_ONLY (e.g. `a,c`).
+ */
+import { cpus, freemem, totalmem } from 'node:os';
+import { failed, figuresTable, skipped, type Figure } from './figure.js';
+import { idleBench } from './idle-bench.js';
+import { pushBench } from './push-bench.js';
+import { runSandboxBench } from './sandbox-bench.js';
+import { trackingBench } from './tracking-bench.js';
+
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((s) => s.trim()));
+const num = (v: string | undefined, d: number): number => (v && Number.isFinite(Number(v)) ? Number(v) : d);
+
+async function section(key: string, title: string, fn: () => Promise<Figure[]>): Promise<Figure[]> {
+  if (!only.has(key)) return [];
+  log(`\n(${key}) ${title}`);
+  const started = performance.now();
+  try {
+    const figures = await fn();
+    log(`  … ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return figures;
+  } catch (err) {
+    log(`  error: ${(err as Error).stack ?? String(err)}`);
+    return [failed(title, err)];
+  }
+}
+
+async function main(): Promise<void> {
+  const pgUrl = process.env.SAGESYNC_TEST_PG_URL;
+  log(
+    `sagesync bench — Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ` +
+      `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), ${new Date().toISOString()}`,
+  );
+  const figures: Figure[] = [];
+  figures.push(
+    ...(await section('a', 'idle run-all (nothing to do)', () =>
+      idleBench({ runs: num(process.env.BENCH_RUNS, 5), log }),
+    )),
+  );
+  figures.push(
+    ...(await section('b', 'push-orders into PostgreSQL', async () => {
+      if (!pgUrl)
+        return [skipped('push-orders throughput', 'SAGESYNC_TEST_PG_URL is not set', '≥ 1,000 orders/s')];
+      const sizes = process.env.BENCH_PUSH_SIZES?.split(',').map(Number);
+      return pushBench({ pgUrl, log, ...(sizes ? { sizes } : {}) });
+    })),
+  );
+  figures.push(
+    ...(await section('c', 'pull-tracking Oro requests per row', () =>
+      trackingBench({ orders: num(process.env.BENCH_TRACKING_ROWS, 500), log }),
+    )),
+  );
+  figures.push(
+    ...(await section('d', 'sandbox throughput', async () => {
+      const r = await runSandboxBench(num(process.env.BENCH_SANDBOX_ORDERS, 20_000));
+      log(`  ${r.orders} orders, ${r.lines} lines, ${r.servedMegabytes.toFixed(1)} MB served`);
+      return [
+        {
+          figure: 'sandbox orders served per second (raw reader)',
+          value: `${Math.round(r.servedOrdersPerSecond)} orders/s`,
+          floor: '',
+          ratio: '',
+          target: '≥ 5,000 orders/s',
+          pass: r.servedOrdersPerSecond >= 5000,
+        },
+        {
+          figure: 'orders read per second through the Oro client',
+          value: `${Math.round(r.ordersPerSecond)} orders/s`,
+          floor: '',
+          ratio: '',
+          target: '',
+          pass: null,
+        },
+      ];
+    })),
+  );
+  log(`\nFigures\n${figuresTable(figures)}`);
+  const missed = figures.filter((f) => f.pass === false);
+  log(missed.length === 0 ? '\nEvery target met.' : `\n${missed.length} figure(s) missed the target.`);
+  if (missed.length > 0) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
