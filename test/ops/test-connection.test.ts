@@ -41,7 +41,6 @@ describe.skipIf(why !== null)('sagesync test-connection', () => {
   type Patch = (c: OpsSetup['config']) => unknown;
   const run = async (patch: Patch = (c) => c) => {
     const r = await runCli(s.dir, patch(structuredClone(s.config)), ['test-connection', '--json']);
-    if (process.env.DEBUG_OPS) console.log(r.stdout);
     const report = JSON.parse(r.stdout) as TestConnectionReport & Record<string, unknown>;
     const body = (report.result ?? report) as TestConnectionReport;
     const line = (name: string) => body.checks.find((c) => c.name === name);
