@@ -15,6 +15,7 @@ import { comparator, parseQuery } from './query.js';
 import type { ResourceDef } from './resources.js';
 import type { DataStore, Rec } from './store.js';
 import type { CustomFieldType, SandboxApiVersion } from './types.js';
+import { patchResource } from './patch-resource.js';
 import { createTracking, patchCustomer } from './writes.js';
 
 export const JSON_API = 'application/vnd.api+json';
@@ -30,6 +31,8 @@ export interface ApiState {
   defs: Map<string, ResourceDef>;
   version: SandboxApiVersion;
   customFields: Record<string, CustomFieldType>;
+  /** Custom fields of other types than customers, by type (customerusers, products). */
+  resourceFields?: Record<string, Record<string, CustomFieldType>>;
   base: string;
   nowText: () => string;
 }
@@ -122,7 +125,10 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
   const rec = s.store.get(type, id);
   if (segments.length === 2) {
     if (req.method === 'PATCH' && def.update) {
-      const updated = patchCustomer(s.store, id, req.body, s.customFields, s.nowText(), s.version);
+      const updated =
+        type === 'customers'
+          ? patchCustomer(s.store, id, req.body, s.customFields, s.nowText(), s.version)
+          : patchResource(s.store, type, id, req.body, s.resourceFields?.[type] ?? {}, s.nowText());
       return { status: 200, headers: {}, body: singleDocument(updated, [], ctx) };
     }
     if (req.method !== 'GET') allowed(def.update ? ['GET', 'PATCH'] : ['GET']);

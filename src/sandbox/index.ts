@@ -9,6 +9,7 @@ import { TokenIssuer } from './auth.js';
 import { ApiError } from './errors.js';
 import { oroDateTime } from './format.js';
 import { addCustomer, addOrder, generate, type GenContext } from './generator.js';
+import { addProduct, generateProducts } from './products.js';
 import { createRng, int } from './random.js';
 import { resourceDefs } from './resources.js';
 import { DataStore } from './store.js';
@@ -45,7 +46,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     longStrings: false,
     nullRate: 0.1,
   };
-  const state: ApiState = { store, defs, version, customFields, base: '', nowText: () => oroDateTime(now()) };
+  const state: ApiState = {
+    store,
+    defs,
+    version,
+    customFields,
+    resourceFields: options.customResourceFields ?? {},
+    base: '',
+    nowText: () => oroDateTime(now()),
+  };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -173,6 +182,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       gen.longStrings = o.longStrings ?? false;
       gen.nullRate = o.nullRate ?? 0.1;
       generate(gen, o);
+      if (o.products)
+        generateProducts(store, gen.rng, o.products, Date.parse(o.start ?? '2025-01-06T08:00:00Z'));
     },
     addOrder(o = {}) {
       const lines = o.lines ?? int(gen.rng, 1, 20);
@@ -188,6 +199,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return addCustomer(gen, { at: at(o.updatedAt), ...o }).id;
     },
     updateCustomer: (id, c) => change('customers', id, c),
+    addProduct(o = {}) {
+      const { updatedAt, ...rest } = o;
+      return addProduct(store, gen.rng, { at: at(updatedAt), ...rest }).id;
+    },
+    updateResource: (type, id, c) => change(type, id, c),
+    relate(type, id, relationship, target) {
+      const r = store.get(type, id);
+      if (!r) throw new Error(`sandbox: no ${type} ${id}`);
+      r.relationships[relationship] = target;
+      store.changed(r);
+    },
+    resource: (type, id) => view(type, id),
     customer: (id) => view('customers', id),
     order: (id) => view('orders', id),
     all: (type) => Array.from(store.table(type).values(), (r) => view(type, r.id)!),

@@ -65,6 +65,8 @@ export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDe
       // updatedAt: unverified on real Oro (fact sheet §7.2); served here.
       filters: { email: 'string', createdAt: 'datetime', updatedAt: 'datetime', externalId: 'string' },
       sorters: ['id', 'email', 'createdAt', 'updatedAt'],
+      // PATCH of custom fields (SandboxOptions.customResourceFields), for custom pull streams.
+      update: true,
     },
     {
       type: 'customeraddresses',
@@ -149,6 +151,48 @@ export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDe
       filters: {},
       sorters: ['id', 'priority'],
     },
+    ...productDefs(),
   ];
   return new Map(defs.map((d) => [d.type, d]));
+}
+
+/** Products and what they link to (src/sandbox/products.ts), for custom push streams. */
+function productDefs(): ResourceDef[] {
+  return [
+    {
+      type: 'products',
+      relationships: {
+        names: many('productnames'),
+        primaryUnitPrecision: one('productunitprecisions'),
+        unitPrecisions: many('productunitprecisions'),
+        inventory_status: one('prodinventorystatuses'),
+        owner: one('businessunits'),
+        organization: one('organizations'),
+      },
+      filters: {
+        sku: 'string',
+        status: 'string',
+        featured: 'boolean',
+        createdAt: 'datetime',
+        updatedAt: 'datetime',
+      },
+      arrayStrings: ['sku'],
+      sorters: ['id', 'sku', 'createdAt', 'updatedAt'],
+      update: true,
+    },
+    {
+      type: 'productnames',
+      relationships: { localization: one('localizations') },
+      filters: {},
+      sorters: ['id'],
+    },
+    {
+      type: 'productunitprecisions',
+      relationships: { unit: one('productunits') },
+      filters: {},
+      sorters: ['id'],
+    },
+    { type: 'productunits', relationships: {}, filters: {}, sorters: ['id'] },
+    { type: 'prodinventorystatuses', relationships: {}, filters: {}, sorters: ['id', 'priority'] },
+  ];
 }

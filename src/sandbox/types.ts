@@ -24,6 +24,8 @@ export interface SeedOptions {
   nullRate?: number;
   /** `updatedAt` of the first generated order (ISO). Default 2025-01-06T08:00:00Z. */
   start?: string;
+  /** Products (src/sandbox/products.ts), generated after everything else. Default 0. */
+  products?: number;
 }
 
 export interface Faults {
@@ -51,6 +53,8 @@ export interface SandboxOptions {
   clients?: { clientId: string; clientSecret: string }[];
   /** Custom customer fields accepted by PATCH; default `{ creditLimit: 'money' }`. */
   customCustomerFields?: Record<string, CustomFieldType>;
+  /** Custom fields accepted by PATCH on other types, e.g. `{ customerusers: { erp_rating: 'decimal' } }`. */
+  customResourceFields?: Record<string, Record<string, CustomFieldType>>;
   /** Initial data; default a small data set (`{ orders: 20 }`). `false`: empty. */
   seed?: SeedOptions | false;
   faults?: Faults;
@@ -104,6 +108,23 @@ export interface Sandbox {
     attributes?: Record<string, unknown>;
   }): string;
   updateCustomer(id: string, change?: OrderChange): void;
+  /** Adds a product (with its name, unit precision and inventory status); returns its id. */
+  addProduct(options?: {
+    sku?: string;
+    name?: string;
+    status?: 'enabled' | 'disabled';
+    unit?: string;
+    precision?: number;
+    inventoryStatus?: string;
+    updatedAt?: string;
+    attributes?: Record<string, unknown>;
+  }): string;
+  /** Changes attributes of any stored resource and sets its `updatedAt` (default: now). */
+  updateResource(type: string, id: string, change?: OrderChange): void;
+  /** Points a to-one relationship of a stored resource elsewhere (`updatedAt` unchanged unless given). */
+  relate(type: string, id: string, relationship: string, target: { type: string; id: string } | null): void;
+  /** A stored resource of any type. */
+  resource(type: string, id: string): SandboxResource | undefined;
   customer(id: string): SandboxResource | undefined;
   order(id: string): SandboxResource | undefined;
   /** Every stored resource of a type in id order (tests). */
