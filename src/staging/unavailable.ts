@@ -20,7 +20,7 @@ export function unavailable(
       : code === '3D000' || /database .* does not exist|cannot open database/i.test(reason)
         ? 'Check staging.database, or create the database.'
         : /certificate|self.signed|SSL|TLS|EENCRYPT/i.test(reason)
-          ? 'Check staging.tls (caFile, serverName) or the server certificate.'
+          ? 'Check staging.tls (enabled, caFile, serverName, rejectUnauthorized) and the server certificate.'
           : 'Check staging.host and staging.port, that the server runs, and any firewall or SSH tunnel.';
   return new ServiceUnavailableError(
     'database',

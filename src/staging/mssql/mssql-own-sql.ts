@@ -13,7 +13,7 @@ import { chunks, Params, qualified, rowsPerChunk, selectList, type MssqlStatemen
 
 /** Seconds to wait after the `attempts`-th failure; LEAST() only exists from SQL Server 2022. */
 function delaySeconds(attempts: string): string {
-  const exp = `CASE WHEN ${attempts} - 1 > ${MAX_EXP} THEN ${MAX_EXP} ELSE ${attempts} - 1 END`;
+  const exp = `CASE WHEN (${attempts}) - 1 > ${MAX_EXP} THEN ${MAX_EXP} ELSE (${attempts}) - 1 END`;
   return `CASE WHEN ${BASE} * POWER(2, ${exp}) > ${CAP} THEN ${CAP} ELSE ${BASE} * POWER(2, ${exp}) END`;
 }
 

@@ -136,11 +136,11 @@ export function finishInboundSql(
 
 export const rejectedRowsSql = (names: StoreNames, limit: number): MssqlStatement => ({
   text:
-    `SELECT TOP (@p3) * FROM (\n` +
-    `  SELECT @p1 AS [tbl], CONVERT(varchar(20), [staging_id]) AS [staging_id], CONVERT(nvarchar(20), [oro_customer_id]) AS [key], [erp_message], [staged_at] FROM ${qualified(names, CUSTOMER)} WHERE [status] = 'ERROR'\n` +
+    `SELECT TOP (@p3) r.[tbl], CONVERT(varchar(20), r.[staging_id]) AS [staging_id], r.[key], r.[erp_message] FROM (\n` +
+    `  SELECT @p1 AS [tbl], [staging_id], CONVERT(nvarchar(20), [oro_customer_id]) AS [key], [erp_message], [staged_at] FROM ${qualified(names, CUSTOMER)} WHERE [status] = 'ERROR'\n` +
     `  UNION ALL\n` +
-    `  SELECT @p2, CONVERT(varchar(20), [staging_id]), [order_identifier], [erp_message], [staged_at] FROM ${qualified(names, ORDER)} WHERE [status] = 'ERROR'\n` +
-    `) AS r ORDER BY [staged_at] DESC, [staging_id] DESC;`,
+    `  SELECT @p2, [staging_id], [order_identifier], [erp_message], [staged_at] FROM ${qualified(names, ORDER)} WHERE [status] = 'ERROR'\n` +
+    `) AS r ORDER BY r.[staged_at] DESC, r.[staging_id] DESC;`,
   params: [
     { name: 'p1', type: 'varchar(255)', value: physicalName(names, CUSTOMER) },
     { name: 'p2', type: 'varchar(255)', value: physicalName(names, ORDER) },
