@@ -43,18 +43,24 @@ export class FaultInjector {
   }
 }
 
+/** Titles and details as Oro words them (fact sheet §6); others read as a server error. */
+const TEXTS: Record<number, [string, string]> = {
+  400: ['request data constraint', 'Injected fault 400.'],
+  403: ['access denied exception', 'No access to the entity.'],
+  404: ['not found http exception', 'An entity with the requested identifier does not exist.'],
+  409: ['conflict constraint', 'The entity already exists.'],
+  415: [
+    'unsupported media type http exception',
+    'The "Content-Type" request header should contain JSON:API media type without any parameters.',
+  ],
+  429: ['too many requests http exception', 'Injected fault 429.'],
+  503: ['service unavailable http exception', 'Injected fault 503.'],
+};
+
 function answer(status: number, retryAfter: number): InjectedAnswer {
   if (status === 401) return { status, body: '', headers: {} };
   const headers: Record<string, string> =
     status === 429 || status === 503 ? { 'Retry-After': String(retryAfter) } : {};
-  const title =
-    status === 403
-      ? 'access denied exception'
-      : status === 429
-        ? 'too many requests http exception'
-        : status === 503
-          ? 'service unavailable http exception'
-          : 'runtime exception';
-  const detail = status === 403 ? 'No access to the entity.' : `Injected fault ${status}.`;
+  const [title, detail] = TEXTS[status] ?? ['runtime exception', `Injected fault ${status}.`];
   return { status, headers, body: JSON.stringify({ errors: [{ status: String(status), title, detail }] }) };
 }

@@ -124,6 +124,14 @@ describe('fatal failures', () => {
     expect(apiRequests(r.sb)).toHaveLength(1);
   });
 
+  it('415 (a media-type parameter reached Oro) stops without retrying', async () => {
+    r = await rig({ sandbox: { seed: { orders: 1 }, faults: { errorRate: { 415: 1 } } } });
+    const err = await expectRejection(r.client.patch('customers', '1', { creditLimit: 1 }));
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect((err as Error).message).toContain('415');
+    expect(apiRequests(r.sb)).toHaveLength(1);
+  });
+
   it('errors never carry the bearer token (axios errors hold the request headers)', async () => {
     r = await rig({ sandbox: { seed: { orders: 1 }, faults: { resetRate: 1 } }, oro: { maxRetries: 1 } });
     const err = await expectRejection(r.client.get('orders', '1'));
@@ -154,6 +162,16 @@ describe('record-level failures', () => {
     const filter = await expectRejection(pages.next());
     expect(filter).toMatchObject({ status: 400, source: { parameter: 'filter[x]' } });
     expect(r.sleeps).toEqual([]);
+  });
+
+  it('409 is record-level too', async () => {
+    r = await rig({
+      sandbox: { seed: { orders: 1 }, faults: { errorRate: { 409: 1 } } },
+      oro: { apiVersion: '6.1' },
+    });
+    const err = await expectRejection(r.client.createTracking('1', 'UPS', 'X'));
+    expect(err).toBeInstanceOf(OroRecordError);
+    expect(err).toMatchObject({ status: 409, title: 'conflict constraint' });
   });
 });
 
