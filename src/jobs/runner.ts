@@ -172,5 +172,7 @@ function log(ctx: RunContext, r: JobReport): void {
   const extra = r.error?.message ?? r.message;
   if (r.outcome === 'failed') ctx.logger.error(`${line}: ${extra ?? ''}`);
   else if (r.outcome === 'records-failed') ctx.logger.warn(extra ? `${line}: ${extra}` : line);
-  else ctx.logger.info(extra ? `${line}: ${extra}` : line);
+  // An idle minute under cron says nothing (contract "Under cron … nothing is printed").
+  else if (c.read > 0 || c.written > 0 || extra) ctx.logger.info(extra ? `${line}: ${extra}` : line);
+  else ctx.logger.debug(line);
 }
