@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { streamsProvider } from '../streams/provider.js';
 import type { Job, JobName } from './types.js';
 
 type JobLoader = () => Promise<Job>;
@@ -57,3 +58,6 @@ export async function loadJob(name: JobName, config: Config): Promise<Job> {
     hint: `Known jobs: ${[...BUILT_IN.keys()].join(', ')}, and stream:<name> for configured custom streams.`,
   });
 }
+
+// Custom streams (issue 8, src/streams/): `stream:<name>` for every configured stream.
+registerJobProvider(streamsProvider);

@@ -5,7 +5,7 @@
  * DDL). No database is needed.
  */
 import { CONTRACT_MIGRATION } from './migrations.js';
-import type { StoreNames } from './names.js';
+import { physicalName, type StoreNames } from './names.js';
 import * as mssqlDdl from './mssql/mssql-ddl.js';
 import { q as msq, qualified as msQualified } from './mssql/mssql-sql.js';
 import * as pgDdl from './postgres/postgres-ddl.js';
@@ -38,16 +38,31 @@ export function printDdl(dialect: 'mssql' | 'postgres', options: PrintDdlOptions
     '-- Apply as a user with DDL rights; sagesync itself then runs as a member of the role below.',
     '',
   ];
+  // Custom-stream tables are recorded as `migrate` records them, so the streams see them created.
+  const migrations = [
+    CONTRACT_MIGRATION,
+    ...(options.extraTables ?? []).map((t) => `table:${physicalName(names, t)}`),
+  ];
   return dialect === 'mssql'
-    ? printMssql(names, role, tables, header)
-    : printPostgres(names, role, tables, header);
+    ? printMssql(names, role, tables, header, migrations)
+    : printPostgres(names, role, tables, header, migrations);
 }
 
-function printPostgres(names: StoreNames, role: string, tables: TableDef[], header: string[]): string {
+function printPostgres(
+  names: StoreNames,
+  role: string,
+  tables: TableDef[],
+  header: string[],
+  migrations: string[],
+): string {
   const out = [...header, 'BEGIN;', ''];
   for (const s of pgDdl.schemaDdl(names, tables)) out.push(`${s};`, '');
+  for (const m of migrations) {
+    out.push(
+      `INSERT INTO ${pgDdl.qualified(names, SCHEMA_VERSION)} (migration, contract_version) VALUES ('${m}', ${CONTRACT_VERSION}) ON CONFLICT (migration) DO NOTHING;`,
+    );
+  }
   out.push(
-    `INSERT INTO ${pgDdl.qualified(names, SCHEMA_VERSION)} (migration, contract_version) VALUES ('${CONTRACT_MIGRATION}', ${CONTRACT_VERSION}) ON CONFLICT (migration) DO NOTHING;`,
     '',
     `-- Least-privilege role (contract guarantee 4). Give it to a login role:`,
     `--   CREATE ROLE sagesync LOGIN PASSWORD '...' IN ROLE ${role};`,
@@ -60,12 +75,22 @@ function printPostgres(names: StoreNames, role: string, tables: TableDef[], head
   return out.join('\n');
 }
 
-function printMssql(names: StoreNames, role: string, tables: TableDef[], header: string[]): string {
+function printMssql(
+  names: StoreNames,
+  role: string,
+  tables: TableDef[],
+  header: string[],
+  migrations: string[],
+): string {
   const out = [...header];
   for (const s of mssqlDdl.schemaDdl(names, tables)) out.push(s, 'GO', '');
+  for (const m of migrations) {
+    out.push(
+      `IF NOT EXISTS (SELECT 1 FROM ${msQualified(names, SCHEMA_VERSION)} WHERE migration = '${m}')`,
+      `  INSERT INTO ${msQualified(names, SCHEMA_VERSION)} (migration, contract_version) VALUES ('${m}', ${CONTRACT_VERSION});`,
+    );
+  }
   out.push(
-    `IF NOT EXISTS (SELECT 1 FROM ${msQualified(names, SCHEMA_VERSION)} WHERE migration = '${CONTRACT_MIGRATION}')`,
-    `  INSERT INTO ${msQualified(names, SCHEMA_VERSION)} (migration, contract_version) VALUES ('${CONTRACT_MIGRATION}', ${CONTRACT_VERSION});`,
     'GO',
     '',
     "-- Least-privilege role (contract guarantee 4). sp_getapplock needs no grant (public role). Add the login's user:",
