@@ -210,6 +210,27 @@ describe.each(backends.map((b) => [b.name, b] as const))('pull-credit on %s', (_
     expect([rows.get(ok), rows.get(bad)]).toEqual(['NEW', 'ERROR']);
   });
 
+  it('--id applies only those staging ids and says which were not NEW', async () => {
+    env = await pullEnv(backend, {}, shared);
+    const a = env.sandbox.addCustomer({ name: 'Alpha' });
+    const b = env.sandbox.addCustomer({ name: 'Beta' });
+    const ra = await env.insert('credit_limit', {
+      erp_customer_code: 'CA',
+      oro_customer_id: Number(a),
+      credit_limit: '1',
+    });
+    const rb = await env.insert('credit_limit', {
+      erp_customer_code: 'CB',
+      oro_customer_id: Number(b),
+      credit_limit: '2',
+    });
+    const report = await pullCredit(env.deps(), { dryRun: false, ids: [rb, '987654'] });
+    expect(patches(env).map((p) => p.path)).toEqual([`/admin/api/customers/${b}`]);
+    expect(report.message).toMatch(/staging_id 987654/);
+    const rows = new Map((await env.rows('credit_limit')).map((r) => [String(r['staging_id']), r['status']]));
+    expect([rows.get(ra), rows.get(rb)]).toEqual(['NEW', 'DONE']);
+  });
+
   it('--dry-run reads the customer, writes nothing and changes no row', async () => {
     env = await pullEnv(backend, {}, shared);
     const a = env.sandbox.addCustomer({ name: 'Alpha' });

@@ -104,6 +104,23 @@ describe.each(backends.map((b) => [b.name, b] as const))('runJobs on %s', (name,
     expect(exitCodeForSummary(summary)).toBe(69);
   });
 
+  it('hands the run to the notifier: ERROR rows become a problem, the rest is settled', async () => {
+    env = await pullEnv(backend, {}, shared);
+    const bad = await env.insert('credit_limit', { erp_customer_code: 'NOPE', credit_limit: '5' });
+    const problems: { fingerprint: string; subject: string; body: string }[] = [];
+    const settled: string[][] = [];
+    const notifier = {
+      problem: async (p: { fingerprint: string; subject: string; body: string }) => void problems.push(p),
+      settle: async (active: readonly string[]) => void settled.push([...active]),
+    };
+    const summary = await runJobs(['pull-credit'], env.ctx({ notifier }), opts);
+    expect(exitCodeForSummary(summary)).toBe(1);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.subject).toMatch(/pull-credit set 1 row/);
+    expect(problems[0]?.body).toContain(`staging_id ${bad}`);
+    expect(settled).toEqual([[problems[0]?.fingerprint]]);
+  });
+
   it('starts no batch and no job after the time budget', async () => {
     // Every Oro request takes 15 ms: a batch of 100 creates outlasts a 1 s budget.
     env = await pullEnv(
