@@ -147,6 +147,39 @@ describe.each(cases)('pull-tracking on %s', (_name, backend, version) => {
     expect(again.counts.read).toBe(0);
   });
 
+  it('costs at most 2 Oro requests per row on average (300 rows over 60 orders, some by identifier)', async () => {
+    env = await pullEnv(
+      backend,
+      { sandbox: { apiVersion: version, seed: { orders: 60, customers: 5, linesPerOrder: [1, 1] } } },
+      shared,
+    );
+    const orders = env.sandbox.all('orders');
+    const sql: string[] = [];
+    const params: unknown[] = [];
+    for (let i = 0; i < 300; i++) {
+      const o = orders[i % orders.length]!;
+      const byIdent = i % 3 === 0;
+      params.push(
+        byIdent ? null : Number(o.id),
+        byIdent ? String(o.attributes['identifier']) : null,
+        'UPS',
+        `P${i}`,
+      );
+      const n = params.length;
+      sql.push(`($${n - 3}, $${n - 2}, $${n - 1}, $${n})`);
+    }
+    await env.store.query(
+      `INSERT INTO ${env.store.tableName('shipment')} (oro_order_id, order_identifier, carrier, tracking_number) VALUES ${sql.join(', ')}`,
+      params,
+    );
+    const before = env.sandbox.requests.length;
+    const report = await pullTracking(env.deps(), { dryRun: false });
+    expect(report.counts).toEqual({ read: 300, written: 300, skipped: 0, failed: 0 });
+    const api = env.sandbox.requests.slice(before).filter((r) => r.path.startsWith('/admin/api/'));
+    expect(api.length / 300).toBeLessThanOrEqual(2);
+    console.warn(`pull-tracking (${backend.name}, Oro ${version}): ${api.length} Oro requests for 300 rows`);
+  });
+
   it('a run that stops at Oro failing leaves rows NEW; the next run never duplicates', async () => {
     env = await pullEnv(
       backend,
