@@ -15,6 +15,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   'pull-credit': () => import('./commands/jobs.js'),
   'pull-tracking': () => import('./commands/jobs.js'),
   'run-all': () => import('./commands/jobs.js'),
+  'run-stream': () => import('./commands/jobs.js'),
   'test-connection': () => import('./commands/test-connection.js'),
   migrate: () => import('./commands/migrate.js'),
   status: () => import('./commands/status.js'),

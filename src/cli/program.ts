@@ -112,7 +112,7 @@ export function buildProgram(io: CliIo, dispatch: Dispatch, version: string): Co
     .command('run-all')
     .summary('the four jobs in order, each under its own lock, within a time budget')
     .description(
-      'Runs push-orders, push-customers, pull-credit and pull-tracking in that order, each under its own lock. ' +
+      'Runs push-orders, push-customers, pull-credit and pull-tracking in that order, then every custom stream of the configuration (streams), each under its own lock. ' +
         'No new batch starts after runAll.maxDurationSeconds, so runs do not pile up under a one-minute schedule. ' +
         'This is what crontab or a Kubernetes CronJob calls every minute.',
     )
@@ -125,6 +125,33 @@ export function buildProgram(io: CliIo, dispatch: Dispatch, version: string): Co
       }),
     )
     .action(async (_opts: unknown, cmd: Command) => dispatch('run-all', cmd.optsWithGlobals()));
+
+  program
+    .command('run-stream')
+    .argument('<name>', 'the name of a stream in the configuration (streams[].name)')
+    .summary('run one custom stream of the configuration (streams) by name')
+    .description(
+      'Runs one custom stream declared under "streams" in the configuration, under its own lock, like a built-in job: ' +
+        'a push stream stages changed Oro records in its table, a pull stream applies NEW rows of its table to Oro. ' +
+        'run-all runs every stream after the four built-in jobs. See docs/streams.md.',
+    )
+    .option('--dry-run', 'read both sides and print what would be written; write nothing')
+    .option(
+      '--id <id,...>',
+      'only these Oro ids (push stream) or staging ids (pull stream), comma-separated, repeatable',
+      parseIds,
+    )
+    .addHelpText(
+      'after',
+      jobHelp({
+        reads: "the stream's Oro resource changed since the last run (push), or its table's NEW rows (pull)",
+        writes:
+          "the stream's staging table and its cursor in the same transaction (push), or Oro attributes and the row status DONE or ERROR (pull)",
+      }),
+    )
+    .action(async (name: string, _opts: unknown, cmd: Command) =>
+      dispatch('run-stream', { ...cmd.optsWithGlobals(), stream: name }),
+    );
 
   program
     .command('test-connection')

@@ -41,7 +41,11 @@ export interface LoadedConfig<T = Config> {
   unknownEnv: readonly string[];
 }
 
-const stagingOnlySchema = z.object({ staging: configSchema.shape.staging });
+// `migrate --print` also needs the custom streams' tables (issue 8), so `streams` comes along.
+const stagingOnlySchema = z.object({
+  staging: configSchema.shape.staging,
+  streams: configSchema.shape.streams,
+});
 export type StagingConfig = Config['staging'];
 
 function cliLayer(overrides: readonly CliOverride[], cwd: string): Layer {
@@ -67,7 +71,8 @@ async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<Load
 
   const fallback = file.filepath ?? `no configuration file (searched ${cwd})`;
   let input: Record<string, unknown> = merged.input;
-  if (stagingOnly) input = { staging: getPath(merged.input, 'staging') };
+  if (stagingOnly)
+    input = { staging: getPath(merged.input, 'staging'), streams: getPath(merged.input, 'streams') };
   const result = validate(input, merged.origins, fallback, stagingOnly ? stagingOnlySchema : configSchema);
   if (!result.ok) {
     const known = new Set(problems.map((p) => p.path));
@@ -75,7 +80,9 @@ async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<Load
   }
   if (stagingOnly) {
     // Only what the staging section needs is checked; the rest may be absent or wrong here.
-    problems = problems.filter((p) => p.path === FILE_PROBLEM_PATH || p.path.startsWith('staging'));
+    problems = problems.filter(
+      (p) => p.path === FILE_PROBLEM_PATH || p.path.startsWith('staging') || p.path.startsWith('streams'),
+    );
   }
   if (problems.length > 0 || !result.ok) {
     throw new ConfigError(problems, { hint: hintFor(problems, file.filepath, file.hint) });
@@ -124,4 +131,12 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Config> 
 export async function loadStagingConfig(opts: LoadConfigOptions = {}): Promise<LoadedConfig<StagingConfig>> {
   const loaded = await load(opts, true);
   return { ...loaded, config: (loaded.config as { staging: StagingConfig }).staging };
+}
+
+/** `staging` and `streams` only, for `migrate --print` (the custom streams' tables are in the DDL). */
+export async function loadStagingAndStreams(
+  opts: LoadConfigOptions = {},
+): Promise<LoadedConfig<Pick<Config, 'staging' | 'streams'>>> {
+  const loaded = await load(opts, true);
+  return loaded as LoadedConfig<Pick<Config, 'staging' | 'streams'>>;
 }

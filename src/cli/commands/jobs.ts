@@ -9,6 +9,8 @@ import { exitCodeForSummary } from '../exit.js';
 import type { CommandResult } from '../output.js';
 import { withRuntime } from '../runtime.js';
 import { loadFor } from './load.js';
+import type { Config } from '../../config/schema.js';
+import { UsageError } from '../../errors.js';
 
 export async function run(
   command: string,
@@ -24,7 +26,12 @@ export async function run(
     }
     const { runJobs } = await import('../../jobs/runner.js');
     const { runAllJobNames } = await import('../../jobs/registry.js');
-    const names: JobName[] = command === 'run-all' ? runAllJobNames(loaded.config) : [command as JobName];
+    const names: JobName[] =
+      command === 'run-all'
+        ? runAllJobNames(loaded.config)
+        : command === 'run-stream'
+          ? [await streamJob(loaded.config, opts.stream)]
+          : [command as JobName];
     const ids = Array.isArray(opts.id) ? (opts.id as string[]) : undefined;
     const summary = await runJobs(names, rt.ctx, {
       command,
@@ -32,6 +39,20 @@ export async function run(
       ...(ids ? { ids } : {}),
     });
     return summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
+  });
+}
+
+/** `run-stream <name>`: the job of a configured stream (issue 8); an unknown name is a usage error. */
+async function streamJob(config: Config, name: unknown): Promise<JobName> {
+  const { findStream, streamJobName } = await import('../../streams/types.js');
+  const def = typeof name === 'string' ? findStream(config, name) : undefined;
+  if (def) return streamJobName(def);
+  const known = config.streams.map((s) => s.name);
+  throw new UsageError(`No stream named "${String(name)}" in the configuration.`, {
+    hint:
+      known.length > 0
+        ? `Configured streams: ${known.join(', ')}.`
+        : 'No streams are configured (key "streams").',
   });
 }
 

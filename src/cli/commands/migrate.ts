@@ -2,7 +2,7 @@
  * `sagesync migrate`: creates or upgrades the staging tables; `--print` writes the DDL for a DBA
  * instead (no database; with --dialect, no configuration either).
  */
-import { loadStagingConfig } from '../../config/load.js';
+import { loadStagingAndStreams } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
 import type { CommandEnv } from '../command.js';
 import { EXIT } from '../exit.js';
@@ -24,7 +24,9 @@ export async function run(
   const loaded = await loadFor(env, overrides);
   return withRuntime(loaded.config, env.flags, env.io, env.out, async (rt) => {
     const store = await rt.ctx.openStore();
-    const report = await store.migrate();
+    const { streamTables } = await import('../../streams/tables.js');
+    // Custom streams' tables (issue 8) are created or upgraded with the contract's.
+    const report = await store.migrate(streamTables(loaded.config));
     const where = store.tableName('sagesync_schema_version').replace(/\.[^.]*$/, '');
     const lines = report.alreadyCurrent
       ? [`The staging tables in ${where} are current (contract version ${report.contractVersion}).`]
@@ -40,13 +42,14 @@ async function print(
   env: CommandEnv,
   overrides: { path: string; value: unknown; option: string }[],
 ): Promise<CommandResult> {
-  const loaded = await loadStagingConfig({
+  const loaded = await loadStagingAndStreams({
     configPath: env.flags.config,
     env: env.io.env,
     cwd: env.io.cwd,
     overrides,
   });
-  const staging = loaded.config;
+  const staging = loaded.config.staging;
+  const { streamTables } = await import('../../streams/tables.js');
   const role = typeof opts.role === 'string' ? opts.role : undefined;
   // The role name is written into the DDL: only a plain identifier, so nothing needs quoting.
   if (role !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(role)) {
@@ -61,6 +64,7 @@ async function print(
     ...(staging.schema ? { schema: staging.schema } : {}),
     tablePrefix: staging.tablePrefix,
     ...(role ? { role } : {}),
+    extraTables: streamTables(loaded.config),
   });
   return { exitCode: EXIT.ok, report: { dialect, ddl }, lines: [ddl.replace(/\n+$/, '')], problems: [] };
 }
