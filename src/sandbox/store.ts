@@ -13,6 +13,19 @@ export type Ref = { type: string; id: string };
 export class DataStore {
   readonly tables = new Map<string, Map<string, Rec>>();
   private readonly seq = new Map<string, number>();
+  /** Bumped on every change: sorted views below are valid for one version only. */
+  version = 0;
+  private readonly sorted = new Map<string, { version: number; rows: Rec[] }>();
+
+  /** A table's rows in `key` order, cached until the next change (keyset reads sort the same way every page). */
+  sortedRows(type: string, key: string, compare: (a: Rec, b: Rec) => number): Rec[] {
+    const k = `${type}|${key}`;
+    const hit = this.sorted.get(k);
+    if (hit && hit.version === this.version) return hit.rows;
+    const rows = Array.from(this.table(type).values()).sort(compare);
+    this.sorted.set(k, { version: this.version, rows });
+    return rows;
+  }
 
   table(type: string): Map<string, Rec> {
     let t = this.tables.get(type);
@@ -37,6 +50,7 @@ export class DataStore {
       json: [undefined, undefined],
     };
     this.table(type).set(rid, rec);
+    this.version++;
     return rec;
   }
 
@@ -46,6 +60,7 @@ export class DataStore {
 
   changed(rec: Rec): void {
     rec.json = [undefined, undefined];
+    this.version++;
   }
 
   /** Appends `ref` to a to-many relationship of `rec`. */
@@ -58,5 +73,7 @@ export class DataStore {
   clear(): void {
     this.tables.clear();
     this.seq.clear();
+    this.sorted.clear();
+    this.version++;
   }
 }
