@@ -78,3 +78,16 @@ export function writeColumns(table: TableDef, rows: readonly Row[]): ColumnDef[]
   }
   return cols;
 }
+
+/** First occurrence of each key wins, as with ON CONFLICT DO NOTHING. */
+export function dedupeRows(table: TableDef, rows: readonly Row[], keyColumns: readonly string[]): Row[] {
+  if (keyColumns.length === 0) return [...rows];
+  const cols = keyColumns.map((k) => table.columns.find((c) => c.name === k));
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = JSON.stringify(keyColumns.map((k, i) => (cols[i] ? toText(r[k], cols[i].type) : r[k])));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -87,13 +87,20 @@ describe('openStore failures', () => {
 describe('communication logging', () => {
   it('reports each statement with duration and row count, never parameter values', async () => {
     const events: CommunicationEvent[] = [];
-    const store = await openStore(cfg({ dialect: 'embedded', schema: 'public' }), {
-      onSql: (e) => events.push(e),
-    });
+    // A server when there is one: PGlite's start-up is slow on a loaded machine.
+    const pgUrl = process.env.SAGESYNC_TEST_PG_URL;
+    const schema = `sgs_comm_${process.pid}_${Date.now().toString(36)}`;
+    const store = await openStore(
+      pgUrl
+        ? cfg({ dialect: 'postgres', url: pgUrl, schema })
+        : cfg({ dialect: 'embedded', schema: 'public' }),
+      { onSql: (e) => events.push(e) },
+    );
     try {
       await store.migrate();
       await store.noteAlert('b'.repeat(64), `token ${secret}`, 60, new Date());
       await store.getCursor(secret);
+      if (pgUrl) await store.query(`DROP SCHEMA "${schema}" CASCADE`);
     } finally {
       await store.close();
     }
@@ -104,5 +111,5 @@ describe('communication logging', () => {
     );
     expect(sql.every((e) => e.kind === 'sql' && e.durationMs >= 0)).toBe(true);
     expect(JSON.stringify(events)).not.toContain(secret);
-  });
+  }, 180_000);
 });

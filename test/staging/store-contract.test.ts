@@ -574,5 +574,5 @@ describe('staging store on the embedded database: the data directory is exclusiv
     }
     const reopened = await open(embedded, 'public', path);
     await reopened.close();
-  });
+  }, 240_000);
 });

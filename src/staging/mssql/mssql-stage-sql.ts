@@ -7,7 +7,6 @@
 import type { StoreNames } from '../names.js';
 import type { Row } from '../store.js';
 import { QUARANTINE, STATE, type ColumnDef, type TableDef } from '../tables.js';
-import { toText } from '../values.js';
 import {
   castExpr,
   chunks,
@@ -21,24 +20,7 @@ import {
   type MssqlStatement,
 } from './mssql-sql.js';
 
-/** First occurrence of each conflict key wins, as with ON CONFLICT DO NOTHING on PostgreSQL. */
-export function dedupe(table: TableDef, rows: readonly Row[], conflictColumns: string[]): Row[] {
-  if (conflictColumns.length === 0) return [...rows];
-  const seen = new Set<string>();
-  const out: Row[] = [];
-  for (const r of rows) {
-    const key = JSON.stringify(
-      conflictColumns.map((c) => {
-        const col = table.columns.find((x) => x.name === c);
-        return col ? toText(r[c], col.type) : r[c];
-      }),
-    );
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(r);
-  }
-  return out;
-}
+export { dedupeRows as dedupe } from '../values.js';
 
 /**
  * One chunk: DECLARE @ins TABLE (…); INSERT INTO t (…) OUTPUT INSERTED.… INTO @ins

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { physicalName, type StoreNames } from '../names.js';
 import type { Row, StageBatch, StageResult } from '../store.js';
 import { QUARANTINE, STATE, type ColumnDef, type TableDef } from '../tables.js';
-import { toText, writeColumns } from '../values.js';
+import { dedupeRows, toText, writeColumns } from '../values.js';
 import type { PgQueryable } from './postgres-driver.js';
 import { pgType, q, qualified } from './postgres-ddl.js';
 
@@ -82,16 +82,12 @@ export async function stagePostgres(
           [];
         for (const r of rows) childRows.push({ ...r, [children.foreignKey]: String(parent[idColumn]) });
       }
-      const childId = children.table.columns.find((c) => c.identity)?.name;
-      const res = await insertRows(
-        tx,
-        names,
-        children.table,
-        childRows,
-        children.conflictColumns,
-        childId ? [childId] : [],
-      );
-      childrenInserted = childId ? res.length : childRows.length;
+      // The parents were inserted by this very statement, so no child of theirs can exist yet:
+      // the children need no ON CONFLICT (speculative insertion costs per row), only the
+      // removal of duplicates within the batch itself.
+      const unique = dedupeRows(children.table, childRows, children.conflictColumns);
+      await insertRows(tx, names, children.table, unique, [], []);
+      childrenInserted = unique.length;
     }
     result.writes.push({
       table: physicalName(names, w.table),
