@@ -6,6 +6,7 @@
  */
 import { CREDIT_LIMIT } from '../staging/tables.js';
 import type { InboundUpdate } from '../staging/store.js';
+import type { SagesyncError } from '../errors.js';
 import type { OroClient } from '../oro/types.js';
 import {
   PullTally,
@@ -94,7 +95,8 @@ async function applyBatch(
   tally: PullTally,
   state: { missingAttribute?: RecordFailure },
 ) {
-  const oro = await deps.oro();
+  const oro = await openOro(deps);
+  if (!('patch' in oro)) return oro;
   for (const g of groups) {
     let failure: OroFailure | null = state.missingAttribute ?? null;
     if (failure === null) {
@@ -120,7 +122,8 @@ async function applyBatch(
 
 /** --dry-run: reads each customer to say what would change, writes nothing. */
 async function planBatch(deps: JobDeps, groups: readonly CreditGroup[], field: string, tally: PullTally) {
-  const oro: OroClient = await deps.oro();
+  const oro = await openOro(deps);
+  if (!('patch' in oro)) return oro;
   for (const g of groups) {
     let current: unknown = undefined;
     let problem: string | null = null;
@@ -145,6 +148,17 @@ async function planBatch(deps: JobDeps, groups: readonly CreditGroup[], field: s
     });
   }
   return null;
+}
+
+/** The shared Oro client, or the passing error that kept it from opening (token endpoint down). */
+async function openOro(deps: JobDeps): Promise<OroClient | SagesyncError> {
+  try {
+    return await deps.oro();
+  } catch (e) {
+    const f = classifyOroError(e);
+    if (f.kind === 'passing') return f.error;
+    throw e;
+  }
 }
 
 function recordMessage(f: RecordFailure, g: CreditGroup, field: string): string {

@@ -89,6 +89,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('runJobs on %s', (name,
   it('one job failing on Oro does not stop the next; exit code 69', async () => {
     env = await pullEnv(backend, {}, shared);
     await env.insert('credit_limit', { erp_customer_code: 'CA', oro_customer_id: 1, credit_limit: '7' });
+    await env.insert('credit_limit', { erp_customer_code: 'CB', oro_customer_id: 2, credit_limit: '-7' });
     await env.insert('shipment', { erp_order_number: 'SO-404', carrier: 'UPS', tracking_number: 'Z1' });
     const down = new ServiceUnavailableError('oro', 'Oro at http://127.0.0.1:9 cannot be reached.');
     const summary = await runJobs(
@@ -101,6 +102,9 @@ describe.each(backends.map((b) => [b.name, b] as const))('runJobs on %s', (name,
       ['pull-tracking', 'records-failed', undefined],
     ]);
     expect((await env.rows('shipment'))[0]?.['status']).toBe('ERROR');
+    // pull-credit marked the row it could decide without Oro before finding Oro down.
+    expect(summary.jobs[0]?.counts).toMatchObject({ read: 2, failed: 1 });
+    expect((await env.rows('credit_limit')).map((r) => r['status'])).toEqual(['NEW', 'ERROR']);
     expect(exitCodeForSummary(summary)).toBe(69);
   });
 
