@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, SchemaVersionError } from '../../src/errors.js';
 import { openStore } from '../../src/staging/open-store.js';
 import { StoreBusyError } from '../../src/staging/store-busy.js';
+import { advisoryKey } from '../../src/staging/names.js';
 import type { Row, StagingStore, TableWrite } from '../../src/staging/store.js';
 import {
   CONTRACT_TABLES,
@@ -323,6 +324,31 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       }
       expect(lock?.held()).toBe(true);
       await lock?.release();
+    });
+
+    it.runIf(backend.name === 'postgres')('held() turns false when the lock session dies', async () => {
+      const other = await open(backend, schema);
+      try {
+        const lock = await other.tryLock('push-customers');
+        expect(lock?.held()).toBe(true);
+        const [k1, k2] = advisoryKey({ schema, prefix: 'sagesync_' }, 'push-customers');
+        await store.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_locks
+          WHERE locktype = 'advisory' AND granted AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2`,
+          [k1 >>> 0, k2 >>> 0],
+        );
+        for (let i = 0; i < 50 && lock?.held(); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(lock?.held()).toBe(false);
+        const mine = await store.tryLock('push-customers');
+        expect(mine?.held()).toBe(true);
+        await mine?.release();
+        // The store opens a new lock session on the next tryLock.
+        const again = await other.tryLock('push-customers');
+        expect(again?.held()).toBe(true);
+        await again?.release();
+      } finally {
+        await other.close();
+      }
     });
 
     it('pendingInbound returns NEW rows in order; finishInbound only touches NEW rows', async () => {
