@@ -3,6 +3,7 @@
  * host:port/db and the fix, never the password; communication logging reports statements
  * without parameter values.
  */
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
@@ -48,6 +49,10 @@ describe('openStore failures', () => {
     expect(err.message).toContain(`127.0.0.1:${port}/x3`);
     expect(err.message).toMatch(/staging.host/);
     expect(err.message).not.toContain(secret);
+    // A PostgreSQL run loads pg, never mssql (nothing else in this file has touched SQL Server yet).
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    expect(loaded.some((f) => f.includes('/node_modules/pg/'))).toBe(true);
+    expect(loaded.some((f) => /\/node_modules\/(mssql|tedious)\//.test(f))).toBe(false);
   });
 
   it('the tunnel endpoint overrides host and port', async () => {
@@ -72,6 +77,10 @@ describe('openStore failures', () => {
     expect(err.message).toContain(`127.0.0.1:${port}/X3`);
     expect(err.message).not.toContain(secret);
     expect(JSON.stringify(err)).not.toContain(secret);
+    // …and the check above can fail: now mssql is loaded.
+    expect(
+      Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('/node_modules/mssql/')),
+    ).toBe(true);
   });
 
   const url = process.env.SAGESYNC_TEST_PG_URL;
