@@ -111,8 +111,11 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => (stop = true));
   try {
     const explicit = Object.entries(o.setCredit);
-    if (explicit.length > 0)
+    if (explicit.length > 0) {
       await sim.writeCreditLimitRows(explicit.map(([code, limit]) => ({ code, limit })));
+      const list = explicit.map(([c, l]) => `${c} = ${l}`).join(', ');
+      if (!o.json) process.stdout.write(`Wrote credit-limit rows: ${list}\n\n`);
+    }
     do {
       print(await sim.pass());
       if (o.watch) await new Promise((r) => setTimeout(r, (o.watch ?? 1) * 1000));
