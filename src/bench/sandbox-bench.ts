@@ -23,6 +23,8 @@ export interface SandboxBenchResult {
   /** Served by the sandbox to a reader that does not parse. */
   servedOrdersPerSecond: number;
   servedMegabytes: number;
+  /** Served per CPU-second of this process: comparable across machines under load. */
+  servedOrdersPerCpuSecond: number;
 }
 
 /** Reads every order page by page (sort id, page[number]) without parsing; returns bytes read. */
@@ -93,8 +95,11 @@ export async function runSandboxBench(orders = 20_000): Promise<SandboxBenchResu
     });
     const token = ((await tokenRes.json()) as { access_token: string }).access_token;
     let started = performance.now();
+    const cpu = process.cpuUsage();
     const bytes = await rawRead(sandbox.url, token, orders);
     const served = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
     started = performance.now();
     const { n, lines } = await read();
     const seconds = (performance.now() - started) / 1000;
@@ -105,6 +110,7 @@ export async function runSandboxBench(orders = 20_000): Promise<SandboxBenchResu
       ordersPerSecond: Math.round(n / seconds),
       servedOrdersPerSecond: Math.round(orders / served),
       servedMegabytes: Math.round(bytes / 1e6),
+      servedOrdersPerCpuSecond: Math.round(orders / cpuSeconds),
     };
   } finally {
     await client.close();
@@ -115,7 +121,7 @@ export async function runSandboxBench(orders = 20_000): Promise<SandboxBenchResu
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = await runSandboxBench(Number(process.argv[2] ?? 20_000));
   console.log(
-    `sandbox served: ${r.servedOrdersPerSecond} orders/s (${r.servedMegabytes} MB, page size 100, lines included)`,
+    `sandbox served: ${r.servedOrdersPerSecond} orders/s, ${r.servedOrdersPerCpuSecond} orders per CPU-second (${r.servedMegabytes} MB, page size 100, lines included)`,
   );
   console.log(
     `client read:    ${r.ordersPerSecond} orders/s (${r.orders} orders, ${r.lines} lines in ${r.seconds.toFixed(2)} s, keyset incremental)`,
