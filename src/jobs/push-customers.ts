@@ -10,7 +10,7 @@ import type { Row, StageBatch } from '../staging/store.js';
 import { CUSTOMER } from '../staging/tables.js';
 import { mapCustomer } from './mapping/customer-snapshot.js';
 import { CustomerSource } from './mapping/customer-source.js';
-import { chunks, parseIds, ReportBuilder } from './mapping/job-kit.js';
+import { chunks, parseIds, readAhead, ReportBuilder } from './mapping/job-kit.js';
 import { missingProblem, ResourceCache } from './mapping/resource-cache.js';
 import type { JobDeps, JobOptions, JobReport } from './types.js';
 
@@ -59,11 +59,12 @@ export async function pushCustomers(deps: JobDeps, options: JobOptions): Promise
       if (dueIds.length > 0) await byIds(ctx, dueIds, false);
       const since = await deps.store.getCursor(PUSH_CUSTOMERS);
       let cursor = since;
-      for await (const page of oro.readIncremental('customers', {
+      const pages = oro.readIncremental('customers', {
         since,
         overlapSeconds: deps.config.oro.overlapSeconds,
         pageSize: deps.config.oro.pageSize,
-      })) {
+      });
+      for await (const page of readAhead(pages)) {
         if (report.outOfTime()) break;
         if (!(await processPage(ctx, page, page.watermark !== cursor ? page.watermark : undefined))) break;
         if (page.watermark !== undefined) cursor = page.watermark;

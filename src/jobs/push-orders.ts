@@ -12,7 +12,7 @@ import type { JsonApiResource, OroClient, OroOrder, Page } from '../oro/types.js
 import type { StageBatch, TableWrite } from '../staging/store.js';
 import { CUSTOMER, ORDER, ORDER_LINE } from '../staging/tables.js';
 import { CustomerSource } from './mapping/customer-source.js';
-import { chunks, parseIds, ReportBuilder } from './mapping/job-kit.js';
+import { chunks, parseIds, readAhead, ReportBuilder } from './mapping/job-kit.js';
 import { planOrders, type OrderRunState, type PlannedOrder } from './mapping/plan-orders.js';
 import { ResourceCache } from './mapping/resource-cache.js';
 import type { JobDeps, JobOptions, JobReport } from './types.js';
@@ -50,6 +50,7 @@ export async function pushOrders(deps: JobDeps, options: JobOptions): Promise<Jo
         cache,
         customers: new CustomerSource(oro, cache, deps.logger),
         latestHash: new Map(),
+        codes: new Map(),
       },
       failedThisRun: new Set(),
       quarantined: new Set(
@@ -76,12 +77,14 @@ export async function pushOrders(deps: JobDeps, options: JobOptions): Promise<Jo
 async function incremental(ctx: Ctx): Promise<void> {
   const { deps } = ctx;
   const since = await deps.store.getCursor(PUSH_ORDERS);
-  const pages = ctx.oro.readIncremental('orders', {
-    since,
-    overlapSeconds: deps.config.oro.overlapSeconds,
-    include: ORDER_INCLUDE,
-    pageSize: deps.config.oro.pageSize,
-  });
+  const pages = readAhead(
+    ctx.oro.readIncremental('orders', {
+      since,
+      overlapSeconds: deps.config.oro.overlapSeconds,
+      include: ORDER_INCLUDE,
+      pageSize: deps.config.oro.pageSize,
+    }),
+  );
   let cursor = since;
   for await (const page of pages) {
     if (ctx.report.outOfTime()) return;

@@ -12,8 +12,8 @@ describe.each(backends)('push-customers on $name', (backend) => {
   let env: PushEnv;
   beforeAll(async () => {
     env = await pushEnv(backend, { sandbox: { seed: { orders: 30, customers: 25, seed: 9 } } });
-  });
-  afterAll(async () => env?.close());
+  }, 180_000);
+  afterAll(async () => env?.close(), 60_000);
 
   it('dry-run lists every customer and writes nothing', async () => {
     const r = await env.customers({}, { dryRun: true });

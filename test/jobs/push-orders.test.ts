@@ -36,19 +36,23 @@ describe.each(backends)('push-orders on $name', (backend) => {
         orders: { batchSize: 20, criteria: { internalStatus: ['open'], poNumber: { exists: true } } },
       },
     });
-  });
-  afterAll(async () => env?.close());
+  }, 180_000);
+  afterAll(async () => env?.close(), 60_000);
 
-  it('dry-run plans and writes nothing (no rows, no cursor, no quarantine)', async () => {
-    const r = await env.orders({}, { dryRun: true });
-    expect(r.outcome).not.toBe('failed');
-    expect(r.counts.written).toBeGreaterThan(1000);
-    expect((r.plan ?? []).some((p) => (p as { table: string }).table === 'order')).toBe(true);
-    expect(await env.staged()).toEqual([]);
-    expect(await env.customerRows()).toEqual([]);
-    expect(await env.quarantine()).toEqual([]);
-    expect(await env.store.getCursor('push-orders')).toBeNull();
-  });
+  it(
+    'dry-run plans and writes nothing (no rows, no cursor, no quarantine)',
+    { timeout: 120_000 },
+    async () => {
+      const r = await env.orders({}, { dryRun: true });
+      expect(r.outcome).not.toBe('failed');
+      expect(r.counts.written).toBeGreaterThan(1000);
+      expect((r.plan ?? []).some((p) => (p as { table: string }).table === 'order')).toBe(true);
+      expect(await env.staged()).toEqual([]);
+      expect(await env.customerRows()).toEqual([]);
+      expect(await env.quarantine()).toEqual([]);
+      expect(await env.store.getCursor('push-orders')).toBeNull();
+    },
+  );
 
   it('--id stages exactly those orders, if they qualify, without moving the cursor', async () => {
     const all = env.sandbox.all('orders');
@@ -64,44 +68,49 @@ describe.each(backends)('push-orders on $name', (backend) => {
     expect((await env.staged()).length).toBe(2);
   });
 
-  it('stages every qualifying order once, with its lines and totals, through changes made while it runs', async () => {
-    let mutated = false;
-    const added: string[] = [];
-    const progress = (c: { read: number }) => {
-      if (mutated || c.read < 700) return;
-      mutated = true;
-      const all = env.sandbox.all('orders');
-      // New orders, orders not read yet and orders already read change while the job runs.
-      for (let i = 0; i < 15; i++) added.push(env.sandbox.addOrder({ attributes: { poNumber: `NEW-${i}` } }));
-      for (const o of all.slice(0, 30))
-        env.sandbox.updateOrder(o.id, { attributes: { customerNotes: 'edited' } });
-      for (const o of all.slice(-30))
-        env.sandbox.updateOrder(o.id, { attributes: { customerNotes: 'edited' } });
-      // An order that did not qualify (no PO number) now does: its new updatedAt brings it back.
-      const late = all.find((o) => rel(o, 'internalStatus') === 'open' && o.attributes.poNumber === null);
-      if (late) env.sandbox.updateOrder(late.id, { attributes: { poNumber: 'LATE-PO' } });
-    };
-    const reports = await ordersUntilQuiet(env, 6, { progress });
-    expect(mutated).toBe(true);
-    expect(reports.at(-1)?.counts.written).toBe(0);
+  it(
+    'stages every qualifying order once, with its lines and totals, through changes made while it runs',
+    { timeout: 180_000 },
+    async () => {
+      let mutated = false;
+      const added: string[] = [];
+      const progress = (c: { read: number }) => {
+        if (mutated || c.read < 700) return;
+        mutated = true;
+        const all = env.sandbox.all('orders');
+        // New orders, orders not read yet and orders already read change while the job runs.
+        for (let i = 0; i < 15; i++)
+          added.push(env.sandbox.addOrder({ attributes: { poNumber: `NEW-${i}` } }));
+        for (const o of all.slice(0, 30))
+          env.sandbox.updateOrder(o.id, { attributes: { customerNotes: 'edited' } });
+        for (const o of all.slice(-30))
+          env.sandbox.updateOrder(o.id, { attributes: { customerNotes: 'edited' } });
+        // An order that did not qualify (no PO number) now does: its new updatedAt brings it back.
+        const late = all.find((o) => rel(o, 'internalStatus') === 'open' && o.attributes.poNumber === null);
+        if (late) env.sandbox.updateOrder(late.id, { attributes: { poNumber: 'LATE-PO' } });
+      };
+      const reports = await ordersUntilQuiet(env, 6, { progress });
+      expect(mutated).toBe(true);
+      expect(reports.at(-1)?.counts.written).toBe(0);
 
-    const final = env.sandbox.all('orders');
-    const expected = final.filter(qualifies);
-    const staged = await env.staged();
-    const byId = new Map(staged.map((s) => [s.oroOrderId, s]));
-    expect(staged.length).toBe(byId.size); // none twice (also the UNIQUE key)
-    expect([...byId.keys()].sort((a, b) => a - b)).toEqual(expected.map((o) => Number(o.id)));
-    for (const o of expected) {
-      const s = byId.get(Number(o.id));
-      const lineRefs = o.relationships.lineItems as { id: string }[];
-      expect(s?.lines, `lines of order ${o.id}`).toBe(lineRefs.length);
-      expect(sameMoney(s?.total, o.attributes.totalValue), `total of order ${o.id}`).toBe(true);
-    }
-    for (const id of added) {
-      expect(byId.has(Number(id))).toBe(qualifies(env.sandbox.order(id) as SandboxResource));
-    }
-    expect(await ordersWithoutEarlierCustomer(env)).toEqual([]);
-  });
+      const final = env.sandbox.all('orders');
+      const expected = final.filter(qualifies);
+      const staged = await env.staged();
+      const byId = new Map(staged.map((s) => [s.oroOrderId, s]));
+      expect(staged.length).toBe(byId.size); // none twice (also the UNIQUE key)
+      expect([...byId.keys()].sort((a, b) => a - b)).toEqual(expected.map((o) => Number(o.id)));
+      for (const o of expected) {
+        const s = byId.get(Number(o.id));
+        const lineRefs = o.relationships.lineItems as { id: string }[];
+        expect(s?.lines, `lines of order ${o.id}`).toBe(lineRefs.length);
+        expect(sameMoney(s?.total, o.attributes.totalValue), `total of order ${o.id}`).toBe(true);
+      }
+      for (const id of added) {
+        expect(byId.has(Number(id))).toBe(qualifies(env.sandbox.order(id) as SandboxResource));
+      }
+      expect(await ordersWithoutEarlierCustomer(env)).toEqual([]);
+    },
+  );
 
   it('maps lines in Oro order with exact quantities and prices', async () => {
     const o = env.sandbox.all('orders').filter(qualifies).at(-1) as SandboxResource;

@@ -89,11 +89,11 @@ describe.skipIf(!pg?.available)('push-orders in child processes (PostgreSQL)', (
         logging: { level: 'error', format: 'json' },
       },
     });
-  });
+  }, 180_000);
   afterAll(async () => {
     await env?.close();
     tmp.remove();
-  });
+  }, 60_000);
 
   it(
     `survives ${MIN_KILLS}+ SIGKILLs: every order once, with all lines, customers first`,

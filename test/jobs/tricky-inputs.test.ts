@@ -71,8 +71,8 @@ describe.each(backends)('tricky inputs on $name', (backend) => {
       lines: 1,
       updatedAt: '2026-01-01T00:00:00Z',
     });
-  });
-  afterAll(async () => env?.close());
+  }, 180_000);
+  afterAll(async () => env?.close(), 60_000);
 
   it('the same record twice (--id 7,7) is staged once', async () => {
     const r = await env.orders({}, { ids: [`${ids.twice},${ids.twice}`, ids.twice as string] });

@@ -77,3 +77,25 @@ export function parseIds(ids: readonly string[] | undefined): string[] | undefin
     ),
   ];
 }
+
+/**
+ * Starts fetching the next item while the caller works on the current one, so Oro's response
+ * time overlaps the staging transaction instead of adding to it. At most one item is in flight.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = it.next();
+      // Observed when awaited in the next turn; this only keeps an early exit from leaving an
+      // unhandled rejection behind.
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    await it.return?.(undefined).catch(() => undefined);
+  }
+}

@@ -65,37 +65,41 @@ export function mapRecord(spec: RecordSpec, input: MapInput): MapResult {
   };
   for (const col of spec.table.columns) {
     let raw: unknown;
-    let origin: string;
+    // Named only when a value fails (no string building on the hot path).
+    let origin: () => string;
     if (col.name === spec.customAttributesColumn) {
       const obj: Record<string, unknown> = {};
       for (const [key, path] of Object.entries(input.customAttributes ?? {})) obj[key] = read(path);
       raw = obj;
-      origin = 'custom attributes';
+      origin = () => 'custom attributes';
     } else {
       const src = spec.columns[col.name];
       if (!src) continue;
       if ('constant' in src) {
         raw = src.constant;
-        origin = 'constant';
+        origin = () => 'constant';
       } else if ('context' in src) {
         raw = input.context?.[src.context] ?? null;
-        origin = src.context;
+        origin = () => src.context;
       } else {
-        const paths = typeof src.path === 'string' ? [src.path] : src.path;
-        raw = null;
-        for (const p of paths) {
-          raw = read(p);
-          if (raw !== null && raw !== undefined) break;
+        const path = src.path;
+        if (typeof path === 'string') raw = read(path);
+        else {
+          raw = null;
+          for (const p of path) {
+            raw = read(p);
+            if (raw !== null && raw !== undefined) break;
+          }
         }
         if (src.transform) raw = TRANSFORMS[src.transform](raw);
-        origin = `Oro ${paths.join(' / ')}`;
+        origin = () => `Oro ${typeof path === 'string' ? path : path.join(' / ')}`;
       }
     }
     const c = coerce(col, raw);
     if (c.ok) row[col.name] = c.value;
-    else problems.push({ column: col.name, message: `${col.name} (${origin}) ${c.problem}` });
+    else problems.push({ column: col.name, message: `${col.name} (${origin()}) ${c.problem}` });
   }
-  return { row, problems, missing: [...new Set(missing)] };
+  return { row, problems, missing: missing.length > 1 ? [...new Set(missing)] : missing };
 }
 
 /**

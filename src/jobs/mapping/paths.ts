@@ -37,8 +37,15 @@ function toOne(resource: JsonApiResource, rel: string): ResourceIdentifier | nul
 }
 
 /** Resolves a path; an absent attribute or an empty relationship yields `null`. */
+// Paths come from specs and configuration: few distinct strings, each split once.
+const SPLIT = new Map<string, string[]>();
+
 export function resolvePath(root: JsonApiResource, path: string, lookup: ResourceLookup): PathResult {
-  const segments = path.split('.');
+  let segments = SPLIT.get(path);
+  if (!segments) {
+    segments = path.split('.');
+    if (SPLIT.size < 10_000) SPLIT.set(path, segments);
+  }
   let current = root;
   for (let i = 0; i < segments.length - 1; i++) {
     const seg = segments[i] as string;

@@ -17,6 +17,8 @@ export interface OrderRunState {
   store: StagingStore;
   cache: ResourceCache;
   customers: CustomerSource;
+  /** X3 codes known at the customer's first order of this run (null: none yet). */
+  codes: Map<number, string | null>;
   /** Latest staged (or planned in this run) snapshot hash per customer. */
   latestHash: Map<number, string>;
 }
@@ -66,7 +68,12 @@ export async function planOrders(
     ...new Set(qualifying.map((o) => customerIdOf(o)).filter((id): id is string => id !== null)),
   ];
   const numericIds = customerIds.map(Number);
-  const codes = await s.store.customerCodes(numericIds);
+  const unknownCode = numericIds.filter((id) => !s.codes.has(id));
+  if (unknownCode.length > 0) {
+    const found = await s.store.customerCodes(unknownCode);
+    for (const id of unknownCode) s.codes.set(id, found.get(id) ?? null);
+  }
+  const codes = s.codes;
   const unknownHash = numericIds.filter((id) => !s.latestHash.has(id));
   if (unknownHash.length > 0) {
     for (const [id, h] of await s.store.lastCustomerHashes(unknownHash)) s.latestHash.set(id, h);
