@@ -16,6 +16,8 @@ export class Tally {
   runs = 0;
   exits = new Map<string, number>();
   skippedLocked = 0;
+  /** Runs that ended other than 0, 1 or 69 (the contract's codes for what chaos does), unkilled. */
+  unexpected = 0;
   notes: string[] = [];
 
   get totalKills(): number {
@@ -28,7 +30,7 @@ export class Tally {
       this.kills.set(command, (this.kills.get(command) ?? 0) + 1);
       return;
     }
-    const key = r.signal ? r.signal : `exit ${r.code}`;
+    const key = r.signal ? `timed out (${command})` : `exit ${r.code}`;
     this.exits.set(key, (this.exits.get(key) ?? 0) + 1);
     const s = parseJsonOutput<RunSummary>(r.stdout);
     this.skippedLocked += s?.jobs?.filter((j) => j.outcome === 'skipped-locked').length ?? 0;
@@ -60,8 +62,9 @@ export async function runOnce(
   sandbox: Sandbox,
   tally: Tally,
   plan?: KillPlan,
+  timeoutMs = 120_000,
 ): Promise<CliResult> {
-  const run = startCli([command, '-c', configFile, '--json'], { timeoutMs: 120_000 });
+  const run = startCli([command, '-c', configFile, '--json'], { timeoutMs });
   let killed = false;
   let timer: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;

@@ -154,13 +154,20 @@ export async function verify(store: StagingStore, sandbox: Sandbox, creditField:
     }
   }
   const shipErrors = ship.filter((r) => r.status === 'ERROR');
+  // X3 may send the same parcel twice; Oro must still get it once (contract, sagesync_shipment).
+  const distinct = new Set(
+    ship.filter((r) => r.status === 'DONE').map((r) => `${r.oro_order_id}|${r.tracking_number}`),
+  );
+  const repeats = ship.filter((r) => r.status === 'DONE').length - distinct.size;
   checks.push({
     check: 'shipment rows DONE/ERROR, each tracking in Oro once',
-    expected: ship.length,
+    expected: distinct.size,
     found: inOro,
     lost: openShip.length + missing,
     duplicated: dupTrackings,
-    detail: `${shipErrors.length} ERROR${shipErrors[0] ? ` (e.g. "${String(shipErrors[0].sync_message).slice(0, 80)}")` : ''}; ${openShip.length} still NEW`,
+    detail:
+      `${ship.length} rows, ${repeats} repeating a parcel already sent; ${shipErrors.length} ERROR` +
+      `${shipErrors[0] ? ` (e.g. "${String(shipErrors[0].sync_message).slice(0, 80)}")` : ''}; ${openShip.length} still NEW`,
   });
   return checks;
 }

@@ -117,8 +117,19 @@ export async function addWork(w: World, rng: Rng, n: number): Promise<void> {
   await x3Turn(w, rng, n);
 }
 
-/** One X3 pass plus extra credit and shipment rows; tolerant of a database being restarted. */
-export async function x3Turn(w: World, rng: Rng, extra: number): Promise<void> {
+let x3Busy: Promise<void> = Promise.resolve();
+
+/**
+ * One X3 pass plus extra credit and shipment rows; tolerant of a database being restarted. Passes
+ * run one at a time, as X3's recurring task does.
+ */
+export function x3Turn(w: World, rng: Rng, extra: number): Promise<void> {
+  const next = x3Busy.then(() => x3TurnNow(w, rng, extra));
+  x3Busy = next;
+  return next;
+}
+
+async function x3TurnNow(w: World, rng: Rng, extra: number): Promise<void> {
   try {
     await w.x3.pass();
     const sql = new X3Sql(w.store.dialect, (t) => w.store.tableName(t));
