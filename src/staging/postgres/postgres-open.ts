@@ -90,9 +90,9 @@ export async function openEmbedded(
   const { DataDirLock } = await import('./pglite-lock-file.js');
   const dirLock = memory ? null : DataDirLock.acquire(path);
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
+    const { createPglite } = await import('./pglite-template.js');
     const { PgliteDriver, pgliteParsers } = await import('./pglite-driver.js');
-    const db = await PGlite.create(path, { parsers: pgliteParsers });
+    const db = await createPglite(path, { parsers: pgliteParsers });
     return new PostgresStore(observedDriver(new PgliteDriver(db, dirLock), opts.onSql), names, path);
   } catch (cause) {
     dirLock?.release();
