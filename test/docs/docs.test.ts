@@ -50,6 +50,8 @@ function manEntries(): Map<string, string> {
   for (const block of keysSection.split(/^\.TP\n/m).slice(1)) {
     const tag = block.split('\n', 1)[0]!;
     for (const key of tag.match(/\b[a-z][A-Za-z]*(?:\.[a-z][A-Za-z0-9]*)+\b/g) ?? []) entries.set(key, block);
+    // `streams` (issue 8) is a top-level key holding a list, so it has no dotted path.
+    if (/^\.BR? streams\b/.test(tag)) entries.set('streams', block);
   }
   return entries;
 }
@@ -191,6 +193,7 @@ describe('the CLI and its documentation', () => {
         'push-customers',
         'push-orders',
         'run-all',
+        'run-stream',
         'status',
         'test-connection',
       ].sort(),
