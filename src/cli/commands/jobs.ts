@@ -33,11 +33,22 @@ export async function run(
           ? [await streamJob(loaded.config, opts.stream)]
           : [command as JobName];
     const ids = Array.isArray(opts.id) ? (opts.id as string[]) : undefined;
-    const summary = await runJobs(names, rt.ctx, {
-      command,
-      dryRun: opts.dryRun === true,
-      ...(ids ? { ids } : {}),
-    });
+    const { createProgress } = await import('../progress.js');
+    const progress = createProgress({ json: env.flags.json, quiet: env.flags.quiet });
+    let summary: RunSummary;
+    try {
+      summary = await runJobs(
+        names,
+        { ...rt.ctx, progress: progress.update },
+        {
+          command,
+          dryRun: opts.dryRun === true,
+          ...(ids ? { ids } : {}),
+        },
+      );
+    } finally {
+      progress.stop();
+    }
     return summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
   });
 }
