@@ -62,6 +62,14 @@ describe('example configurations', () => {
     expect(config.staging.path).toMatch(/\/cfg-[^/]+\/\.sagesync\/staging$/);
   });
 
+  it('sagesync.streams.yaml: a products push stream and a pull stream (issue 8)', async () => {
+    const config = await validate('sagesync.streams.yaml');
+    expect(config.streams.map((s) => [s.name, s.direction])).toEqual([
+      ['products', 'push'],
+      ['contact-ratings', 'pull'],
+    ]);
+  });
+
   it('sagesync.config.ts: an async criteria function', async () => {
     const config = await validate('sagesync.config.ts');
     expect(config.oro.clientSecret).toBe('example-secret');
