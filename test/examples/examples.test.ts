@@ -63,7 +63,10 @@ describe('example configurations', () => {
   });
 
   it('sagesync.streams.yaml: a products push stream and a pull stream (issue 8)', async () => {
-    const config = await validate('sagesync.streams.yaml');
+    const config = await validate('sagesync.streams.yaml', {
+      SAGESYNC_ORO_CLIENT_SECRET: 'x',
+      SAGESYNC_STAGING_PASSWORD: 'y',
+    });
     expect(config.streams.map((s) => [s.name, s.direction])).toEqual([
       ['products', 'push'],
       ['contact-ratings', 'pull'],
