@@ -10,6 +10,7 @@ import type { OpenStoreOptions } from '../open-store.js';
 import { unavailable } from '../unavailable.js';
 import { connectionOptions, describeTarget, scrub } from '../connection-options.js';
 import type { StoreNames } from '../names.js';
+import { connectionLossAware } from './connection-loss.js';
 import { observedDriver } from './postgres-driver.js';
 import { PostgresStore } from './postgres-store.js';
 
@@ -77,7 +78,7 @@ export async function openPostgres(
     await driver.close().catch(() => undefined);
     throw unavailable('PostgreSQL', target, cause, conn.password);
   }
-  return new PostgresStore(observedDriver(driver, opts.onSql), names, target);
+  return new PostgresStore(observedDriver(connectionLossAware(driver, target), opts.onSql), names, target);
 }
 
 export async function openEmbedded(
