@@ -4,6 +4,7 @@
  * one-connection pool a request made while a transaction is open would wait and then fail
  * (A.3 trap 3), so every call queues behind the previous one.
  */
+import { ServiceUnavailableError } from '../../errors.js';
 import type mssql from 'mssql';
 import type { CommunicationObserver } from '../../log/types.js';
 import type { MssqlStatement, MssqlType } from './mssql-sql.js';
@@ -79,6 +80,15 @@ export class MssqlDriver implements MssqlExec {
         rowCount: null,
         error: err instanceof Error ? err.message : String(err),
       });
+      if (!this.alive) {
+        // The server went away mid-run: a service outage (exit 69), not an internal error. The
+        // open transaction, if any, is rolled back by the server when the session ends.
+        throw new ServiceUnavailableError(
+          'database',
+          `The SQL Server staging database connection was lost during the run (${code}): ${(err as Error).message}. The current batch was rolled back; the next run continues from the last commit.`,
+          { cause: err, hint: 'Check that SQL Server is up and reachable.' },
+        );
+      }
       throw err;
     }
   }
