@@ -3,9 +3,16 @@
  * PostgreSQL server by `sagesync push-orders` in a fresh process (the real product, as cron runs
  * it), against a floor measured in the same run: the same pages fetched plainly with the Oro
  * client, plus one bulk COPY (pg-copy-streams) of the very rows the job staged.
+ * Same process model for both: the sandbox serves from a process of its own (as Oro would), so
+ * neither the job nor the floor's fetch shares a thread with it. The job's process start-up
+ * (loading, config, database and token) is measured apart with an empty sandbox and printed.
  * Targets: ≥ 1,000 orders/s, ≤ 1.5× the floor, peak RSS at the largest N ≤ 1.3× at the smallest.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -36,6 +43,35 @@ interface SizeResult {
   fetchMs: number;
   copyMs: number;
   maxRssKb: number;
+  /** The same CLI with nothing to read: start-up, connections and the token (part of jobMs). */
+  startupMs: number;
+}
+
+const SANDBOX_MODULE = fileURLToPath(new URL('../sandbox/index.js', import.meta.url));
+
+/** A seeded sandbox in a child process; resolves with its URL once it listens. */
+async function sandboxProcess(seed: object): Promise<{ url: string; close: () => Promise<void> }> {
+  const script = `import { startSandbox } from ${JSON.stringify(SANDBOX_MODULE)};
+const s = await startSandbox({ clients: [${JSON.stringify(CLIENT)}], recordRequests: false, seed: ${JSON.stringify(seed)} });
+process.stdout.write(s.url + '\\n');
+process.stdin.resume();
+process.stdin.once('end', () => void s.close());`;
+  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit').then(() => {
+    throw new Error('the sandbox process exited before listening');
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const first = once(lines, 'line').then(([l]) => String(l));
+  const url = await Promise.race([first, exited]);
+  return {
+    url,
+    close: async () => {
+      child.stdin?.end();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
 }
 
 const columnsOf = (t: TableDef): string[] => t.columns.filter((c) => !c.identity).map((c) => c.name);
@@ -47,11 +83,13 @@ async function measureSize(
   dir: string,
 ): Promise<SizeResult> {
   const lines = o.linesPerOrder ?? 5;
-  const sandbox = await startSandbox({
-    clients: [CLIENT],
-    recordRequests: false,
-    seed: { orders: n, customers: Math.max(50, Math.floor(n / 20)), linesPerOrder: [lines, lines], seed: 17 },
+  const sandbox = await sandboxProcess({
+    orders: n,
+    customers: Math.max(50, Math.floor(n / 20)),
+    linesPerOrder: [lines, lines],
+    seed: 17,
   });
+  const empty = await startSandbox({ clients: [CLIENT], recordRequests: false, seed: { orders: 0 } });
   const schema = `sgs_bench_${randomBytes(4).toString('hex')}`;
   const staging = { dialect: 'postgres', url: o.pgUrl, schema, tls: { enabled: false } };
   const client = new pg.Client({ connectionString: o.pgUrl });
@@ -63,12 +101,18 @@ async function measureSize(
 
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
-    const m = await probe.run([CLI, 'push-orders', '-c', cfg, '--json'], { env });
+    const idleCfg = writeConfig(dir, { oroUrl: empty.url, ...CLIENT, staging });
+    const idle = await probe.run([CLI, 'push-orders', '-c', idleCfg, '--json'], { env });
+    if (idle.code !== 0)
+      throw new Error(`push-orders (empty Oro) exited ${idle.code}: ${idle.stderr.slice(-300)}`);
+    const jobCfg = writeConfig(dir, { oroUrl: sandbox.url, ...CLIENT, staging }); // the same file again
+    const m = await probe.run([CLI, 'push-orders', '-c', jobCfg, '--json'], { env });
     if (m.code !== 0 && m.code !== 1)
       throw new Error(`push-orders exited ${m.code}: ${m.stderr.slice(-300)}`);
     const q = (t: TableDef) => `"${schema}".sagesync_${t.name}`;
     const staged = Number((await client.query(`SELECT count(*) AS n FROM ${q(ORDER)}`)).rows[0].n);
-    if (staged !== n) o.log(`  warning: ${n} orders in Oro, ${staged} staged`);
+    if (staged !== n)
+      o.log(`  warning: ${n} orders in Oro, ${staged} staged (exit ${m.code}): ${m.stderr.slice(-1500)}`);
 
     // Floor, part 1: the same pages, fetched plainly.
     const config = configSchema.parse({
@@ -111,11 +155,20 @@ async function measureSize(
     }
     await client.query('COMMIT');
     const copyMs = performance.now() - c0;
-    return { orders: n, jobMs: m.wallMs, floorMs: fetchMs + copyMs, fetchMs, copyMs, maxRssKb: m.maxRssKb };
+    return {
+      orders: n,
+      jobMs: m.wallMs,
+      floorMs: fetchMs + copyMs,
+      fetchMs,
+      copyMs,
+      maxRssKb: m.maxRssKb,
+      startupMs: idle.wallMs,
+    };
   } finally {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await client.end();
     await sandbox.close();
+    await empty.close();
   }
 }
 
@@ -130,7 +183,7 @@ export async function pushBench(o: PushBenchOptions): Promise<Figure[]> {
       o.log(`  push-orders: staging ${n} orders…`);
       const r = await measureSize(n, o, probe, tmp.dir);
       o.log(
-        `  push-orders ${n}: job ${fmtMs(r.jobMs)}, floor ${fmtMs(r.floorMs)} (fetch ${fmtMs(r.fetchMs)} + COPY ${fmtMs(r.copyMs)}), peak RSS ${fmtMb(r.maxRssKb)}`,
+        `  push-orders ${n}: job ${fmtMs(r.jobMs)} (of which process start-up ≈ ${fmtMs(r.startupMs)}), floor ${fmtMs(r.floorMs)} (fetch ${fmtMs(r.fetchMs)} + COPY ${fmtMs(r.copyMs)}), peak RSS ${fmtMb(r.maxRssKb)}`,
       );
       results.push(r);
     }
