@@ -51,8 +51,9 @@ export async function status(ctx: RunContext): Promise<StatusReport> {
   const now = ctx.clock();
   const store = await ctx.openStore();
   await store.assertSchemaCurrent();
+  const { streamTables } = await import('../streams/tables.js');
   const [backlog, runs, quarantine, rejected, cursors, alerts] = await Promise.all([
-    store.backlog(),
+    store.backlog(streamTables(ctx.config)),
     store.lastRuns(),
     store.openQuarantine(),
     store.rejectedRows(1000),

@@ -201,7 +201,8 @@ export interface StagingStore {
   clearAlert(fingerprint: string, now: Date): Promise<boolean>;
 
   // --- status -----------------------------------------------------------------
-  backlog(): Promise<BacklogEntry[]>;
+  /** Rows per status of the contract tables with a status, and of `extraTables` (custom streams). */
+  backlog(extraTables?: readonly TableDef[]): Promise<BacklogEntry[]>;
   cursors(): Promise<{ job: string; cursor: string | null; updatedAt: Date }[]>;
 
   /**

@@ -342,3 +342,15 @@ export function column(table: TableDef, name: string): ColumnDef {
   if (!c) throw new Error(`column ${table.name}.${name} is not in the contract`);
   return c;
 }
+
+/** Tables whose rows move through `status` (direction 1 and 2, and custom streams): `status`. */
+export function backlogTables(extraTables: readonly TableDef[] = []): TableDef[] {
+  return [CUSTOMER, ORDER, CREDIT_LIMIT, SHIPMENT, ...extraTables].filter((t) =>
+    t.columns.some((c) => c.name === 'status'),
+  );
+}
+
+/** When a row of the table entered the backlog: `staged_at` (written by sagesync) or `created_at`. */
+export function backlogTimestamp(table: TableDef): 'staged_at' | 'created_at' {
+  return table.columns.some((c) => c.name === 'staged_at') ? 'staged_at' : 'created_at';
+}

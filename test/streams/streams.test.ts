@@ -216,7 +216,15 @@ describe.each(backends.filter((b) => b.available))(
       ]);
       const s = await run('status');
       expect(s.code, s.stderr).toBe(0);
-      const status = s.result as { lastRuns: { job: string }[]; cursors: { job: string }[] };
+      const status = s.result as {
+        lastRuns: { job: string }[];
+        cursors: { job: string }[];
+        backlog: { table: string; status: string; count: number }[];
+      };
+      // The stream tables' rows per status are in the backlog, beside the contract tables'.
+      const tables = status.backlog.map((b) => b.table);
+      expect(tables.some((t) => t.endsWith('_product'))).toBe(true);
+      expect(tables.some((t) => t.endsWith('contact_rating'))).toBe(true);
       expect(status.lastRuns.map((x) => x.job)).toEqual(
         expect.arrayContaining(['stream:products', 'stream:contact-ratings']),
       );

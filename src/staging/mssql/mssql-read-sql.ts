@@ -2,12 +2,12 @@
 import { physicalName, type StoreNames } from '../names.js';
 import type { InboundUpdate } from '../store.js';
 import {
-  CREDIT_LIMIT,
+  backlogTables,
+  backlogTimestamp,
   CUSTOMER,
   CUSTOMER_MAP,
   ORDER,
   SCHEMA_VERSION,
-  SHIPMENT,
   STATE,
   type TableDef,
 } from '../tables.js';
@@ -148,22 +148,17 @@ export const rejectedRowsSql = (names: StoreNames, limit: number): MssqlStatemen
   ],
 });
 
-export function backlogSql(names: StoreNames): MssqlStatement {
-  const parts: [TableDef, string][] = [
-    [CUSTOMER, 'staged_at'],
-    [ORDER, 'staged_at'],
-    [CREDIT_LIMIT, 'created_at'],
-    [SHIPMENT, 'created_at'],
-  ];
+export function backlogSql(names: StoreNames, extraTables: readonly TableDef[] = []): MssqlStatement {
+  const tables = backlogTables(extraTables);
   return {
     text:
-      parts
+      tables
         .map(
-          ([t, ts], i) =>
-            `SELECT @p${i + 1} AS [tbl], [status], COUNT(*) AS [n], MIN([${ts}]) AS [oldest] FROM ${qualified(names, t)} GROUP BY [status]`,
+          (t, i) =>
+            `SELECT @p${i + 1} AS [tbl], [status], COUNT(*) AS [n], MIN([${backlogTimestamp(t)}]) AS [oldest] FROM ${qualified(names, t)} GROUP BY [status]`,
         )
         .join('\nUNION ALL\n') + '\nORDER BY 1, 2;',
-    params: parts.map(([t], i) => ({
+    params: tables.map((t, i) => ({
       name: `p${i + 1}`,
       type: 'varchar(255)' as const,
       value: physicalName(names, t),

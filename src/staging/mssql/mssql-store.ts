@@ -191,8 +191,8 @@ export class MssqlStore implements StagingStore {
     const { rows } = await this.db.run(own.clearAlertSql(this.names, fingerprint, now));
     return rows.length > 0 && rows[0]?.last_sent_at !== null;
   }
-  async backlog(): Promise<BacklogEntry[]> {
-    const { rows } = await this.db.run(read.backlogSql(this.names));
+  async backlog(extraTables: readonly TableDef[] = []): Promise<BacklogEntry[]> {
+    const { rows } = await this.db.run(read.backlogSql(this.names, extraTables));
     return rows.map((r) => ({
       table: String(r.tbl),
       status: String(r.status),

@@ -1,7 +1,7 @@
 /** Read-mostly queries of the PostgreSQL dialect: customer-code learning, rejected rows, backlog. */
 import { physicalName, type StoreNames } from '../names.js';
 import type { BacklogEntry } from '../store.js';
-import { CREDIT_LIMIT, CUSTOMER, CUSTOMER_MAP, ORDER, SHIPMENT } from '../tables.js';
+import { backlogTables, backlogTimestamp, CUSTOMER, CUSTOMER_MAP, ORDER, type TableDef } from '../tables.js';
 import { planCustomerCodes, type CodeCandidate, type LearnResult } from '../learn-codes.js';
 import type { PgDriver } from './postgres-driver.js';
 import { qualified } from './postgres-ddl.js';
@@ -67,17 +67,17 @@ export async function rejectedRowsPostgres(
   }));
 }
 
-export async function backlogPostgres(db: PgDriver, names: StoreNames): Promise<BacklogEntry[]> {
-  const part = (t: typeof CUSTOMER, ts: string, i: number) =>
-    `SELECT $${i}::text AS tbl, status, count(*)::int AS n, min(${ts}) AS oldest FROM ${qualified(names, t)} GROUP BY status`;
+export async function backlogPostgres(
+  db: PgDriver,
+  names: StoreNames,
+  extraTables: readonly TableDef[] = [],
+): Promise<BacklogEntry[]> {
+  const tables = backlogTables(extraTables);
+  const part = (t: TableDef, i: number) =>
+    `SELECT $${i + 1}::text AS tbl, status, count(*)::int AS n, min(${backlogTimestamp(t)}) AS oldest FROM ${qualified(names, t)} GROUP BY status`;
   const { rows } = await db.query(
-    [
-      part(CUSTOMER, 'staged_at', 1),
-      part(ORDER, 'staged_at', 2),
-      part(CREDIT_LIMIT, 'created_at', 3),
-      part(SHIPMENT, 'created_at', 4),
-    ].join(' UNION ALL ') + ' ORDER BY 1, 2',
-    [CUSTOMER, ORDER, CREDIT_LIMIT, SHIPMENT].map((t) => physicalName(names, t)),
+    tables.map(part).join(' UNION ALL ') + ' ORDER BY 1, 2',
+    tables.map((t) => physicalName(names, t)),
   );
   return rows.map((r) => ({
     table: String(r.tbl),

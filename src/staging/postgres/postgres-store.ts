@@ -241,8 +241,8 @@ export class PostgresStore implements StagingStore {
     return rows.length > 0 && rows[0]?.last_sent_at !== null;
   }
 
-  backlog(): Promise<BacklogEntry[]> {
-    return backlogPostgres(this.db, this.names);
+  backlog(extraTables: readonly TableDef[] = []): Promise<BacklogEntry[]> {
+    return backlogPostgres(this.db, this.names, extraTables);
   }
 
   async cursors(): Promise<{ job: string; cursor: string | null; updatedAt: Date }[]> {
