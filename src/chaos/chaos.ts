@@ -12,7 +12,8 @@
 import { renderTable } from '../demo/table.js';
 import { JOBS, randomKill, runOnce, Tally } from './runs.js';
 import { verify } from './verify.js';
-import { addWork, createWorld, mulberry32, x3Turn, type World } from './world.js';
+import { createRng } from '../sandbox/random.js';
+import { addWork, createWorld, x3Turn, type World } from './world.js';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const env = (k: string, d: number): number =>
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const seed = env('CHAOS_SEED', Date.now() % 100_000);
   const deadline = started + env('CHAOS_MINUTES', 5) * 60_000;
-  const rng = mulberry32(seed);
+  const rng = createRng(seed);
   const tally = new Tally();
   const targetKills = env('CHAOS_KILLS', 60);
   log(`sagesync chaos — seed ${seed}, Node ${process.version}`);

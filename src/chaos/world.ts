@@ -18,17 +18,8 @@ import { PrivatePostgres } from './private-postgres.js';
 
 const CLIENT = { clientId: 'chaos', clientSecret: 'chaos-secret' };
 
-export type Rng = () => number;
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Rng } from '../sandbox/random.js';
+export type { Rng };
 
 export interface World {
   sandbox: Sandbox;

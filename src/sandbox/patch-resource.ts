@@ -4,10 +4,9 @@
  * Unknown attributes answer 400 "extra fields constraint" as Oro does (§6).
  */
 import { ApiError, notFound } from './errors.js';
-import { parseDecimal, parseMoney } from './format.js';
 import type { DataStore, Rec } from './store.js';
 import type { CustomFieldType } from './types.js';
-import { parseBody } from './writes.js';
+import { convertCustomField as convert, parseBody } from './writes.js';
 
 /** Ordinary writable attributes per type (fact sheet §7.2 and the product fields the sandbox serves). */
 const WRITABLE: Record<string, string[]> = {
@@ -59,23 +58,4 @@ export function patchResource(
   Object.assign(rec.attributes, changes, { updatedAt: now });
   store.changed(rec);
   return rec;
-}
-
-function convert(type: CustomFieldType, value: unknown, pointer: string): unknown {
-  if (value === null) return null;
-  const invalid = (): never => {
-    throw new ApiError(400, 'form constraint', 'This value is not valid.', { pointer });
-  };
-  switch (type) {
-    case 'money':
-      return parseMoney(value) ?? invalid();
-    case 'decimal':
-      return parseDecimal(value) ?? invalid();
-    case 'integer':
-      return Number.isInteger(Number(value)) && value !== '' ? Number(value) : invalid();
-    case 'boolean':
-      return typeof value === 'boolean' ? value : invalid();
-    default:
-      return typeof value === 'string' ? value : invalid();
-  }
 }

@@ -84,7 +84,7 @@ export function patchCustomer(
   for (const [field, value] of Object.entries(body.data!.attributes ?? {})) {
     const pointer = `/data/attributes/${field}`;
     const type = customFields[field];
-    if (type) changes[field] = convert(type, value, pointer);
+    if (type) changes[field] = convertCustomField(type, value, pointer);
     else if (WRITABLE_CUSTOMER.has(field) && (field !== 'externalId' || version === '6.1')) {
       if (field === 'name' && (typeof value !== 'string' || value.trim() === '')) {
         throw new ApiError(400, 'not blank constraint', 'This value should not be blank.', { pointer });
@@ -115,7 +115,8 @@ export function patchCustomer(
   return rec;
 }
 
-function convert(type: CustomFieldType, value: unknown, pointer: string): unknown {
+/** A PATCHed custom-field value in Oro's wire form, or 400 `form constraint`. */
+export function convertCustomField(type: CustomFieldType, value: unknown, pointer: string): unknown {
   if (value === null) return null;
   const invalid = (): never => {
     throw new ApiError(400, 'form constraint', 'This value is not valid.', { pointer });
