@@ -56,7 +56,7 @@ export function formatFlow(f: DemoFlow): string {
   out.push(
     section(
       'Credit limits applied (sagesync_credit_limit → customer.creditLimit in Oro)',
-      ['X3 code', 'oro customer', 'credit limit', 'row status', 'now in Oro', ''],
+      ['X3 code', 'oro customer', 'credit limit', 'row status', 'now in Oro', 'note'],
       f.credit.map((c) => [
         c.erp_customer_code,
         c.oro_customer_id,
