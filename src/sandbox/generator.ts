@@ -75,6 +75,11 @@ export function generate(ctx: GenContext, o: SeedOptions): void {
   for (const [id, name, priority] of statuses) {
     store.add('orderinternalstatuses', { name, default: id === 'open', priority }, {}, id);
   }
+  // What customers link to (fact sheet §7.1): groups by `name`, payment terms by `label`.
+  ['Wholesale', 'Retail', 'Partners'].forEach((name, i) =>
+    store.add('customergroups', { name }, {}, String(i + 1)),
+  );
+  ['Net 30', 'Net 60'].forEach((label, i) => store.add('paymentterms', { label }, {}, String(i + 1)));
   const orders = o.orders ?? 20;
   const start = Date.parse(o.start ?? '2025-01-06T08:00:00Z');
   const customers = o.customers ?? Math.max(3, Math.floor(orders / 5));
@@ -131,7 +136,7 @@ export function addCustomer(
       organization: { type: 'organizations', id: '1' },
       salesRepresentatives: [],
       internal_rating: rng() < 0.5 ? { type: 'customerratings', id: `${int(rng, 1, 5)}_of_5` } : null,
-      paymentTerm: rng() < 0.5 ? { type: 'paymentterms', id: '1' } : null,
+      paymentTerm: rng() < 0.5 ? { type: 'paymentterms', id: String(int(rng, 1, 2)) } : null,
     },
   );
   if (parent) {

@@ -194,5 +194,7 @@ function productDefs(): ResourceDef[] {
     },
     { type: 'productunits', relationships: {}, filters: {}, sorters: ['id'] },
     { type: 'prodinventorystatuses', relationships: {}, filters: {}, sorters: ['id', 'priority'] },
+    { type: 'customergroups', relationships: {}, filters: { name: 'string' }, sorters: ['id', 'name'] },
+    { type: 'paymentterms', relationships: {}, filters: { label: 'string' }, sorters: ['id', 'label'] },
   ];
 }
