@@ -4,7 +4,7 @@
  * documents exists, and the pages render without groff warnings.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -231,5 +231,32 @@ describe('the CLI and its documentation', () => {
     const globals = readme.slice(readme.indexOf('Every command takes'), readme.indexOf('Exit codes'));
     for (const flag of globals.match(/--[a-z-]+/g) ?? [])
       expect([...longFlags(cli), ...commands.flatMap(longFlags), '--help'], flag).toContain(flag);
+  });
+});
+
+describe('README.md', () => {
+  const readme = read('README.md');
+
+  it('links every page of docs/', () => {
+    const pages = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md'));
+    expect(pages.length).toBeGreaterThan(5);
+    const unlinked = pages.filter((f) => !readme.includes(`(docs/${f}`));
+    expect(unlinked, 'docs/*.md pages the README does not link').toEqual([]);
+  });
+
+  it('says no command is missing, since every command of the contract is built', () => {
+    expect(readme).not.toMatch(/not available yet|not built yet/i);
+  });
+
+  it('has the sections a user looks for', () => {
+    for (const section of [
+      'Security',
+      'Custom streams',
+      'Troubleshooting',
+      'Performance',
+      'Reliability',
+      'Limitations',
+    ])
+      expect(readme).toMatch(new RegExp(`^## ${section}$`, 'm'));
   });
 });
