@@ -2,7 +2,8 @@
  * `sagesync push-orders`: every Oro order that meets `orders.criteria` is staged exactly once,
  * with all of its lines, after its customer's snapshot (staging-tables.md guarantees 1 and 2).
  *
- * Per page of the incremental read: plan (mapping/plan-orders.ts), quarantine the records that
+ * Per page of the incremental read: plan (mapping/plan-orders.ts; the next page's planning
+ * overlaps this page's transaction, see incremental()), quarantine the records that
  * cannot be staged, then one `store.stage` per `orders.batchSize` orders holding the customer
  * snapshots, the headers with their lines, and (with the page's last batch) the cursor. The
  * cursor therefore only moves in the transaction that writes the rows it covers; a quarantined
@@ -13,7 +14,12 @@ import type { StageBatch, TableWrite } from '../staging/store.js';
 import { CUSTOMER, ORDER, ORDER_LINE } from '../staging/tables.js';
 import { CustomerSource } from './mapping/customer-source.js';
 import { chunks, parseIds, readAhead, ReportBuilder } from './mapping/job-kit.js';
-import { planOrders, type OrderRunState, type PlannedOrder } from './mapping/plan-orders.js';
+import {
+  planOrders,
+  type OrderPagePlan,
+  type OrderRunState,
+  type PlannedOrder,
+} from './mapping/plan-orders.js';
 import { ResourceCache } from './mapping/resource-cache.js';
 import type { JobDeps, JobOptions, JobReport } from './types.js';
 
@@ -21,6 +27,12 @@ export const PUSH_ORDERS = 'push-orders' as const;
 export const ORDER_INCLUDE = ['lineItems', 'billingAddress', 'shippingAddress', 'customer', 'customerUser'];
 /** Quarantined orders retried per run. */
 const RETRY_LIMIT = 500;
+/**
+ * Pages planned and not yet committed, at most, counting the one being planned: planning runs
+ * up to two pages ahead of the staging transactions, so waiting for the database overlaps
+ * planning instead of adding to it (and a short stall of either side is absorbed).
+ */
+const PLAN_AHEAD = 3;
 
 interface Ctx {
   deps: JobDeps;
@@ -74,6 +86,15 @@ export async function pushOrders(deps: JobDeps, options: JobOptions): Promise<Jo
   }
 }
 
+/**
+ * Pages are planned ahead of the staging (PLAN_AHEAD): while page k's transaction runs on the
+ * database, the next pages are planned here (and read, readAhead). Transactions still commit one
+ * at a time and in page order, and one that fails (or stops on the time budget) stops the run
+ * before any later page is applied, so a customer's snapshot still commits no later than its
+ * orders and the cursor only moves with the rows it covers. Planning may not yet see an earlier
+ * page's orders as staged: an order met in both is then left out by the unique key (ON CONFLICT
+ * DO NOTHING) and counted as skipped, as it would have been by the lookup.
+ */
 async function incremental(ctx: Ctx): Promise<void> {
   const { deps } = ctx;
   const since = await deps.store.getCursor(PUSH_ORDERS);
@@ -86,11 +107,25 @@ async function incremental(ctx: Ctx): Promise<void> {
     }),
   );
   let cursor = since;
-  for await (const page of pages) {
-    if (ctx.report.outOfTime()) return;
-    const done = await processPage(ctx, page, page.watermark !== cursor ? page.watermark : undefined);
-    if (!done) return;
-    if (page.watermark !== undefined) cursor = page.watermark;
+  // Applies run one after the other, in page order: each waits for the one before it.
+  let chain: Promise<boolean> = Promise.resolve(true);
+  const applying: Promise<boolean>[] = [];
+  try {
+    for await (const page of pages) {
+      if (ctx.report.outOfTime()) break;
+      const planned = await planPage(ctx, page);
+      const pageCursor = page.watermark !== cursor ? page.watermark : undefined;
+      chain = chain.then((ok) => (ok ? applyPage(ctx, planned, pageCursor) : false));
+      // Observed below; this only keeps a failure from going unhandled while pages are planned.
+      chain.catch(() => undefined);
+      applying.push(chain);
+      if (page.watermark !== undefined) cursor = page.watermark;
+      if (applying.length >= PLAN_AHEAD && !(await applying.shift())) return;
+    }
+    await chain;
+  } finally {
+    // A planning error must not leave a transaction running behind the report.
+    await chain.catch(() => undefined);
   }
 }
 
@@ -128,7 +163,11 @@ async function byIds(ctx: Ctx, ids: string[], explicit: boolean): Promise<void> 
 
 /** Plans and applies one page; false when the time budget stopped it before the end. */
 async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Promise<boolean> {
-  const { deps, report, options } = ctx;
+  return applyPage(ctx, await planPage(ctx, page), cursor);
+}
+
+async function planPage(ctx: Ctx, page: Page): Promise<OrderPagePlan> {
+  const { report } = ctx;
   const orders: OroOrder[] = ctx.oro.resolveOrders(page);
   report.counts.read += orders.length;
   const plan = await planOrders(orders, page.included as ReadonlyMap<string, JsonApiResource>, ctx.state);
@@ -138,6 +177,12 @@ async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Pr
     report.fail('order', f.id, f.reason);
   }
   report.counts.skipped += plan.skipped.length;
+  return plan;
+}
+
+/** Writes a planned page (quarantine, then its batches); false when the time budget stopped it. */
+async function applyPage(ctx: Ctx, plan: OrderPagePlan, cursor: string | undefined): Promise<boolean> {
+  const { deps, report, options } = ctx;
   if (options.dryRun) {
     for (const p of plan.stage) report.plan.push(...describe(p));
     report.counts.written += plan.stage.length;

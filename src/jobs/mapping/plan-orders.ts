@@ -43,19 +43,34 @@ export async function planOrders(
 ): Promise<OrderPagePlan> {
   const plan: OrderPagePlan = { stage: [], failures: [], skipped: [] };
   const lookup = s.cache.lookup(included);
-  const staged = await s.store.stagedOrderIds(orders.map((o) => Number(o.order.id)));
-  const fresh = orders.filter((o) => {
-    if (!staged.has(Number(o.order.id))) return true;
-    plan.skipped.push({ id: o.order.id, why: 'already staged' });
-    return false;
-  });
+  // The staging lookups of the page go out together, while the criteria are evaluated: one
+  // round trip's wait instead of three in a row. Codes and hashes are asked for every customer
+  // of the page not known yet, and kept only for those with a qualifying order (below), exactly
+  // as if they had been asked for after the criteria.
+  const pageCustomers = [
+    ...new Set(orders.map((o) => customerIdOf(o)).filter((id): id is string => id !== null)),
+  ].map(Number);
+  const askCodes = pageCustomers.filter((id) => !s.codes.has(id));
+  const askHashes = pageCustomers.filter((id) => !s.latestHash.has(id));
+  const lookups = Promise.all([
+    s.store.stagedOrderIds(orders.map((o) => Number(o.order.id))),
+    askCodes.length > 0 ? s.store.customerCodes(askCodes) : new Map<number, string>(),
+    askHashes.length > 0 ? s.store.lastCustomerHashes(askHashes) : new Map<number, string>(),
+  ]);
+  // Observed below; this only keeps a failing criteria function from leaving it unhandled.
+  lookups.catch(() => undefined);
 
   const criteria = s.config.orders.criteria as Criteria;
   const verdicts = await s.cache.settle(() =>
-    Promise.all(fresh.map((o) => evaluateCriteria(criteria, o, lookup))),
+    Promise.all(orders.map((o) => evaluateCriteria(criteria, o, lookup))),
   );
+  const [staged, foundCodes, foundHashes] = await lookups;
   const qualifying: OroOrder[] = [];
-  fresh.forEach((o, i) => {
+  orders.forEach((o, i) => {
+    if (staged.has(Number(o.order.id))) {
+      plan.skipped.push({ id: o.order.id, why: 'already staged' });
+      return;
+    }
     const v = verdicts[i] as (typeof verdicts)[number];
     if (v.missing.length > 0)
       plan.failures.push({ id: o.order.id, reason: `criteria: ${missingProblem(v.missing)}` });
@@ -67,17 +82,12 @@ export async function planOrders(
   const customerIds = [
     ...new Set(qualifying.map((o) => customerIdOf(o)).filter((id): id is string => id !== null)),
   ];
-  const numericIds = customerIds.map(Number);
-  const unknownCode = numericIds.filter((id) => !s.codes.has(id));
-  if (unknownCode.length > 0) {
-    const found = await s.store.customerCodes(unknownCode);
-    for (const id of unknownCode) s.codes.set(id, found.get(id) ?? null);
+  for (const id of customerIds.map(Number)) {
+    if (!s.codes.has(id)) s.codes.set(id, foundCodes.get(id) ?? null);
+    const h = foundHashes.get(id);
+    if (!s.latestHash.has(id) && h !== undefined) s.latestHash.set(id, h);
   }
   const codes = s.codes;
-  const unknownHash = numericIds.filter((id) => !s.latestHash.has(id));
-  if (unknownHash.length > 0) {
-    for (const [id, h] of await s.store.lastCustomerHashes(unknownHash)) s.latestHash.set(id, h);
-  }
   const customers = await s.customers.load(customerIds, included);
   const custLookup = s.cache.lookup(included);
   const cfg = s.config;
