@@ -40,8 +40,27 @@ export function insertStatement(
   return { text, name, columns };
 }
 
-function columnArrays(columns: ColumnDef[], rows: readonly Row[]): (string | null)[][] {
-  return columns.map((c) => rows.map((r) => toText(r[c.name], c.type)));
+/**
+ * A `text[]` parameter as PostgreSQL array input text (docs "Arrays", 8.15.6): every element
+ * double-quoted, double quotes and backslashes escaped with a backslash, NULL unquoted. It is
+ * what node-postgres builds from a JS array (utils.js arrayString), without two regex passes
+ * over every element: the server receives the same text, the statement is unchanged. PGlite
+ * takes the text as well (test/staging/pg-array-literal.test.ts).
+ */
+export function textArrayLiteral(values: readonly (string | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const v = values[i];
+    if (v === null || v === undefined) out += 'NULL';
+    else if (v.includes('"') || v.includes('\\')) out += `"${v.replace(/["\\]/g, '\\$&')}"`;
+    else out += `"${v}"`;
+  }
+  return `${out}}`;
+}
+
+function columnArrays(columns: ColumnDef[], rows: readonly Row[]): string[] {
+  return columns.map((c) => textArrayLiteral(rows.map((r) => toText(r[c.name], c.type))));
 }
 
 async function insertRows(
