@@ -63,6 +63,7 @@ export async function pushOrders(deps: JobDeps, options: JobOptions): Promise<Jo
         customers: new CustomerSource(oro, cache, deps.logger),
         latestHash: new Map(),
         codes: new Map(),
+        mappedCustomers: new Map(),
       },
       failedThisRun: new Set(),
       quarantined: new Set(

@@ -10,6 +10,7 @@ import { evaluateCriteria, type Criteria } from '../criteria.js';
 import { mapCustomer } from './customer-snapshot.js';
 import type { CustomerSource } from './customer-source.js';
 import { mapOrder, type MappedOrder } from './map-order.js';
+import type { ResourceLookup } from './paths.js';
 import { missingProblem, type ResourceCache } from './resource-cache.js';
 
 export interface OrderRunState {
@@ -21,6 +22,22 @@ export interface OrderRunState {
   codes: Map<number, string | null>;
   /** Latest staged (or planned in this run) snapshot hash per customer. */
   latestHash: Map<number, string>;
+  /** The last mapping of each customer in this run, reused while its inputs are the same. */
+  mappedCustomers?: Map<string, CustomerMapping>;
+}
+
+/**
+ * A customer's mapping and every resource it read: the same customer object (CustomerSource
+ * keeps it while its `updatedAt` holds), the same X3 code and the very same related resources
+ * (or the same absence) give the same row and hash, so a customer met on many pages is mapped
+ * once instead of once per page. Anything different (a newer copy in a page's `included`) maps
+ * again.
+ */
+interface CustomerMapping {
+  customer: JsonApiResource;
+  code: string | null;
+  read: [type: string, id: string, found: JsonApiResource | null | undefined][];
+  result: { row: Row | null; problems: string[]; missing: string[] };
 }
 
 export interface PlannedOrder {
@@ -95,13 +112,31 @@ export async function planOrders(
     customerIds.map((id) => {
       const c = customers.get(id);
       if (!c) return { id, row: null, problems: [`customer ${id} was not returned by Oro`], missing: [] };
-      const m = mapCustomer(c, custLookup, {
+      const code = codes.get(Number(id)) ?? null;
+      const memo = s.mappedCustomers?.get(id);
+      if (
+        memo &&
+        memo.customer === c &&
+        memo.code === code &&
+        memo.read.every(([type, rid, found]) => sameResource(custLookup(type, rid), found))
+      ) {
+        return { id, ...memo.result };
+      }
+      const read: CustomerMapping['read'] = [];
+      const recording: ResourceLookup = (type, rid) => {
+        const found = custLookup(type, rid);
+        read.push([type, rid, found]);
+        return found;
+      };
+      const m = mapCustomer(c, recording, {
         reason: 'order',
-        erpCustomerCode: codes.get(Number(id)) ?? null,
+        erpCustomerCode: code,
         customAttributes: cfg.customers.customAttributes,
         watch: cfg.customers.watch,
       });
-      return { id, row: m.row, problems: m.problems.map((p) => p.message), missing: m.missing };
+      const result = { row: m.row, problems: m.problems.map((p) => p.message), missing: m.missing };
+      if (m.missing.length === 0) s.mappedCustomers?.set(id, { customer: c, code, read, result });
+      return { id, ...result };
     }),
   );
   const customerById = new Map(mappedCustomers.map((c) => [c.id, c]));
@@ -138,6 +173,20 @@ export async function planOrders(
     plan.stage.push({ order: m, oroCustomerId: Number(cid), customerRow: needed ? cust.row : null });
   });
   return plan;
+}
+
+/**
+ * The same resource, or an equal copy (a page's `included` brings a fresh copy of, say, the
+ * customer user who is also the main contact). Equal serialisations are equal content; a
+ * difference only in key order counts as different, which just maps again.
+ */
+function sameResource(a: JsonApiResource | null | undefined, b: JsonApiResource | null | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.type !== b.type || a.id !== b.id) return false;
+  return (
+    JSON.stringify(a.attributes) === JSON.stringify(b.attributes) &&
+    JSON.stringify(a.relationships) === JSON.stringify(b.relationships)
+  );
 }
 
 function customerIdOf(o: OroOrder): string | null {
