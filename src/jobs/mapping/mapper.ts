@@ -65,41 +65,42 @@ export function mapRecord(spec: RecordSpec, input: MapInput): MapResult {
   };
   for (const col of spec.table.columns) {
     let raw: unknown;
-    // Named only when a value fails (no string building on the hot path).
-    let origin: () => string;
+    const src = col.name === spec.customAttributesColumn ? undefined : spec.columns[col.name];
     if (col.name === spec.customAttributesColumn) {
       const obj: Record<string, unknown> = {};
       for (const [key, path] of Object.entries(input.customAttributes ?? {})) obj[key] = read(path);
       raw = obj;
-      origin = () => 'custom attributes';
+    } else if (!src) {
+      continue;
+    } else if ('constant' in src) {
+      raw = src.constant;
+    } else if ('context' in src) {
+      raw = input.context?.[src.context] ?? null;
     } else {
-      const src = spec.columns[col.name];
-      if (!src) continue;
-      if ('constant' in src) {
-        raw = src.constant;
-        origin = () => 'constant';
-      } else if ('context' in src) {
-        raw = input.context?.[src.context] ?? null;
-        origin = () => src.context;
-      } else {
-        const path = src.path;
-        if (typeof path === 'string') raw = read(path);
-        else {
-          raw = null;
-          for (const p of path) {
-            raw = read(p);
-            if (raw !== null && raw !== undefined) break;
-          }
+      const path = src.path;
+      if (typeof path === 'string') raw = read(path);
+      else {
+        raw = null;
+        for (const p of path) {
+          raw = read(p);
+          if (raw !== null && raw !== undefined) break;
         }
-        if (src.transform) raw = TRANSFORMS[src.transform](raw);
-        origin = () => `Oro ${typeof path === 'string' ? path : path.join(' / ')}`;
       }
+      if (src.transform) raw = TRANSFORMS[src.transform](raw);
     }
     const c = coerce(col, raw);
     if (c.ok) row[col.name] = c.value;
-    else problems.push({ column: col.name, message: `${col.name} (${origin()}) ${c.problem}` });
+    else problems.push({ column: col.name, message: `${col.name} (${originOf(src)}) ${c.problem}` });
   }
   return { row, problems, missing: missing.length > 1 ? [...new Set(missing)] : missing };
+}
+
+/** Where a failing value came from, for its message (named only then: nothing built per value). */
+function originOf(src: ColumnSource | undefined): string {
+  if (!src) return 'custom attributes';
+  if ('constant' in src) return 'constant';
+  if ('context' in src) return src.context;
+  return `Oro ${typeof src.path === 'string' ? src.path : src.path.join(' / ')}`;
 }
 
 /**
