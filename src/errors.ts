@@ -2,7 +2,7 @@
  * Typed errors. Code below the CLI throws these; only src/cli/exit.ts maps them to the
  * contract's exit codes (../shared/contract/cli-and-config.md "Exit codes").
  */
-export type ErrorKind = 'usage' | 'config' | 'unavailable' | 'records' | 'not-available-yet' | 'internal';
+export type ErrorKind = 'usage' | 'config' | 'unavailable' | 'records' | 'internal';
 
 export abstract class SagesyncError extends Error {
   abstract readonly kind: ErrorKind;
@@ -63,11 +63,6 @@ export class ServiceUnavailableError extends SagesyncError {
 /** Exit 1: the run finished but some records failed (quarantined or ERROR). */
 export class RecordsFailedError extends SagesyncError {
   readonly kind = 'records' as const;
-}
-
-/** A command whose job is not built yet. Exits non-zero; never pretends to succeed. */
-export class NotAvailableYetError extends SagesyncError {
-  readonly kind = 'not-available-yet' as const;
 }
 
 /** Staging schema missing or older than this sagesync expects: fatal, exit 69. */

@@ -25,7 +25,6 @@ export function exitCodeForKind(kind: ErrorKind): number {
     case 'unavailable':
       return EXIT.unavailable;
     case 'records':
-    case 'not-available-yet':
       return EXIT.recordsFailed;
     case 'internal':
       return EXIT.internal;

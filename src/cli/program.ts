@@ -12,7 +12,7 @@ export type Dispatch = (command: string, opts: Record<string, unknown>) => Promi
 const EXIT_CODES = `
 Exit codes:
   0   the run did its work, or another run held the lock and this one skipped (said in the summary)
-  1   the run finished but some records failed (quarantined or marked ERROR), or the command is not available yet
+  1   the run finished but some records failed (quarantined or marked ERROR)
   64  usage error (unknown command or option, bad option value)
   69  a service was unavailable: database, Oro, SMTP or SSH tunnel unreachable or refused the credentials
   70  internal error (a bug in sagesync; run again with --verbose and report it)
@@ -39,7 +39,7 @@ const JOBS: JobHelp[] = [
     summary: 'stage every new Oro order that meets orders.criteria, with its lines and addresses',
     reads: 'Oro orders changed since the last run (with line items, addresses, customer)',
     writes:
-      'sagesync_order, sagesync_order_line, sagesync_order_address, and first the customer snapshot in sagesync_customer; the job cursor in the same transaction',
+      'sagesync_order (with the billing and shipping addresses), sagesync_order_line, and first the customer snapshot in sagesync_customer; the job cursor in the same transaction',
     ids: 'Oro order ids',
   },
   {

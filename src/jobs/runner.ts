@@ -162,7 +162,7 @@ export function worstKind(summary: RunSummary): ErrorKind | null {
         ? 'records'
         : null,
   );
-  const order: ErrorKind[] = ['config', 'unavailable', 'usage', 'not-available-yet', 'internal', 'records'];
+  const order: ErrorKind[] = ['config', 'unavailable', 'usage', 'internal', 'records'];
   return order.find((k) => kinds.includes(k)) ?? null;
 }
 
@@ -172,7 +172,8 @@ function log(ctx: RunContext, r: JobReport): void {
   const extra = r.error?.message ?? r.message;
   if (r.outcome === 'failed') ctx.logger.error(`${line}: ${extra ?? ''}`);
   else if (r.outcome === 'records-failed') ctx.logger.warn(extra ? `${line}: ${extra}` : line);
-  // An idle minute under cron says nothing (contract "Under cron … nothing is printed").
-  else if (c.read > 0 || c.written > 0 || extra) ctx.logger.info(extra ? `${line}: ${extra}` : line);
+  // A minute that wrote nothing says nothing under cron (contract "Under cron … nothing is
+  // printed"), including push-orders re-reading its overlap window.
+  else if (c.written > 0 || extra) ctx.logger.info(extra ? `${line}: ${extra}` : line);
   else ctx.logger.debug(line);
 }

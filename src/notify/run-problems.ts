@@ -32,7 +32,6 @@ const WHAT_TO_DO: Record<string, string> = {
     'Check that the service named above is reachable from this host and accepts the credentials ("sagesync test-connection" shows which check fails). Nothing was half-written; the next run retries.',
   records: 'See the records named above.',
   internal: 'This is a bug in sagesync: keep this e-mail and the log file and report it.',
-  'not-available-yet': 'This sagesync version does not provide the command yet.',
   usage: 'Fix the command line that cron or the scheduler runs.',
 };
 

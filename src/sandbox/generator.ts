@@ -75,11 +75,6 @@ export function generate(ctx: GenContext, o: SeedOptions): void {
   for (const [id, name, priority] of statuses) {
     store.add('orderinternalstatuses', { name, default: id === 'open', priority }, {}, id);
   }
-  // What customers link to (fact sheet §7.1): groups by `name`, payment terms by `label`.
-  ['Wholesale', 'Retail', 'Partners'].forEach((name, i) =>
-    store.add('customergroups', { name }, {}, String(i + 1)),
-  );
-  ['Net 30', 'Net 60'].forEach((label, i) => store.add('paymentterms', { label }, {}, String(i + 1)));
   const orders = o.orders ?? 20;
   const start = Date.parse(o.start ?? '2025-01-06T08:00:00Z');
   const customers = o.customers ?? Math.max(3, Math.floor(orders / 5));
@@ -96,11 +91,21 @@ export function generate(ctx: GenContext, o: SeedOptions): void {
   }
 }
 
+/** What customers link to (fact sheet §7.1): groups by `name`, payment terms by `label`. */
+function ensureCustomerReferences(store: GenContext['store']): void {
+  if (store.table('customergroups').size > 0) return;
+  ['Wholesale', 'Retail', 'Partners'].forEach((name, i) =>
+    store.add('customergroups', { name }, {}, String(i + 1)),
+  );
+  ['Net 30', 'Net 60'].forEach((label, i) => store.add('paymentterms', { label }, {}, String(i + 1)));
+}
+
 export function addCustomer(
   ctx: GenContext,
   o: { at: number; name?: string; parentId?: string; attributes?: Record<string, unknown> },
 ): Rec {
   const { store, rng } = ctx;
+  ensureCustomerReferences(store);
   const table = store.table('customers');
   const ts = oroDateTime(o.at);
   let parent: Ref | null = null;

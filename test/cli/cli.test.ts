@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, exitCodeForError, exitCodeForSummary } from '../../src/cli/exit.js';
 import { Output } from '../../src/cli/output.js';
-import { ConfigError, NotAvailableYetError, ServiceUnavailableError } from '../../src/errors.js';
+import { ConfigError, RecordsFailedError, ServiceUnavailableError } from '../../src/errors.js';
 import type { RunSummary } from '../../src/jobs/runner.js';
 import type { JobReport } from '../../src/jobs/types.js';
 import { tempDir } from '../config/helpers.js';
@@ -100,19 +100,8 @@ describe('exit codes', () => {
   it('from errors: typed errors map to the contract, anything else is a bug (70)', () => {
     expect(exitCodeForError(new ConfigError([]))).toBe(78);
     expect(exitCodeForError(new ServiceUnavailableError('oro', 'down'))).toBe(69);
-    expect(exitCodeForError(new NotAvailableYetError('x'))).toBe(1);
+    expect(exitCodeForError(new RecordsFailedError('x'))).toBe(1);
     expect(exitCodeForError(new TypeError('oops'))).toBe(70);
-  });
-
-  it('a command that is not built yet fails honestly with "not available yet"', () => {
-    let stderr = '';
-    const out = new Output(
-      { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: '/' },
-      { json: false, verbose: false, quiet: false },
-    );
-    const code = out.error('status', new NotAvailableYetError('"sagesync status" is not available yet.'));
-    expect(code).toBe(1);
-    expect(stderr).toContain('not available yet');
   });
 
   it('an unexpected error says it is a bug, with the stack under --verbose', () => {
