@@ -4,7 +4,8 @@
  */
 import { CommanderError } from 'commander';
 import { SagesyncError, type ErrorKind } from '../errors.js';
-import { worstKind, type RunSummary } from '../jobs/runner.js';
+import type { RunSummary } from '../jobs/runner.js';
+import { worstKind } from '../jobs/worst-kind.js';
 import { StoreBusyError } from '../staging/store-busy.js';
 
 export const EXIT = {

@@ -4,8 +4,11 @@
  * (contract "Under cron … nothing is printed unless there is something to say"). With --json the
  * CLI prints the RunSummary object instead and this module stays silent. The spinner writes to
  * stderr so that stdout carries only the JSON object or the summary.
+ *
+ * ora (and its two dozen modules) is imported only when a spinner may animate: a cron run or a
+ * --json run never loads it, which keeps the start-up of an idle minute short.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { RunSummary } from '../jobs/runner.js';
 import type { JobCounts, JobName, JobReport } from '../jobs/types.js';
 
@@ -29,8 +32,9 @@ export function spinnerEnabled(opts: ProgressOptions): boolean {
   return Boolean(stream.isTTY) && !opts.json && !opts.quiet && !process.env['CI'];
 }
 
-export function createProgress(opts: ProgressOptions): RunProgress {
+export async function createProgress(opts: ProgressOptions): Promise<RunProgress> {
   if (!spinnerEnabled(opts)) return { update: () => undefined, stop: () => undefined };
+  const { default: ora } = await import('ora');
   const stream = opts.stream ?? process.stderr;
   let spinner: Ora | undefined;
   let current: JobName | undefined;

@@ -13,6 +13,9 @@ import type { RunContext } from './context.js';
 import { loadJob } from './registry.js';
 import type { JobDeps, JobName, JobOptions, JobReport } from './types.js';
 
+// Kept importable from here too (it lived here first).
+export { worstKind } from './worst-kind.js';
+
 export interface RunSummary {
   command: string;
   startedAt: string;
@@ -151,19 +154,6 @@ export function failed(job: JobName, e: unknown, durationMs: number): JobReport 
   const base = e instanceof Error ? e.message : String(e);
   const message = err?.hint ? `${base} ${err.hint}` : err ? base : `Internal error: ${base}`;
   return { job, outcome: 'failed', counts: zero(), durationMs, failures: [], error: { kind, message } };
-}
-
-/** The kind that decides the exit code: config (78) > unavailable (69) > internal > records (1). */
-export function worstKind(summary: RunSummary): ErrorKind | null {
-  const kinds = summary.jobs.map((j) =>
-    j.outcome === 'failed'
-      ? (j.error?.kind ?? 'internal')
-      : j.outcome === 'records-failed'
-        ? 'records'
-        : null,
-  );
-  const order: ErrorKind[] = ['config', 'unavailable', 'usage', 'internal', 'records'];
-  return order.find((k) => kinds.includes(k)) ?? null;
 }
 
 function log(ctx: RunContext, r: JobReport): void {

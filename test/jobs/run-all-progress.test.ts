@@ -57,7 +57,7 @@ const summary: RunSummary = {
 };
 
 describe('progress and summary', () => {
-  it('animates only on a terminal, never with --json or --quiet', () => {
+  it('animates only on a terminal, never with --json or --quiet', async () => {
     const prev = process.env['CI'];
     delete process.env['CI'];
     try {
@@ -66,13 +66,13 @@ describe('progress and summary', () => {
       expect(spinnerEnabled({ json: false, quiet: true, stream: stream(true) })).toBe(false);
       const cron = stream(false);
       expect(spinnerEnabled({ json: false, quiet: false, stream: cron })).toBe(false);
-      const p = createProgress({ json: false, quiet: false, stream: cron });
+      const p = await createProgress({ json: false, quiet: false, stream: cron });
       p.update('pull-credit', { read: 5, written: 2, skipped: 0, failed: 0 });
       p.stop();
       expect(cron.text()).toBe('');
 
       const tty = stream(true);
-      const live = createProgress({ json: false, quiet: false, stream: tty });
+      const live = await createProgress({ json: false, quiet: false, stream: tty });
       live.update('pull-credit', { read: 5, written: 2, skipped: 0, failed: 1 });
       live.update('pull-tracking', { read: 1, written: 0, skipped: 0, failed: 0 });
       live.stop();

@@ -34,7 +34,7 @@ export async function run(
           : [command as JobName];
     const ids = Array.isArray(opts.id) ? (opts.id as string[]) : undefined;
     const { createProgress } = await import('../progress.js');
-    const progress = createProgress({ json: env.flags.json, quiet: env.flags.quiet });
+    const progress = await createProgress({ json: env.flags.json, quiet: env.flags.quiet });
     let summary: RunSummary;
     try {
       summary = await runJobs(
