@@ -1,7 +1,7 @@
 /**
  * What an idle scheduled run loads (start-up cost, issue 4 "1k dominated by start-up"): the built
  * CLI under cron (no TTY, --json) never loads the spinner (ora), and loads winston only once a
- * line passes the log level. The package list comes from a module hook (ESM resolution) and a
+ * line passes the log level, and a valid JSON configuration is read without parse-json. The package list comes from a module hook (ESM resolution) and a
  * wrapper of the CommonJS resolver (winston and pg are required, not imported).
  */
 import { spawn } from 'node:child_process';
@@ -61,7 +61,13 @@ describe('start-up of an idle run (built CLI, no TTY)', () => {
       const p = spawn(
         process.execPath,
         ['--import', join(dir, 'register.mjs'), `${ROOT}bin/sagesync`, ...args],
-        { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+        {
+          // Not the repository: cosmiconfig's meta-configuration search reads a package.json in the
+          // working directory with its own JSON loader (parse-json).
+          cwd: dir,
+          env: { PATH: process.env.PATH ?? '', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
       );
       let stdout = '';
       let stderr = '';
@@ -105,6 +111,7 @@ describe('start-up of an idle run (built CLI, no TTY)', () => {
     expect(r.loaded.has(pg?.available ? 'pg' : '@electric-sql/pglite')).toBe(true);
     expect(r.loaded.has('ora'), 'ora loaded without a TTY').toBe(false);
     expect(r.loaded.has('winston'), 'winston loaded with nothing to log').toBe(false);
+    expect(r.loaded.has('parse-json'), 'parse-json loaded for a valid JSON file').toBe(false);
   }, 60_000);
 
   it('loads winston once a line is logged (--verbose), and still no spinner', async () => {
