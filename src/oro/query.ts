@@ -2,7 +2,7 @@
  * Query strings as Oro reads them (fact sheet §3–§5): `filter[f]=v`, `filter[f][op]=v`,
  * `sort=a,-b`, `include=…`, `fields[type]=…`, `page[size]`, `page[number]`.
  */
-import type { JsonApiResource, Page, QueryFilter, ResourceIdentifier } from './types.js';
+import type { JsonApiResource, Page, QueryFilter } from './types.js';
 
 export interface QueryParts {
   filter?: QueryFilter;
@@ -40,14 +40,32 @@ export interface JsonApiDocument {
   links?: Record<string, unknown>;
 }
 
-/** A wire resource with `attributes`/`relationships` always present (JSON:API allows omitting them). */
+/**
+ * A wire resource with `attributes`/`relationships` always present (JSON:API allows omitting
+ * them) and every relationship's `data` set. Normalised in place: the objects are fresh from
+ * JSON.parse and ours alone, and a page holds thousands of them, so copying each one would only
+ * feed the garbage collector (members such as `links` stay where they are, unread).
+ */
 export function normalizeResource(raw: unknown): JsonApiResource {
-  const r = raw as Partial<JsonApiResource> & { relationships?: Record<string, { data?: unknown }> };
-  const relationships: JsonApiResource['relationships'] = {};
-  for (const [name, rel] of Object.entries(r.relationships ?? {})) {
-    relationships[name] = { data: (rel?.data ?? null) as ResourceIdentifier | ResourceIdentifier[] | null };
+  const r = raw as {
+    type: unknown;
+    id: unknown;
+    attributes?: unknown;
+    relationships?: Record<string, { data?: unknown } | null>;
+  };
+  if (typeof r.type !== 'string') r.type = String(r.type);
+  if (typeof r.id !== 'string') r.id = String(r.id);
+  if (r.attributes === null || typeof r.attributes !== 'object') r.attributes = {};
+  if (r.relationships === null || typeof r.relationships !== 'object') r.relationships = {};
+  else {
+    const rels = r.relationships;
+    for (const name in rels) {
+      const rel = rels[name];
+      if (rel === null || typeof rel !== 'object') rels[name] = { data: null };
+      else if (rel.data === undefined) rel.data = null;
+    }
   }
-  return { type: String(r.type), id: String(r.id), attributes: r.attributes ?? {}, relationships };
+  return r as unknown as JsonApiResource;
 }
 
 export function toPage(doc: JsonApiDocument): Page {

@@ -69,7 +69,7 @@ export function fitMessage(message: string | null, max: number): string | null {
 /** Columns a write sets: the union of the rows' keys, checked against the table. */
 export function writeColumns(table: TableDef, rows: readonly Row[]): ColumnDef[] {
   const keys = new Set<string>();
-  for (const row of rows) for (const k of Object.keys(row)) keys.add(k);
+  for (const row of rows) for (const k in row) keys.add(k);
   const cols: ColumnDef[] = [];
   for (const key of keys) {
     const col = table.columns.find((c) => c.name === key);
@@ -79,15 +79,44 @@ export function writeColumns(table: TableDef, rows: readonly Row[]): ColumnDef[]
   return cols;
 }
 
-/** First occurrence of each key wins, as with ON CONFLICT DO NOTHING. */
-export function dedupeRows(table: TableDef, rows: readonly Row[], keyColumns: readonly string[]): Row[] {
-  if (keyColumns.length === 0) return [...rows];
+/** One column's values supplied apart from the rows (a child's foreign key), row by row. */
+export interface FixedColumn {
+  column: string;
+  values: readonly string[];
+}
+
+/**
+ * Indexes of the rows to keep: the first occurrence of each key wins, as with ON CONFLICT DO
+ * NOTHING. A key is the text form of its columns, each length-prefixed, so no two different
+ * keys share a string.
+ */
+export function dedupeIndexes(
+  table: TableDef,
+  rows: readonly Row[],
+  keyColumns: readonly string[],
+  fixed?: FixedColumn,
+): number[] {
+  const all = rows.map((_, i) => i);
+  if (keyColumns.length === 0) return all;
   const cols = keyColumns.map((k) => table.columns.find((c) => c.name === k));
   const seen = new Set<string>();
-  return rows.filter((r) => {
-    const key = JSON.stringify(keyColumns.map((k, i) => (cols[i] ? toText(r[k], cols[i].type) : r[k])));
+  return all.filter((i) => {
+    const row = rows[i] as Row;
+    let key = '';
+    for (let k = 0; k < keyColumns.length; k++) {
+      const name = keyColumns[k] as string;
+      const col = cols[k];
+      const v = fixed?.column === name ? fixed.values[i] : row[name];
+      const t = col ? toText(v, col.type) : v === null || v === undefined ? null : String(v);
+      key += t === null ? '-|' : `${t.length}:${t}|`;
+    }
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/** First occurrence of each key wins, as with ON CONFLICT DO NOTHING. */
+export function dedupeRows(table: TableDef, rows: readonly Row[], keyColumns: readonly string[]): Row[] {
+  return dedupeIndexes(table, rows, keyColumns).map((i) => rows[i] as Row);
 }

@@ -6,9 +6,9 @@
  */
 import type { JsonApiResource } from '../../oro/types.js';
 import type { Row } from '../../staging/store.js';
-import type { TableDef } from '../../staging/tables.js';
-import { resolvePath, type ResourceLookup } from './paths.js';
-import { coerce, type CellValue } from './values.js';
+import type { ColumnDef, TableDef } from '../../staging/tables.js';
+import { MissingResource, resolveValue, type ResourceLookup } from './paths.js';
+import { coerceValue, Rejected, type CellValue } from './values.js';
 
 /** Named value transforms; everything else is coerced by the column type. */
 export const TRANSFORMS = {
@@ -53,46 +53,100 @@ export interface MapResult {
   missing: string[];
 }
 
+/** A spec prepared once: columns in table order, paths split, transforms looked up. */
+interface CompiledColumn {
+  col: ColumnDef;
+  src: ColumnSource | undefined;
+  /** 0 custom attributes, 1 constant, 2 context, 3 path(s). */
+  kind: 0 | 1 | 2 | 3;
+  paths: readonly string[];
+  transform: ((v: unknown) => unknown) | undefined;
+}
+
+const COMPILED = new WeakMap<RecordSpec, CompiledColumn[]>();
+
+function compile(spec: RecordSpec): CompiledColumn[] {
+  let out = COMPILED.get(spec);
+  if (out) return out;
+  out = [];
+  for (const col of spec.table.columns) {
+    if (col.name === spec.customAttributesColumn) {
+      out.push({ col, src: undefined, kind: 0, paths: [], transform: undefined });
+      continue;
+    }
+    const src = spec.columns[col.name];
+    if (!src) continue;
+    if ('constant' in src) out.push({ col, src, kind: 1, paths: [], transform: undefined });
+    else if ('context' in src) out.push({ col, src, kind: 2, paths: [], transform: undefined });
+    else {
+      const paths = typeof src.path === 'string' ? [src.path] : src.path;
+      const transform = src.transform ? TRANSFORMS[src.transform] : undefined;
+      out.push({ col, src, kind: 3, paths, transform });
+    }
+  }
+  COMPILED.set(spec, out);
+  return out;
+}
+
+/**
+ * Evaluates a spec against a resource. Called for every order, line and customer: the spec is
+ * compiled once (above) and a value is only wrapped in an object when it is rejected.
+ */
 export function mapRecord(spec: RecordSpec, input: MapInput): MapResult {
   const row: Row = {};
-  const problems: Problem[] = [];
-  const missing: string[] = [];
+  let problems: Problem[] | undefined;
+  let missing: string[] | undefined;
+  // Consecutive columns read through the same relationship (`billingAddress.city`, `.street`…):
+  // one lookup for the run of them. The resources at hand do not change during one call.
+  let lastType: string | undefined;
+  let lastId: string | undefined;
+  let lastFound: JsonApiResource | null | undefined;
+  const lookup: ResourceLookup = (type, id) => {
+    if (type !== lastType || id !== lastId) {
+      lastFound = input.lookup(type, id);
+      lastType = type;
+      lastId = id;
+    }
+    return lastFound;
+  };
   const read = (path: string): unknown => {
-    const r = resolvePath(input.root, path, input.lookup);
-    if (r.found) return r.value;
-    missing.push(r.missing.replace(' ', ':'));
+    const v = resolveValue(input.root, path, lookup);
+    if (!(v instanceof MissingResource)) return v;
+    (missing ??= []).push(v.missing.replace(' ', ':'));
     return null;
   };
-  for (const col of spec.table.columns) {
+  for (const c of compile(spec)) {
     let raw: unknown;
-    const src = col.name === spec.customAttributesColumn ? undefined : spec.columns[col.name];
-    if (col.name === spec.customAttributesColumn) {
-      const obj: Record<string, unknown> = {};
-      for (const [key, path] of Object.entries(input.customAttributes ?? {})) obj[key] = read(path);
-      raw = obj;
-    } else if (!src) {
-      continue;
-    } else if ('constant' in src) {
-      raw = src.constant;
-    } else if ('context' in src) {
-      raw = input.context?.[src.context] ?? null;
-    } else {
-      const path = src.path;
-      if (typeof path === 'string') raw = read(path);
-      else {
-        raw = null;
-        for (const p of path) {
-          raw = read(p);
-          if (raw !== null && raw !== undefined) break;
-        }
+    if (c.kind === 3) {
+      raw = null;
+      for (const p of c.paths) {
+        raw = read(p);
+        if (raw !== null && raw !== undefined) break;
       }
-      if (src.transform) raw = TRANSFORMS[src.transform](raw);
+      if (c.transform) raw = c.transform(raw);
+    } else if (c.kind === 2) {
+      raw = input.context?.[(c.src as { context: string }).context] ?? null;
+    } else if (c.kind === 1) {
+      raw = (c.src as { constant: CellValue }).constant;
+    } else {
+      const obj: Record<string, unknown> = {};
+      const attrs = input.customAttributes;
+      if (attrs) for (const key of Object.keys(attrs)) obj[key] = read(attrs[key] as string);
+      raw = obj;
     }
-    const c = coerce(col, raw);
-    if (c.ok) row[col.name] = c.value;
-    else problems.push({ column: col.name, message: `${col.name} (${originOf(src)}) ${c.problem}` });
+    const v = coerceValue(c.col, raw);
+    if (v instanceof Rejected) {
+      (problems ??= []).push({
+        column: c.col.name,
+        message: `${c.col.name} (${originOf(c.src)}) ${v.problem}`,
+      });
+    } else row[c.col.name] = v;
   }
-  return { row, problems, missing: missing.length > 1 ? [...new Set(missing)] : missing };
+  return {
+    row,
+    problems: problems ?? [],
+    missing: missing === undefined ? [] : missing.length > 1 ? [...new Set(missing)] : missing,
+  };
 }
 
 /** Where a failing value came from, for its message (named only then: nothing built per value). */

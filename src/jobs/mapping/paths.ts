@@ -20,8 +20,9 @@ export type ResourceLookup = (type: string, id: string) => JsonApiResource | nul
 export const lookupIn =
   (...maps: ReadonlyMap<string, JsonApiResource>[]): ResourceLookup =>
   (type, id) => {
+    const key = `${type}:${id}`;
     for (const m of maps) {
-      const r = m.get(`${type}:${id}`);
+      const r = m.get(key);
       if (r) return r;
     }
     return undefined;
@@ -36,11 +37,25 @@ function toOne(resource: JsonApiResource, rel: string): ResourceIdentifier | nul
   return Array.isArray(r.data) ? undefined : r.data;
 }
 
-/** Resolves a path; an absent attribute or an empty relationship yields `null`. */
 // Paths come from specs and configuration: few distinct strings, each split once.
 const SPLIT = new Map<string, string[]>();
 
+/** What resolveValue returns when a related resource was not read (`type id`). */
+export class MissingResource {
+  constructor(readonly missing: string) {}
+}
+
+/** Resolves a path; an absent attribute or an empty relationship yields `null`. */
 export function resolvePath(root: JsonApiResource, path: string, lookup: ResourceLookup): PathResult {
+  const v = resolveValue(root, path, lookup);
+  return v instanceof MissingResource ? { found: false, missing: v.missing } : { found: true, value: v };
+}
+
+/**
+ * resolvePath without a result object per call (the mapper resolves every column of every
+ * record): the value, or a MissingResource. Wire values are plain JSON, never MissingResource.
+ */
+export function resolveValue(root: JsonApiResource, path: string, lookup: ResourceLookup): unknown {
   let segments = SPLIT.get(path);
   if (!segments) {
     segments = path.split('.');
@@ -50,17 +65,17 @@ export function resolvePath(root: JsonApiResource, path: string, lookup: Resourc
   for (let i = 0; i < segments.length - 1; i++) {
     const seg = segments[i] as string;
     const ref = toOne(current, seg);
-    if (ref === null) return { found: true, value: null };
+    if (ref === null) return null;
     if (ref === undefined) {
       // Not a to-one relationship: maybe a JSON object attribute (e.g. productVariantFields).
-      return { found: true, value: digAttribute(current.attributes?.[seg], segments.slice(i + 1)) };
+      return digAttribute(current.attributes?.[seg], segments.slice(i + 1));
     }
     const next = lookup(ref.type, ref.id);
-    if (next === null) return { found: true, value: null };
-    if (next === undefined) return { found: false, missing: `${ref.type} ${ref.id}` };
+    if (next === null) return null;
+    if (next === undefined) return new MissingResource(`${ref.type} ${ref.id}`);
     current = next;
   }
-  return { found: true, value: lastSegment(current, segments[segments.length - 1] as string) };
+  return lastSegment(current, segments[segments.length - 1] as string);
 }
 
 function lastSegment(resource: JsonApiResource, seg: string): unknown {

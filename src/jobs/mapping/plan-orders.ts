@@ -177,16 +177,28 @@ export async function planOrders(
 
 /**
  * The same resource, or an equal copy (a page's `included` brings a fresh copy of, say, the
- * customer user who is also the main contact). Equal serialisations are equal content; a
- * difference only in key order counts as different, which just maps again.
+ * customer user who is also the main contact): equal attributes and relationships.
  */
 function sameResource(a: JsonApiResource | null | undefined, b: JsonApiResource | null | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.type !== b.type || a.id !== b.id) return false;
-  return (
-    JSON.stringify(a.attributes) === JSON.stringify(b.attributes) &&
-    JSON.stringify(a.relationships) === JSON.stringify(b.relationships)
-  );
+  return sameJson(a.attributes, b.attributes) && sameJson(a.relationships, b.relationships);
+}
+
+/** Deep equality of parsed JSON values (no string built: this runs for every customer per page). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => sameJson(v, bb[i]));
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.hasOwn(rb, k) && sameJson(ra[k], rb[k]));
 }
 
 function customerIdOf(o: OroOrder): string | null {

@@ -39,28 +39,47 @@ export function decimalText(value: unknown): string | null {
   return /^0(\.0*)?$/.test(text) ? text : sign + text;
 }
 
+/** Why a decimal text does not fit decimal(precision, scale), or null. Index arithmetic: hot path. */
 function checkDecimal(text: string, precision: number, scale: number): string | null {
-  const [intPart = '0', fracRaw = ''] = text.replace(/^-/, '').split('.');
-  const frac = fracRaw.replace(/0+$/, '');
-  if (frac.length > scale) {
-    return `has ${frac.length} decimal places, the column keeps ${scale} (it would be rounded)`;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const dot = text.indexOf('.');
+  const intEnd = dot < 0 ? text.length : dot;
+  let fracEnd = text.length;
+  if (dot >= 0) while (fracEnd > dot + 1 && text.charCodeAt(fracEnd - 1) === 48) fracEnd--; // trailing '0'
+  const fracDigits = dot < 0 ? 0 : fracEnd - dot - 1;
+  if (fracDigits > scale) {
+    return `has ${fracDigits} decimal places, the column keeps ${scale} (it would be rounded)`;
   }
-  const intDigits = intPart.replace(/^0+/, '').length;
+  let intStart = start;
+  while (intStart < intEnd && text.charCodeAt(intStart) === 48) intStart++; // leading '0'
+  const intDigits = intEnd - intStart;
   if (intDigits > precision - scale) {
     return `is out of range: ${intDigits} digits before the decimal point, the column allows ${precision - scale}`;
   }
   return null;
 }
 
+// NUL or any UTF-16 surrogate half: only such strings need the exact checks of checkText.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what it looks for
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+
 function checkText(s: string, max: number | 'max', exact?: boolean): string | null {
-  if (s.includes('\u0000')) return 'contains a NUL character, which the staging databases cannot store';
-  // In u-mode a paired surrogate is one code point, so \p{Surrogate} only matches lone halves.
-  if (/\p{Surrogate}/u.test(s)) return 'contains an unpaired UTF-16 surrogate (broken unicode)';
+  if (SUSPECT.test(s)) {
+    const p = checkCharacters(s);
+    if (p) return p;
+  }
   // UTF-16 code units: what nvarchar(n) counts on SQL Server (an emoji takes 2), the stricter rule.
   if (max !== 'max' && s.length > max) {
     return `is ${s.length} characters long, the column holds at most ${max}`;
   }
   if (exact && s.length !== max) return `must be exactly ${String(max)} characters`;
+  return null;
+}
+
+function checkCharacters(s: string): string | null {
+  if (s.includes('\u0000')) return 'contains a NUL character, which the staging databases cannot store';
+  // In u-mode a paired surrogate is one code point, so \p{Surrogate} only matches lone halves.
+  if (/\p{Surrogate}/u.test(s)) return 'contains an unpaired UTF-16 surrogate (broken unicode)';
   return null;
 }
 
@@ -70,14 +89,34 @@ function toText(v: unknown): string | null {
   return null;
 }
 
-/** Coerces and validates one value for its column. `null`/`undefined` mean "no value". */
-export function coerce(col: ColumnDef, raw: unknown): Coerced {
+/** A value that cannot be stored in its column, and why (the rare case: allocated only then). */
+export class Rejected {
+  constructor(readonly problem: string) {}
+}
+
+// Texts that decimalText returns unchanged: unsigned, no exponent, no superfluous leading zero.
+const CANONICAL_DECIMAL = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
+const CANONICAL_WHOLE = /^(?:0|[1-9]\d*)$/;
+
+/** Only strings starting with a character `trim()` may remove can be blank. */
+function isBlank(s: string): boolean {
+  if (s.length === 0) return true;
+  const c = s.charCodeAt(0);
+  return (c <= 32 || c === 0xa0 || c >= 0x1680) && s.trim() === '';
+}
+
+/**
+ * Coerces and validates one value for its column: the value, or Rejected with the reason.
+ * `null`/`undefined`/blank mean "no value". Called once per cell of every staged row, so the
+ * common shapes (a string for a text column, a canonical decimal string, a whole number) take a
+ * path that allocates nothing; every other input goes through the exact general rules below.
+ */
+export function coerceValue(col: ColumnDef, raw: unknown): CellValue | Rejected {
   const t = col.type;
-  const empty = raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '');
-  if (empty && t.kind !== 'json') {
-    return col.nullable ? { ok: true, value: null } : { ok: false, problem: 'is required but missing' };
+  if (raw === null || raw === undefined || (typeof raw === 'string' && isBlank(raw))) {
+    if (t.kind !== 'json') return col.nullable ? null : new Rejected('is required but missing');
   }
-  const bad = (what: string): Coerced => ({ ok: false, problem: `${what} (got ${preview(raw)})` });
+  const bad = (what: string): Rejected => new Rejected(`${what} (got ${preview(raw)})`);
   switch (t.kind) {
     case 'nvarchar':
     case 'varchar':
@@ -85,48 +124,57 @@ export function coerce(col: ColumnDef, raw: unknown): Coerced {
       const s = toText(raw);
       if (s === null) return bad('is not text');
       const p = checkText(s, t.length);
-      if (p) return { ok: false, problem: p };
+      if (p) return new Rejected(p);
       if (t.kind === 'char' && t.length === 3 && col.name === 'currency' && !CURRENCIES.has(s)) {
         return bad('is not an ISO 4217 currency code (3 upper-case letters such as USD)');
       }
-      return { ok: true, value: s };
+      return s;
     }
     case 'decimal': {
-      const s = decimalText(raw);
+      const s = typeof raw === 'string' && CANONICAL_DECIMAL.test(raw) ? raw : decimalText(raw);
       if (s === null) return bad('is not a decimal number');
       const p = checkDecimal(s, t.precision, t.scale);
-      return p ? { ok: false, problem: `${s} ${p}` } : { ok: true, value: s };
+      return p ? new Rejected(`${s} ${p}`) : s;
     }
     case 'int':
     case 'bigint': {
-      const s = decimalText(raw);
+      let s: string | null;
+      if (typeof raw === 'number' && Number.isSafeInteger(raw)) s = String(raw);
+      else if (typeof raw === 'string' && CANONICAL_WHOLE.test(raw)) s = raw;
+      else s = decimalText(raw);
       if (s === null || !/^-?\d+$/.test(s)) return bad('is not a whole number');
-      if (t.kind === 'bigint') return { ok: true, value: s };
+      if (t.kind === 'bigint') return s;
       const n = Number(s);
-      return n < INT_MIN || n > INT_MAX ? bad('is out of the int range') : { ok: true, value: n };
+      return n < INT_MIN || n > INT_MAX ? bad('is out of the int range') : n;
     }
     case 'boolean':
-      return typeof raw === 'boolean' ? { ok: true, value: raw } : bad('is not a boolean');
+      return typeof raw === 'boolean' ? raw : bad('is not a boolean');
     case 'date': {
       const s = toText(raw);
       const m = s === null ? null : /^(\d{4}-\d{2}-\d{2})(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
       if (!m || Number.isNaN(Date.parse(`${m[1]}T00:00:00Z`))) return bad('is not a date (YYYY-MM-DD)');
-      return { ok: true, value: m[1] as string };
+      return m[1] as string;
     }
     case 'timestamp': {
       const s = toText(raw);
       const d = s === null || !/^\d{4}-\d{2}-\d{2}T/.test(s) ? null : new Date(s);
       if (!d || Number.isNaN(d.getTime())) return bad('is not an ISO 8601 date-time');
-      return { ok: true, value: d };
+      return d;
     }
     case 'json': {
       const text = JSON.stringify(raw ?? {});
       // jsonb rejects the \u0000 escape (PostgreSQL docs, "JSON Types").
-      if (text.includes('\\u0000')) return { ok: false, problem: 'contains a NUL character' };
+      if (text.includes('\\u0000')) return new Rejected('contains a NUL character');
       const p = checkText(text, 'max');
-      return p ? { ok: false, problem: p } : { ok: true, value: text };
+      return p ? new Rejected(p) : text;
     }
   }
+}
+
+/** coerceValue as a result object. */
+export function coerce(col: ColumnDef, raw: unknown): Coerced {
+  const v = coerceValue(col, raw);
+  return v instanceof Rejected ? { ok: false, problem: v.problem } : { ok: true, value: v };
 }
 
 export function preview(v: unknown): string {

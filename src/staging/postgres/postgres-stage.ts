@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { physicalName, type StoreNames } from '../names.js';
 import type { Row, StageBatch, StageResult } from '../store.js';
 import { QUARANTINE, STATE, type ColumnDef, type TableDef } from '../tables.js';
-import { dedupeRows, toText, writeColumns } from '../values.js';
+import { dedupeIndexes, toText, writeColumns, type FixedColumn } from '../values.js';
 import type { PgQueryable } from './postgres-driver.js';
 import { pgType, q, qualified } from './postgres-ddl.js';
 
@@ -51,18 +51,31 @@ export function textArrayLiteral(values: readonly (string | null)[]): string {
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ',';
-    const v = values[i];
-    if (v === null || v === undefined) out += 'NULL';
-    else if (v.includes('"') || v.includes('\\')) out += `"${v.replace(/["\\]/g, '\\$&')}"`;
-    else out += `"${v}"`;
+    out += element(values[i] ?? null);
   }
   return `${out}}`;
 }
 
-function columnArrays(columns: ColumnDef[], rows: readonly Row[]): string[] {
-  return columns.map((c) => textArrayLiteral(rows.map((r) => toText(r[c.name], c.type))));
+function element(v: string | null): string {
+  if (v === null) return 'NULL';
+  return v.includes('"') || v.includes('\\') ? `"${v.replace(/["\\]/g, '\\$&')}"` : `"${v}"`;
 }
 
+/** One column of the rows as a `text[]` literal, built in one pass (no array of texts first). */
+function columnLiteral(c: ColumnDef, rows: readonly Row[], fixed: FixedColumn | undefined): string {
+  const own = fixed?.column === c.name ? fixed.values : undefined;
+  let out = '{';
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0) out += ',';
+    out += element(own ? (own[i] ?? null) : toText((rows[i] as Row)[c.name], c.type));
+  }
+  return `${out}}`;
+}
+
+/**
+ * Inserts rows with one statement. `fixed` gives one column apart from the rows (the children's
+ * foreign key), so the rows are not copied just to add it.
+ */
 async function insertRows(
   tx: PgQueryable,
   names: StoreNames,
@@ -70,10 +83,18 @@ async function insertRows(
   rows: readonly Row[],
   conflictColumns: string[],
   returning: string[],
+  fixed?: FixedColumn,
 ): Promise<Record<string, unknown>[]> {
   if (rows.length === 0) return [];
-  const stmt = insertStatement(names, table, writeColumns(table, rows), conflictColumns, returning);
-  const res = await tx.query(stmt.text, columnArrays(stmt.columns, rows), stmt.name);
+  const columns = writeColumns(table, rows);
+  if (fixed && !columns.some((c) => c.name === fixed.column)) {
+    const col = table.columns.find((c) => c.name === fixed.column);
+    if (!col) throw new Error(`column ${fixed.column} is not a column of table ${table.name}`);
+    columns.push(col);
+  }
+  const stmt = insertStatement(names, table, columns, conflictColumns, returning);
+  const params = stmt.columns.map((c) => columnLiteral(c, rows, fixed));
+  const res = await tx.query(stmt.text, params, stmt.name);
   return res.rows;
 }
 
@@ -92,6 +113,7 @@ export async function stagePostgres(
     let childrenInserted = 0;
     if (children && idColumn) {
       const childRows: Row[] = [];
+      const parentIds: string[] = [];
       for (const parent of inserted) {
         const key = parent[children.parentKey] as string | number;
         const rows =
@@ -99,13 +121,21 @@ export async function stagePostgres(
           children.rowsByParent.get(String(key)) ??
           children.rowsByParent.get(Number(key)) ??
           [];
-        for (const r of rows) childRows.push({ ...r, [children.foreignKey]: String(parent[idColumn]) });
+        const id = String(parent[idColumn]);
+        for (const r of rows) {
+          childRows.push(r);
+          parentIds.push(id);
+        }
       }
       // The parents were inserted by this very statement, so no child of theirs can exist yet:
       // the children need no ON CONFLICT (speculative insertion costs per row), only the
       // removal of duplicates within the batch itself.
-      const unique = dedupeRows(children.table, childRows, children.conflictColumns);
-      await insertRows(tx, names, children.table, unique, [], []);
+      const fk = { column: children.foreignKey, values: parentIds };
+      const keep = dedupeIndexes(children.table, childRows, children.conflictColumns, fk);
+      const unique = keep.length === childRows.length ? childRows : keep.map((i) => childRows[i] as Row);
+      const fixed =
+        keep.length === childRows.length ? fk : { ...fk, values: keep.map((i) => parentIds[i] as string) };
+      await insertRows(tx, names, children.table, unique, [], [], fixed);
       childrenInserted = unique.length;
     }
     result.writes.push({
