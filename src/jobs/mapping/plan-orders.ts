@@ -177,12 +177,18 @@ export async function planOrders(
 
 /**
  * The same resource, or an equal copy (a page's `included` brings a fresh copy of, say, the
- * customer user who is also the main contact): equal attributes and relationships.
+ * customer user who is also the main contact): equal attributes and related ids.
  */
 function sameResource(a: JsonApiResource | null | undefined, b: JsonApiResource | null | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.type !== b.type || a.id !== b.id) return false;
-  return sameJson(a.attributes, b.attributes) && sameJson(a.relationships, b.relationships);
+  if (!sameJson(a.attributes, b.attributes)) return false;
+  // Relationship `data` only: a copy read with HATEOAS on also carries `links`, not content.
+  const ra = Object.keys(a.relationships);
+  if (ra.length !== Object.keys(b.relationships).length) return false;
+  return ra.every(
+    (k) => Object.hasOwn(b.relationships, k) && sameJson(a.relationships[k]?.data, b.relationships[k]?.data),
+  );
 }
 
 /** Deep equality of parsed JSON values (no string built: this runs for every customer per page). */
