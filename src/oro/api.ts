@@ -9,7 +9,13 @@ import type { Logger } from '../log/types.js';
 import type { TokenSource } from './auth.js';
 import { errorObjects, OroRecordError } from './errors.js';
 import { backoffMs, isAmbiguousStatus, isRetriableStatus, retryAfterMs } from './retry.js';
-import { NetworkError, type ExchangeResult, type Transport } from './transport.js';
+import {
+  isRedirect,
+  NetworkError,
+  redirectProblem,
+  type ExchangeResult,
+  type Transport,
+} from './transport.js';
 
 /** Oro answers 415 when Content-Type carries any parameter (fact sheet §2): exact strings. */
 export const JSON_API = 'application/vnd.api+json';
@@ -141,6 +147,12 @@ function classify(label: string, res: ExchangeResult): Error {
       {
         hint: 'This Oro version or its API configuration differs from what sagesync supports; check oro.apiVersion.',
       },
+    );
+  }
+  if (isRedirect(res.status)) {
+    return new ServiceUnavailableError(
+      'oro',
+      `Oro answered ${label} with ${redirectProblem(res.status, res.headers)}.`,
     );
   }
   const [method, ...rest] = label.split(' ');

@@ -6,7 +6,7 @@
 import { ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import { backoffMs, isRetriableStatus, retryAfterMs } from './retry.js';
-import { NetworkError, type Transport } from './transport.js';
+import { isRedirect, NetworkError, redirectProblem, type Transport } from './transport.js';
 
 export interface TokenSourceOptions {
   url: string;
@@ -82,6 +82,12 @@ export class TokenSource {
               'Check oro.clientId and oro.clientSecret (SAGESYNC_ORO_CLIENT_SECRET) against the back-office ' +
               'OAuth application (System > User Management > OAuth Applications, grant "Client Credentials", active).',
           },
+        );
+      }
+      if (isRedirect(status)) {
+        throw new ServiceUnavailableError(
+          'oro',
+          `Oro's token endpoint ${url} answered with ${redirectProblem(status, res.headers)}.`,
         );
       }
       last = `HTTP ${status}`;

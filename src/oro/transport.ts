@@ -58,6 +58,11 @@ export function createTransport(opts: {
     transformResponse: [(data: unknown) => data],
     maxContentLength: Infinity,
     maxBodyLength: Infinity,
+    // Redirects are reported, not followed (redirectProblem): a redirect to another host would
+    // lose the bearer token, and Oro's API answers without them when oro.url is right. It also
+    // keeps axios on Node's own http client: its redirect wrapper held on to every response body
+    // until a full garbage collection (a page is ~1 MB of text), so memory grew with the backlog.
+    maxRedirects: 0,
   });
 
   async function exchange(x: Exchange): Promise<ExchangeResult> {
@@ -119,3 +124,14 @@ function parseMaybe(text: string): unknown {
     return text;
   }
 }
+
+/** The message part for a 3xx answer: where Oro points to, and what to set instead. */
+export function redirectProblem(status: number, headers: Record<string, string | undefined>): string {
+  const location = headers['location'];
+  return (
+    `a redirect (${status}${location ? ` to ${location}` : ''}), which sagesync does not follow: ` +
+    'set oro.url to the address Oro answers on (often https:// instead of http://)'
+  );
+}
+
+export const isRedirect = (status: number): boolean => status >= 300 && status < 400;

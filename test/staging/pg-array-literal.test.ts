@@ -43,6 +43,10 @@ describe('textArrayLiteral', () => {
   it('is the text node-postgres builds from the same array', () => {
     expect(textArrayLiteral(TRICKY)).toBe(prepareValue(TRICKY));
     expect(textArrayLiteral([])).toBe(prepareValue([]));
+    // Without NULL or anything to escape the literal is built by a join: the same text.
+    const plain = ['plain', '', ' padded ', 'NULL', 'ü 🚀 中文', '{braces},commas,', 'line\nbreak'];
+    expect(textArrayLiteral(plain)).toBe(prepareValue(plain));
+    expect(textArrayLiteral(['one'])).toBe(prepareValue(['one']));
   });
 
   it('reads back every value unchanged, in order', async () => {

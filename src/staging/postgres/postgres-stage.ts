@@ -47,29 +47,31 @@ export function insertStatement(
  * over every element: the server receives the same text, the statement is unchanged. PGlite
  * takes the text as well (test/staging/pg-array-literal.test.ts).
  */
-export function textArrayLiteral(values: readonly (string | null)[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) out += ',';
-    out += element(values[i] ?? null);
+export function textArrayLiteral(values: readonly (string | null | undefined)[]): string {
+  if (values.length === 0) return '{}';
+  // The usual column (no NULL, nothing to escape) is one join: a flat string, no piecewise
+  // concatenation (every `+=` on a long string leaves a node for the garbage collector).
+  let plain = true;
+  for (const v of values) {
+    if (v === null || v === undefined || v.includes('"') || v.includes('\\')) {
+      plain = false;
+      break;
+    }
   }
-  return `${out}}`;
+  return plain ? `{"${values.join('","')}"}` : `{${values.map(element).join(',')}}`;
 }
 
-function element(v: string | null): string {
-  if (v === null) return 'NULL';
+function element(v: string | null | undefined): string {
+  if (v === null || v === undefined) return 'NULL';
   return v.includes('"') || v.includes('\\') ? `"${v.replace(/["\\]/g, '\\$&')}"` : `"${v}"`;
 }
 
-/** One column of the rows as a `text[]` literal, built in one pass (no array of texts first). */
+/** One column of the rows as a `text[]` literal. */
 function columnLiteral(c: ColumnDef, rows: readonly Row[], fixed: FixedColumn | undefined): string {
-  const own = fixed?.column === c.name ? fixed.values : undefined;
-  let out = '{';
-  for (let i = 0; i < rows.length; i++) {
-    if (i > 0) out += ',';
-    out += element(own ? (own[i] ?? null) : toText((rows[i] as Row)[c.name], c.type));
-  }
-  return `${out}}`;
+  if (fixed?.column === c.name) return textArrayLiteral(fixed.values);
+  const texts = new Array<string | null>(rows.length);
+  for (let i = 0; i < rows.length; i++) texts[i] = toText((rows[i] as Row)[c.name], c.type);
+  return textArrayLiteral(texts);
 }
 
 /**
