@@ -6,7 +6,8 @@
  *   (c) pull-tracking Oro requests per row (tracking-bench.ts)
  *   (d) sandbox throughput (sandbox-bench.ts)
  * Environment: SAGESYNC_TEST_PG_URL (PostgreSQL sections), BENCH_RUNS (idle runs, default 5),
- * BENCH_PUSH_SIZES (e.g. `1000,20000`), BENCH_TRACKING_ROWS (default 500), BENCH_ONLY (e.g. `a,c`).
+ * BENCH_PUSH_SIZES (e.g. `1000,20000`), BENCH_PUSH_RUNS (runs per size, medians printed, default 3),
+ * BENCH_TRACKING_ROWS (default 500), BENCH_ONLY (e.g. `a,c`).
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import { failed, figuresTable, skipped, type Figure } from './figure.js';
@@ -50,7 +51,12 @@ async function main(): Promise<void> {
       if (!pgUrl)
         return [skipped('push-orders throughput', 'SAGESYNC_TEST_PG_URL is not set', '≥ 1,000 orders/s')];
       const sizes = process.env.BENCH_PUSH_SIZES?.split(',').map(Number);
-      return pushBench({ pgUrl, log, ...(sizes ? { sizes } : {}) });
+      return pushBench({
+        pgUrl,
+        log,
+        runs: num(process.env.BENCH_PUSH_RUNS, 3),
+        ...(sizes ? { sizes } : {}),
+      });
     })),
   );
   figures.push(

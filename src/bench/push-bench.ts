@@ -6,7 +6,10 @@
  * Same process model for both: the sandbox serves from a process of its own (as Oro would), so
  * neither the job nor the floor's fetch shares a thread with it. The job's process start-up
  * (loading, config, database and token) is measured apart with an empty sandbox and printed.
- * Targets: ≥ 1,000 orders/s, ≤ 1.5× the floor, peak RSS at the largest N ≤ 1.3× at the smallest.
+ * Targets (issue 4): at the largest N (20,000), ≥ 1,000 orders/s and ≤ 1.5× the floor; peak RSS
+ * at the largest N ≤ 1.3× at the smallest. Smaller sizes are printed for information (their
+ * time is mostly process start-up). Each size runs `runs` times (fresh schema, sandbox and floor
+ * each time) and the figures are the medians: one run on a shared 2-core machine is too noisy.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +36,8 @@ export interface PushBenchOptions {
   /** Order counts; the RSS ratio compares the last with the first. Default [1000, 20000]. */
   sizes?: number[];
   linesPerOrder?: number;
+  /** Runs per size; the medians are printed. Default 3. */
+  runs?: number;
   log: (line: string) => void;
 }
 
@@ -172,48 +177,80 @@ async function measureSize(
   }
 }
 
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
+};
+
+/** The median of each measured figure over the runs of one size. */
+function medianOf(runs: SizeResult[]): SizeResult {
+  const m = (k: keyof SizeResult): number => median(runs.map((r) => r[k]));
+  return {
+    orders: m('orders'),
+    jobMs: m('jobMs'),
+    floorMs: m('floorMs'),
+    fetchMs: m('fetchMs'),
+    copyMs: m('copyMs'),
+    maxRssKb: m('maxRssKb'),
+    startupMs: m('startupMs'),
+  };
+}
+
 /** Runs the sizes and returns the printed figures. */
 export async function pushBench(o: PushBenchOptions): Promise<Figure[]> {
   const sizes = o.sizes ?? [1000, 20000];
+  const runs = Math.max(1, o.runs ?? 3);
   const tmp = tempDir('push-bench');
   const probe = new ProcessProbe(tmp.dir);
   const results: SizeResult[] = [];
+  const ratios = new Map<number, number[]>();
   try {
     for (const n of sizes) {
-      o.log(`  push-orders: staging ${n} orders…`);
-      const r = await measureSize(n, o, probe, tmp.dir);
-      o.log(
-        `  push-orders ${n}: job ${fmtMs(r.jobMs)} (of which process start-up ≈ ${fmtMs(r.startupMs)}), floor ${fmtMs(r.floorMs)} (fetch ${fmtMs(r.fetchMs)} + COPY ${fmtMs(r.copyMs)}), peak RSS ${fmtMb(r.maxRssKb)}`,
+      const each: SizeResult[] = [];
+      for (let i = 1; i <= runs; i++) {
+        o.log(`  push-orders: staging ${n} orders (run ${i} of ${runs})…`);
+        const r = await measureSize(n, o, probe, tmp.dir);
+        o.log(
+          `  push-orders ${n}: job ${fmtMs(r.jobMs)} (of which process start-up ≈ ${fmtMs(r.startupMs)}), floor ${fmtMs(r.floorMs)} (fetch ${fmtMs(r.fetchMs)} + COPY ${fmtMs(r.copyMs)}), ${ratio(r.jobMs, r.floorMs)}, peak RSS ${fmtMb(r.maxRssKb)}`,
+        );
+        each.push(r);
+      }
+      ratios.set(
+        n,
+        each.map((r) => r.jobMs / r.floorMs),
       );
-      results.push(r);
+      results.push(medianOf(each));
     }
   } finally {
     tmp.remove();
   }
   const figures: Figure[] = [];
+  const largest = results.at(-1);
   for (const r of results) {
     const rate = (r.orders / r.jobMs) * 1000;
     const floorRate = (r.orders / r.floorMs) * 1000;
-    const x = r.jobMs / r.floorMs;
+    // The ratio of the medians' run-by-run ratios: job and floor of one run share its conditions.
+    const x = median(ratios.get(r.orders) ?? [r.jobMs / r.floorMs]);
+    const targeted = r === largest;
     figures.push({
-      figure: `push-orders ${r.orders} orders × ${o.linesPerOrder ?? 5} lines`,
+      figure: `push-orders ${r.orders} orders × ${o.linesPerOrder ?? 5} lines${runs > 1 ? ` (median of ${runs})` : ''}`,
       value: `${Math.round(rate)} orders/s`,
       floor: `${Math.round(floorRate)} orders/s`,
-      ratio: ratio(r.jobMs, r.floorMs),
-      target: '≥ 1000 orders/s, ≤ 1.5× floor',
-      pass: rate >= 1000 && x <= 1.5,
+      ratio: `${x.toFixed(2)}×`,
+      target: targeted ? '≥ 1000 orders/s, ≤ 1.5× floor' : `— (start-up ≈ ${fmtMs(r.startupMs)} of it)`,
+      pass: targeted ? rate >= 1000 && x <= 1.5 : null,
     });
   }
   const first = results[0];
-  const last = results.at(-1);
-  if (first && last && last !== first) {
+  if (first && largest && largest !== first) {
     figures.push({
-      figure: `push-orders peak RSS ${last.orders} vs ${first.orders} orders`,
-      value: fmtMb(last.maxRssKb),
+      figure: `push-orders peak RSS ${largest.orders} vs ${first.orders} orders`,
+      value: fmtMb(largest.maxRssKb),
       floor: fmtMb(first.maxRssKb),
-      ratio: ratio(last.maxRssKb, first.maxRssKb),
+      ratio: ratio(largest.maxRssKb, first.maxRssKb),
       target: '≤ 1.3×',
-      pass: last.maxRssKb / first.maxRssKb <= 1.3,
+      pass: largest.maxRssKb / first.maxRssKb <= 1.3,
     });
   }
   return figures;

@@ -11,7 +11,7 @@ import {
   type DocContext,
 } from './document.js';
 import { ApiError, notFound } from './errors.js';
-import { comparator, parseQuery } from './query.js';
+import { comparator, firstAtOrAbove, parseQuery } from './query.js';
 import type { ResourceDef } from './resources.js';
 import type { DataStore, Rec } from './store.js';
 import type { CustomFieldType, SandboxApiVersion } from './types.js';
@@ -200,7 +200,10 @@ function listAnswer(
   const want = q.pageSize === -1 || totalCount ? Infinity : from + q.pageSize + 1;
   const matched: Rec[] = [];
   const filters = q.filters;
-  for (let i = 0; i < ordered.length && matched.length < want; i++) {
+  const first = q.sort[0];
+  const bound = first && !first.desc ? q.lowerBounds.get(first.field) : undefined;
+  const start = bound ? firstAtOrAbove(ordered, first!.field, bound) : 0;
+  for (let i = start; i < ordered.length && matched.length < want; i++) {
     const r = ordered[i]!;
     let ok = true;
     for (const f of filters) {

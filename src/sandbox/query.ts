@@ -10,6 +10,13 @@ export type Op = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'exists' | 'neq_or
 
 export interface ParsedQuery {
   filters: ((r: Rec) => boolean)[];
+  /**
+   * Filters that are a lower bound (`gt`/`gte` on an ordered field): field → filter. Over rows
+   * sorted ascending by that field (nulls last) such a filter is false, then true, then false
+   * again for the nulls, so the first matching row can be found by bisection (listAnswer) instead
+   * of testing every row before it, as a database would use its index for a keyset query.
+   */
+  lowerBounds: Map<string, (r: Rec) => boolean>;
   sort: { field: string; desc: boolean }[];
   include: string[][];
   fields: Map<string, Set<string>>;
@@ -56,6 +63,7 @@ function splitQuery(raw: string): { key: string; op: string; value: string; raw:
 export function parseQuery(raw: string, def: ResourceDef): ParsedQuery {
   const q: ParsedQuery = {
     filters: [],
+    lowerBounds: new Map(),
     sort: [{ field: 'id', desc: false }],
     include: [],
     fields: new Map(),
@@ -76,7 +84,14 @@ export function parseQuery(raw: string, def: ResourceDef): ParsedQuery {
           });
         op = fm[2] as Op;
       }
-      q.filters.push(compileFilter(def, field, op, value, key));
+      const filter = compileFilter(def, field, op, value, key);
+      q.filters.push(filter);
+      // Only where the sort order is the filter's order: ids (numbers) and stored datetimes
+      // (fixed-format text); money is sorted as text, so not there.
+      const ordered = field === 'id' || def.filters[field] === 'datetime';
+      if ((op === 'gt' || op === 'gte') && ordered && !value.includes('..') && !value.includes(',')) {
+        q.lowerBounds.set(field, filter);
+      }
     } else if (key === 'sort') {
       q.sort = value.split(',').map((s) => {
         const desc = s.startsWith('-');
@@ -289,4 +304,23 @@ export function comparator(sort: { field: string; desc: boolean }[]): (a: Rec, b
     }
     return 0;
   };
+}
+
+/**
+ * The first index of `rows` (sorted ascending by `field`, nulls last) where `bound` holds, for a
+ * lower-bound filter (see ParsedQuery.lowerBounds); rows before it cannot match the query.
+ */
+export function firstAtOrAbove(rows: readonly Rec[], field: string, bound: (r: Rec) => boolean): number {
+  const value = (r: Rec): unknown => (field === 'id' ? r.num : r.attributes[field]);
+  const search = (hi: number, holds: (r: Rec) => boolean): number => {
+    let lo = 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (holds(rows[mid]!)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const firstNull = search(rows.length, (r) => value(r) === null || value(r) === undefined);
+  return search(firstNull, bound);
 }

@@ -67,7 +67,7 @@ function element(v: string | null | undefined): string {
 }
 
 /** One column of the rows as a `text[]` literal. */
-function columnLiteral(c: ColumnDef, rows: readonly Row[], fixed: FixedColumn | undefined): string {
+export function columnLiteral(c: ColumnDef, rows: readonly Row[], fixed: FixedColumn | undefined): string {
   if (fixed?.column === c.name) return textArrayLiteral(fixed.values);
   const texts = new Array<string | null>(rows.length);
   for (let i = 0; i < rows.length; i++) texts[i] = toText((rows[i] as Row)[c.name], c.type);

@@ -29,6 +29,7 @@ import type { PgDriver } from './postgres-driver.js';
 import { learnCustomerCodesPostgres, backlogPostgres, rejectedRowsPostgres } from './postgres-queries.js';
 import { migratePostgres, readSchemaVersion } from './postgres-schema.js';
 import { resolveQuarantinePostgres, stagePostgres } from './postgres-stage.js';
+import { oneStatement } from './postgres-stage-one.js';
 
 export class PostgresStore implements StagingStore {
   readonly dialect: 'postgres' | 'embedded';
@@ -70,7 +71,13 @@ export class PostgresStore implements StagingStore {
     return (rows[0]?.cursor_value as string | null | undefined) ?? null;
   }
 
-  stage(batch: StageBatch): Promise<StageResult> {
+  async stage(batch: StageBatch): Promise<StageResult> {
+    // One statement (one round trip, atomic by itself) when the writes go to distinct tables.
+    const one = oneStatement(this.names, batch);
+    if (one) {
+      const { rows } = await this.db.query(one.text, one.params, one.name);
+      return one.result(rows[0] ?? {});
+    }
     return this.db.transaction((tx) => stagePostgres(tx, this.names, batch));
   }
 
