@@ -44,8 +44,16 @@ export class CustomerSource {
     }
     if (base.size === 0) return out;
     const ids2 = [...base.keys()];
-    const addresses = await this.byCustomer('customeraddresses', ids2);
-    const users = await this.byCustomer('customerusers', ids2);
+    // Independent reads: both in flight at once (one wait instead of two per page of new
+    // customers). allSettled, so a failure of both cannot leave one rejection unobserved.
+    const [a, u] = await Promise.allSettled([
+      this.byCustomer('customeraddresses', ids2),
+      this.byCustomer('customerusers', ids2),
+    ]);
+    if (a.status === 'rejected') throw a.reason;
+    if (u.status === 'rejected') throw u.reason;
+    const addresses = a.value;
+    const users = u.value;
     for (const [id, c] of base) {
       const resource = withContacts(
         c,
