@@ -9,6 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { cosmiconfig, defaultLoaders, type LoaderSync } from 'cosmiconfig';
 import type { ConfigProblem } from '../errors.js';
 import { isPlainObject, type Layer } from './layers.js';
@@ -28,7 +29,9 @@ export const FILE_PROBLEM_PATH = '(file)';
 
 function describeLoadError(err: unknown, filepath: string): { message: string; hint?: string } {
   const e = err as NodeJS.ErrnoException;
-  const text = (e instanceof Error ? e.message : String(err)).trim();
+  // Parsers colour their code frames when they think a terminal shows them (they also take CI=true
+  // for one); the message goes to logs and e-mails, so it is kept plain.
+  const text = stripVTControlCharacters(e instanceof Error ? e.message : String(err)).trim();
   if (
     /\.ts$/.test(filepath) &&
     (e.code === 'ERR_MODULE_NOT_FOUND' || /typescript/.test(text)) &&

@@ -27,5 +27,7 @@ describe('JSON configuration files', () => {
     expect(problem?.source).toMatch(/broken\.json$/);
     expect(problem?.message).toMatch(/^JSON Error in .*broken\.json/);
     expect(problem?.message).toContain('> 3 | }'); // parse-json's code frame
+    // No terminal colours in a message meant for logs and e-mails (the frame is coloured under CI=true).
+    expect(problem?.message).not.toContain('\u001b[');
   });
 });
