@@ -84,6 +84,7 @@ describe('openStore failures', () => {
   });
 
   const url = process.env.SAGESYNC_TEST_PG_URL;
+  if (!url) console.warn('open-store: SAGESYNC_TEST_PG_URL is not set, skipping the wrong-password test');
   it.runIf(Boolean(url))('PostgreSQL wrong password: says to check the credentials', async () => {
     const bad = url!.replace(/\/\/([^:]+):[^@]*@/, `//$1:${secret}@`);
     const err = await failure(cfg({ dialect: 'postgres', url: bad }));

@@ -14,10 +14,15 @@
 import { createHash } from 'node:crypto';
 import { physicalName, type StoreNames } from '../names.js';
 import type { Row, StageBatch, StageResult } from '../store.js';
-import { QUARANTINE, STATE, type ColumnDef, type TableDef } from '../tables.js';
-import { dedupeIndexes, writeColumns, type FixedColumn } from '../values.js';
+import { dedupeIndexes, writeColumns } from '../values.js';
 import { pgType, q, qualified } from './postgres-ddl.js';
-import { columnLiteral, textArrayLiteral } from './postgres-stage.js';
+import {
+  columnLiteral,
+  cursorUpsertSql,
+  resolveQuarantineSql,
+  textArrayLiteral,
+  unnestInsertSql,
+} from './postgres-stage.js';
 
 export interface OneStatement {
   text: string;
@@ -38,22 +43,6 @@ export function oneStatement(names: StoreNames, batch: StageBatch): OneStatement
     params.push(value);
     return `$${params.length}::${cast}`;
   };
-  /** `INSERT … SELECT … FROM unnest(…) AS u(…)` of rows, with the column list it wrote. */
-  const insert = (
-    table: TableDef,
-    columns: ColumnDef[],
-    rows: readonly Row[],
-    fixed?: FixedColumn,
-  ): string => {
-    const arrays = columns.map((c) => param(columnLiteral(c, rows, fixed), 'text[]'));
-    const aliases = columns.map((_, i) => `c${i}`);
-    return (
-      `INSERT INTO ${qualified(names, table)} (${columns.map((c) => q(c.name)).join(', ')}) ` +
-      `SELECT ${columns.map((c, i) => `u.${aliases[i]}::${pgType(c.type)}`).join(', ')} ` +
-      `FROM unnest(${arrays.join(', ')}) AS u(${aliases.join(', ')})`
-    );
-  };
-
   const plan: { table: string; rows: number; parent: string | null; children: string | null }[] = [];
   batch.writes.forEach((w, i) => {
     if (w.rows.length === 0) {
@@ -64,7 +53,9 @@ export function oneStatement(names: StoreNames, batch: StageBatch): OneStatement
     const children = w.children;
     const idColumn = w.table.columns.find((c) => c.identity)?.name;
     const returning = children && idColumn ? [idColumn, children.parentKey] : ['1'];
-    let text = insert(w.table, writeColumns(w.table, w.rows), w.rows);
+    const columns = writeColumns(w.table, w.rows);
+    const arrays = columns.map((c) => param(columnLiteral(c, w.rows, undefined), 'text[]'));
+    let text = unnestInsertSql(names, w.table, columns, arrays);
     if (w.conflictColumns.length > 0)
       text += ` ON CONFLICT (${w.conflictColumns.map(q).join(', ')}) DO NOTHING`;
     ctes.push(`${parent} AS (${text} RETURNING ${returning.map((r) => (r === '1' ? r : q(r))).join(', ')})`);
@@ -106,21 +97,14 @@ export function oneStatement(names: StoreNames, batch: StageBatch): OneStatement
     plan.push({ table: physicalName(names, w.table), rows: w.rows.length, parent, children: childCte });
   });
   if (batch.cursor !== undefined) {
-    ctes.push(
-      `cur AS (INSERT INTO ${qualified(names, STATE)} (job, cursor_value, updated_at) ` +
-        `VALUES (${param(batch.job, 'text')}, ${param(batch.cursor, 'text')}, now()) ` +
-        `ON CONFLICT (job) DO UPDATE SET cursor_value = excluded.cursor_value, updated_at = excluded.updated_at RETURNING 1)`,
-    );
+    const sql = cursorUpsertSql(names, param(batch.job, 'text'), param(batch.cursor, 'text'));
+    ctes.push(`cur AS (${sql} RETURNING 1)`);
   }
   if (batch.resolved && batch.resolved.length > 0) {
     const job = param(batch.job, 'text');
     const entities = param(textArrayLiteral(batch.resolved.map((e) => e.entity)), 'text[]');
     const ids = param(textArrayLiteral(batch.resolved.map((e) => e.entityId)), 'text[]');
-    ctes.push(
-      `res AS (UPDATE ${qualified(names, QUARANTINE)} AS t SET resolved_at = now() ` +
-        `FROM unnest(${entities}, ${ids}) AS u(entity, entity_id) ` +
-        `WHERE t.job = ${job} AND t.entity = u.entity AND t.entity_id = u.entity_id AND t.resolved_at IS NULL RETURNING 1)`,
-    );
+    ctes.push(`res AS (${resolveQuarantineSql(names, job, entities, ids)} RETURNING 1)`);
   }
   if (ctes.length === 0) return null;
   const text = `WITH ${ctes.join(',\n')}\nSELECT ${counts.length > 0 ? counts.join(', ') : '0 AS none'}`;

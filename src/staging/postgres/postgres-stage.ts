@@ -20,6 +20,32 @@ export interface InsertStatement {
   columns: ColumnDef[];
 }
 
+/** `INSERT INTO t (…) SELECT u.c0::type, … FROM unnest(<arrays>) AS u(c0, …)`, one array per column. */
+export function unnestInsertSql(
+  names: StoreNames,
+  table: TableDef,
+  columns: readonly ColumnDef[],
+  arrays: readonly string[],
+): string {
+  const aliases = columns.map((_, i) => `c${i}`);
+  return (
+    `INSERT INTO ${qualified(names, table)} (${columns.map((c) => q(c.name)).join(', ')}) ` +
+    `SELECT ${columns.map((c, i) => `u.${aliases[i]}::${pgType(c.type)}`).join(', ')} ` +
+    `FROM unnest(${arrays.join(', ')}) AS u(${aliases.join(', ')})`
+  );
+}
+
+/** The cursor upsert, with the placeholders of job and value. */
+export const cursorUpsertSql = (names: StoreNames, job: string, value: string): string =>
+  `INSERT INTO ${qualified(names, STATE)} (job, cursor_value, updated_at) VALUES (${job}, ${value}, now()) ` +
+  'ON CONFLICT (job) DO UPDATE SET cursor_value = excluded.cursor_value, updated_at = excluded.updated_at';
+
+/** Marks quarantine entries resolved, with the placeholders of job and the two `text[]` lists. */
+export const resolveQuarantineSql = (names: StoreNames, job: string, entities: string, ids: string): string =>
+  `UPDATE ${qualified(names, QUARANTINE)} AS t SET resolved_at = now() ` +
+  `FROM unnest(${entities}, ${ids}) AS u(entity, entity_id) ` +
+  `WHERE t.job = ${job} AND t.entity = u.entity AND t.entity_id = u.entity_id AND t.resolved_at IS NULL`;
+
 /** INSERT … SELECT FROM unnest($1::text[], …) ON CONFLICT (…) DO NOTHING RETURNING … */
 export function insertStatement(
   names: StoreNames,
@@ -28,12 +54,12 @@ export function insertStatement(
   conflictColumns: string[],
   returning: string[],
 ): InsertStatement {
-  const aliases = columns.map((_, i) => `c${i}`);
-  const select = columns.map((c, i) => `u.${aliases[i]}::${pgType(c.type)}`).join(', ');
-  const unnest = columns.map((_, i) => `$${i + 1}::text[]`).join(', ');
-  let text =
-    `INSERT INTO ${qualified(names, table)} (${columns.map((c) => q(c.name)).join(', ')}) ` +
-    `SELECT ${select} FROM unnest(${unnest}) AS u(${aliases.join(', ')})`;
+  let text = unnestInsertSql(
+    names,
+    table,
+    columns,
+    columns.map((_, i) => `$${i + 1}::text[]`),
+  );
   if (conflictColumns.length > 0) text += ` ON CONFLICT (${conflictColumns.map(q).join(', ')}) DO NOTHING`;
   if (returning.length > 0) text += ` RETURNING ${returning.map(q).join(', ')}`;
   const name = `sgs_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
@@ -148,11 +174,7 @@ export async function stagePostgres(
     });
   }
   if (batch.cursor !== undefined) {
-    await tx.query(
-      `INSERT INTO ${qualified(names, STATE)} (job, cursor_value, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (job) DO UPDATE SET cursor_value = excluded.cursor_value, updated_at = excluded.updated_at`,
-      [batch.job, batch.cursor],
-    );
+    await tx.query(cursorUpsertSql(names, '$1', '$2'), [batch.job, batch.cursor]);
   }
   if (batch.resolved && batch.resolved.length > 0) {
     await resolveQuarantinePostgres(tx, names, batch.job, batch.resolved);
@@ -167,10 +189,9 @@ export async function resolveQuarantinePostgres(
   entries: readonly { entity: string; entityId: string }[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  await db.query(
-    `UPDATE ${qualified(names, QUARANTINE)} AS t SET resolved_at = now()
-       FROM unnest($2::text[], $3::text[]) AS u(entity, entity_id)
-      WHERE t.job = $1 AND t.entity = u.entity AND t.entity_id = u.entity_id AND t.resolved_at IS NULL`,
-    [job, entries.map((e) => e.entity), entries.map((e) => e.entityId)],
-  );
+  await db.query(resolveQuarantineSql(names, '$1', '$2::text[]', '$3::text[]'), [
+    job,
+    entries.map((e) => e.entity),
+    entries.map((e) => e.entityId),
+  ]);
 }
