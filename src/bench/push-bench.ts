@@ -38,6 +38,11 @@ export interface PushBenchOptions {
   linesPerOrder?: number;
   /** Runs per size; the medians are printed. Default 3. */
   runs?: number;
+  /**
+   * `NODE_OPTIONS` for the job's processes (the bench's own are never passed on), e.g. the heap
+   * flags the deployment examples set; printed in the figures' names.
+   */
+  nodeOptions?: string;
   log: (line: string) => void;
 }
 
@@ -106,6 +111,7 @@ async function measureSize(
 
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
+    if (o.nodeOptions) env.NODE_OPTIONS = o.nodeOptions;
     const idleCfg = writeConfig(dir, { oroUrl: empty.url, ...CLIENT, staging });
     const idle = await probe.run([CLI, 'push-orders', '-c', idleCfg, '--json'], { env });
     if (idle.code !== 0)
@@ -205,6 +211,8 @@ export async function pushBench(o: PushBenchOptions): Promise<Figure[]> {
   const probe = new ProcessProbe(tmp.dir);
   const results: SizeResult[] = [];
   const ratios = new Map<number, number[]>();
+  const as = o.nodeOptions ? ` [NODE_OPTIONS=${o.nodeOptions}]` : '';
+  if (as) o.log(`  push-orders runs with NODE_OPTIONS=${o.nodeOptions}`);
   try {
     for (const n of sizes) {
       const each: SizeResult[] = [];
@@ -234,7 +242,7 @@ export async function pushBench(o: PushBenchOptions): Promise<Figure[]> {
     const x = median(ratios.get(r.orders) ?? [r.jobMs / r.floorMs]);
     const targeted = r === largest;
     figures.push({
-      figure: `push-orders ${r.orders} orders × ${o.linesPerOrder ?? 5} lines${runs > 1 ? ` (median of ${runs})` : ''}`,
+      figure: `push-orders ${r.orders} orders × ${o.linesPerOrder ?? 5} lines${runs > 1 ? ` (median of ${runs})` : ''}${as}`,
       value: `${Math.round(rate)} orders/s`,
       floor: `${Math.round(floorRate)} orders/s`,
       ratio: `${x.toFixed(2)}×`,
@@ -245,7 +253,7 @@ export async function pushBench(o: PushBenchOptions): Promise<Figure[]> {
   const first = results[0];
   if (first && largest && largest !== first) {
     figures.push({
-      figure: `push-orders peak RSS ${largest.orders} vs ${first.orders} orders`,
+      figure: `push-orders peak RSS ${largest.orders} vs ${first.orders} orders${as}`,
       value: fmtMb(largest.maxRssKb),
       floor: fmtMb(first.maxRssKb),
       ratio: ratio(largest.maxRssKb, first.maxRssKb),
