@@ -8,7 +8,7 @@
  * Environment: SAGESYNC_TEST_PG_URL (PostgreSQL sections), BENCH_RUNS (idle runs, default 5),
  * BENCH_PUSH_SIZES (e.g. `1000,20000`), BENCH_PUSH_RUNS (runs per size, medians printed, default 3),
  * BENCH_TRACKING_ROWS (default 500), BENCH_ONLY (e.g. `a,c`), BENCH_NODE_OPTIONS (`NODE_OPTIONS` for
- * the push-orders job processes, e.g. the heap flags of the deployment examples).
+ * the push-orders job processes, e.g. heap flags whose cost is to be measured).
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import { failed, figuresTable, skipped, type Figure } from './figure.js';

@@ -39,8 +39,8 @@ export interface PushBenchOptions {
   /** Runs per size; the medians are printed. Default 3. */
   runs?: number;
   /**
-   * `NODE_OPTIONS` for the job's processes (the bench's own are never passed on), e.g. the heap
-   * flags the deployment examples set; printed in the figures' names.
+   * `NODE_OPTIONS` for the job's processes (the bench's own are never passed on), e.g. heap
+   * flags whose cost is to be measured; printed in the figures' names.
    */
   nodeOptions?: string;
   log: (line: string) => void;
