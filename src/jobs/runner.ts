@@ -1,7 +1,7 @@
 /**
  * Runs jobs one after the other, each under its own lock, recording each run in sagesync_run.
  * One job failing (Oro down) does not stop the others: errors become the job's report, and the
- * CLI picks the exit code from the reports (src/cli/exit.ts, see `worstKind`).
+ * CLI picks the exit code from the reports (src/cli/exit.ts, with worst-kind.ts).
  */
 import { hostname } from 'node:os';
 import { SagesyncError, type ErrorKind } from '../errors.js';
@@ -12,9 +12,6 @@ import type { JobLock, StagingStore } from '../staging/store.js';
 import type { RunContext } from './context.js';
 import { loadJob } from './registry.js';
 import type { JobDeps, JobName, JobOptions, JobReport } from './types.js';
-
-// Kept importable from here too (it lived here first).
-export { worstKind } from './worst-kind.js';
 
 export interface RunSummary {
   command: string;

@@ -40,17 +40,19 @@ async function redirectingOro(redirect: (path: string) => boolean): Promise<{ ur
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
 }
 
-function client(url: string) {
+/** What reading order 1 through a client of `url` throws. */
+async function readError(url: string): Promise<unknown> {
   const config = configSchema.parse({ oro: { url, clientId: 'c', clientSecret: 's' } });
-  return createOroClient(config, { sleep: async () => undefined });
+  const c = createOroClient(config, { sleep: async () => undefined });
+  const err = await c.get('orders', '1').catch((e: unknown) => e);
+  await c.close();
+  return err;
 }
 
 describe('Oro redirects', () => {
   it('an API redirect is a clear error naming the target, not followed', async () => {
     const oro = await redirectingOro((p) => p.startsWith('/admin/api/orders/1'));
-    const c = client(oro.url);
-    const err = await c.get('orders', '1').catch((e: unknown) => e);
-    await c.close();
+    const err = await readError(oro.url);
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect((err as Error).message).toContain('301 to https://oro.example.test/admin/api/orders/1');
     expect((err as Error).message).toContain('set oro.url');
@@ -59,9 +61,7 @@ describe('Oro redirects', () => {
 
   it('a token endpoint redirect is a clear error too', async () => {
     const oro = await redirectingOro((p) => p.includes('oauth2-token'));
-    const c = client(oro.url);
-    const err = await c.get('orders', '1').catch((e: unknown) => e);
-    await c.close();
+    const err = await readError(oro.url);
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect((err as Error).message).toMatch(
       /token endpoint .* answered with a redirect \(301 to https:\/\/oro\.example\.test/,
