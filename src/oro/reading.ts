@@ -9,7 +9,8 @@ import type { IncrementalQuery, ListQuery, Page, QueryFilter } from './types.js'
  * Follows `links.next` (fact sheet §2: present only when more records exist). The link's query
  * string is reused against the configured base URL, because Oro builds links from its own idea
  * of the host, which behind a proxy may not be reachable from here. Without any `links` (HATEOAS
- * off on the server) it falls back to page numbers while pages come back full.
+ * off on the server, or `links: false` asked for) it falls back to page numbers while pages come
+ * back full.
  */
 export async function* listPages(
   call: Call,
@@ -20,8 +21,9 @@ export async function* listPages(
   const pageSize = q.pageSize ?? defaultSize;
   let path: string | null = resource + buildQuery({ ...q, pageSize });
   let pageNumber = 1;
+  const options = q.links === false ? { xInclude: ['noHateoas'] } : undefined;
   while (path !== null) {
-    const res = await call('GET', path);
+    const res = await call('GET', path, undefined, options);
     const doc = (res.body ?? {}) as JsonApiDocument;
     const page = toPage(doc);
     yield page;

@@ -60,6 +60,27 @@ describe('requests as Oro requires them', () => {
     expect(queries[1]).toContain('page[number]=2');
   });
 
+  it('with links: false, asks for no links and pages by number until a page comes back short', async () => {
+    r = await rig({ sandbox: { seed: { orders: 3, customers: 25 } } });
+    const pages: { ids: string[]; links: unknown[] }[] = [];
+    for await (const page of r.client.list('customers', {
+      filter: { id: { op: 'gt', value: '5' } },
+      links: false,
+    })) {
+      pages.push({
+        ids: page.data.map((d) => d.id),
+        links: page.data.map((d) => (d as { links?: unknown }).links),
+      });
+    }
+    // 20 records in pages of 10: the second page is full, so a third (empty) one ends the read.
+    expect(pages.map((p) => p.ids.length)).toEqual([10, 10, 0]);
+    expect(pages.flatMap((p) => p.ids)).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 6)));
+    expect(pages.flatMap((p) => p.links).every((l) => l === undefined)).toBe(true);
+    const sent = apiRequests(r.sb);
+    expect(sent.map((q) => q.headers['x-include'])).toEqual(['noHateoas', 'noHateoas', 'noHateoas']);
+    expect(decodeURIComponent(sent[2]!.query)).toContain('page[number]=3');
+  });
+
   it('resolves orders with lines, addresses, customer and customer user; money stays a string', async () => {
     r = await rig({ sandbox: { seed: { orders: 12 } } });
     let n = 0;

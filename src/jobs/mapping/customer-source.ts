@@ -2,7 +2,8 @@
  * Reads what a customer snapshot needs besides the customer itself, for many customers at once:
  * their addresses (`customeraddresses?filter[customer]=1,2`) and users
  * (`customerusers?filter[customer]=1,2`), oro-admin-api.md 7.2/7.3 (association filters take id
- * lists, section 3). Prepared customers are kept for the run, keyed by id and `updatedAt`.
+ * lists, section 3), without HATEOAS links. Prepared customers are kept for the run, keyed by id
+ * and `updatedAt`.
  */
 import type { Logger } from '../../log/types.js';
 import { OroRecordError } from '../../oro/errors.js';
@@ -55,12 +56,14 @@ export class CustomerSource {
     const addresses = a.value;
     const users = u.value;
     for (const [id, c] of base) {
-      const resource = withContacts(
-        c,
-        pickBillingAddress(addresses.get(id) ?? []),
-        pickMainContact(users.get(id) ?? []),
-      );
-      this.cache.put([...(addresses.get(id) ?? []), ...(users.get(id) ?? [])]);
+      const billing = pickBillingAddress(addresses.get(id) ?? []);
+      const contact = pickMainContact(users.get(id) ?? []);
+      const resource = withContacts(c, billing, contact);
+      // Only the two the snapshot links to are kept for the run (a customer's other users and
+      // addresses are read again only if a configured path asks for them): this cache lives as
+      // long as the run, and holding every user and address of every customer met made it the
+      // largest thing in the job's memory.
+      this.cache.put([billing, contact].filter((r): r is JsonApiResource => r !== null));
       this.prepared.set(id, { updatedAt: c.attributes.updatedAt, resource });
       out.set(id, resource);
     }
@@ -92,6 +95,7 @@ export class CustomerSource {
       for await (const page of this.oro.list(resource, {
         filter: { customer: chunk.join(',') },
         pageSize: 1000,
+        links: false,
       })) {
         for (const r of page.data) {
           const rel = r.relationships?.customer?.data;

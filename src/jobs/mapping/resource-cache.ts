@@ -44,9 +44,12 @@ export class ResourceCache {
       try {
         for (let i = 0; i < ids.length; i += CHUNK) {
           const chunk = ids.slice(i, i + CHUNK);
+          // Without links (kept for the run, they would be most of its size); one more than
+          // can match per page, so the first page is known to be the last.
           for await (const page of this.oro.list(type, {
             filter: { id: chunk.join(',') },
-            pageSize: CHUNK,
+            pageSize: chunk.length + 1,
+            links: false,
           })) {
             this.put(page.data);
           }

@@ -1,0 +1,70 @@
+/** What the push jobs' run caches read from Oro, and what they keep for the rest of the run. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CustomerSource } from '../../src/jobs/mapping/customer-source.js';
+import { ResourceCache } from '../../src/jobs/mapping/resource-cache.js';
+import { apiRequests, rig, type Rig } from '../oro/helpers.js';
+
+let r: Rig | undefined;
+afterEach(async () => {
+  await r?.close();
+  r = undefined;
+});
+
+const quiet = { error() {}, warn() {}, info() {}, debug() {} };
+const ownerOf = (rels: Record<string, unknown>): string => (rels['customer'] as { id: string }).id;
+
+describe('CustomerSource', () => {
+  it('reads users and addresses without links and keeps only the main contact and billing address', async () => {
+    r = await rig({ sandbox: { seed: { orders: 1, customers: 12, seed: 5 } } });
+    const users = r.sb.all('customerusers');
+    const addresses = r.sb.all('customeraddresses');
+    // A customer with several users and several addresses, so that some are not chosen.
+    const id = r.sb
+      .all('customers')
+      .map((c) => c.id)
+      .find(
+        (cid) =>
+          users.filter((u) => ownerOf(u.relationships) === cid).length > 1 &&
+          addresses.filter((a) => ownerOf(a.relationships) === cid).length > 1,
+      );
+    expect(id, 'the seed has a customer with several users and addresses').toBeDefined();
+    const cache = new ResourceCache(r.client, quiet);
+    const source = new CustomerSource(r.client, cache, quiet);
+
+    const prepared = (await source.load([id!], new Map())).get(id!)!;
+
+    const rel = (name: string) => (prepared.relationships[name]?.data as { id: string } | null)?.id;
+    const mine = (list: typeof users) => list.filter((x) => ownerOf(x.relationships) === id).map((x) => x.id);
+    const contact = rel('mainContact');
+    const billing = rel('defaultBillingAddress');
+    expect(contact).toBe(mine(users).sort((a, b) => Number(a) - Number(b))[0]);
+    expect(billing).toBeDefined();
+    const lookup = cache.lookup();
+    expect(lookup('customerusers', contact!)?.attributes['email']).toBeTypeOf('string');
+    expect(lookup('customeraddresses', billing!)?.attributes['city']).toBeTypeOf('string');
+    expect((lookup('customerusers', contact!) as { links?: unknown }).links).toBeUndefined();
+    for (const other of mine(users).filter((u) => u !== contact))
+      expect(lookup('customerusers', other)).toBeUndefined();
+    for (const other of mine(addresses).filter((a) => a !== billing))
+      expect(lookup('customeraddresses', other)).toBeUndefined();
+
+    const reads = apiRequests(r.sb).filter((q) => /customer(users|addresses)$/.test(q.path));
+    expect(reads.map((q) => q.headers['x-include'])).toEqual(['noHateoas', 'noHateoas']);
+  });
+});
+
+describe('ResourceCache', () => {
+  it('reads a full chunk of ids in one request without links', async () => {
+    r = await rig({ sandbox: { seed: { orders: 1, customers: 120, seed: 5 } } });
+    const cache = new ResourceCache(r.client, quiet);
+    const keys = Array.from({ length: 100 }, (_, i) => `customers:${i + 11}`);
+    await cache.fetch(keys);
+    const lookup = cache.lookup();
+    expect(keys.every((k) => lookup('customers', k.split(':')[1]!) !== undefined)).toBe(true);
+    expect((lookup('customers', '11') as { links?: unknown }).links).toBeUndefined();
+    const reads = apiRequests(r.sb).filter((q) => q.path.endsWith('/customers'));
+    // 100 ids, asked for in a page of 101: the short page is the last, no empty page follows.
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.headers['x-include']).toBe('noHateoas');
+  });
+});
