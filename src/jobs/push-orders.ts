@@ -16,6 +16,7 @@ import { CustomerSource } from './mapping/customer-source.js';
 import { chunks, parseIds, readAhead, ReportBuilder } from './mapping/job-kit.js';
 import {
   planOrders,
+  releaseStaged,
   type OrderPagePlan,
   type OrderRunState,
   type PlannedOrder,
@@ -172,6 +173,12 @@ async function planPage(ctx: Ctx, page: Page): Promise<OrderPagePlan> {
   const orders: OroOrder[] = ctx.oro.resolveOrders(page);
   report.counts.read += orders.length;
   const plan = await planOrders(orders, page.included as ReadonlyMap<string, JsonApiResource>, ctx.state);
+  // The plan holds what staging needs; the page's resources are done with. Emptied here (a page
+  // is ours once read), so that a page object the garbage collector has not yet found dead
+  // cannot keep them alive (releaseStaged says why that matters).
+  orders.length = 0;
+  page.data.length = 0;
+  page.included.clear();
   plan.failures = plan.failures.filter((f) => !ctx.failedThisRun.has(f.id));
   for (const f of plan.failures) {
     ctx.failedThisRun.add(f.id);
@@ -212,10 +219,13 @@ async function applyPage(ctx: Ctx, plan: OrderPagePlan, cursor: string | undefin
     if (i === batches.length - 1 && cursor !== undefined) stage.cursor = cursor;
     if (resolved.length > 0) stage.resolved = resolved.map((entityId) => ({ entity: 'order', entityId }));
     const result = await deps.store.stage(stage);
-    for (const id of resolved) ctx.quarantined.delete(id);
-    resolved = [];
     // Results come in the order of the writes (their table names carry the configured prefix).
     const orderWrite = result.writes[writes.findIndex((w) => w.table === ORDER)];
+    // Staged: its rows are done with (releaseStaged says why they are let go of explicitly).
+    for (const p of batch) releaseStaged(p);
+    writes.length = 0;
+    for (const id of resolved) ctx.quarantined.delete(id);
+    resolved = [];
     report.counts.written += orderWrite?.inserted ?? 0;
     report.counts.skipped += orderWrite?.skipped ?? 0;
     report.progress();

@@ -26,11 +26,12 @@ export async function* listPages(
     const res = await call('GET', path, undefined, options);
     const doc = (res.body ?? {}) as JsonApiDocument;
     const page = toPage(doc);
-    yield page;
+    const full = page.data.length === pageSize;
+    yield page; // the caller's from now on (it may empty it): not looked at again here
     const next = doc.links?.['next'];
     if (typeof next === 'string') {
       path = resource + new URL(next, 'http://oro.invalid/').search;
-    } else if (doc.links === undefined && page.data.length === pageSize && pageSize > 0) {
+    } else if (doc.links === undefined && full && pageSize > 0) {
       pageNumber++;
       path = resource + buildQuery({ ...q, pageSize, pageNumber });
     } else {
@@ -75,17 +76,20 @@ export async function* readIncrementalPages(
     const last = page.data.at(-1);
     if (!last) return;
     const t = String(last.attributes['updatedAt']);
-    yield { ...page, watermark: t };
-    if (page.data.length < pageSize) return;
-
     let lastId = last.id;
+    // A page is the caller's once yielded (it may empty it): what comes next is decided before.
+    const short = page.data.length < pageSize;
+    yield { ...page, watermark: t };
+    if (short) return;
+
     for (;;) {
       const group = await fetch({ updatedAt: t, id: { op: 'gt', value: lastId } }, 'id');
       const end = group.data.at(-1);
       if (!end) break;
-      yield { ...group, watermark: t };
-      if (group.data.length < pageSize) break;
+      const groupShort = group.data.length < pageSize;
       lastId = end.id;
+      yield { ...group, watermark: t };
+      if (groupShort) break;
     }
     lower = { updatedAt: { op: 'gt', value: t } };
   }

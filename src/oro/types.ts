@@ -14,7 +14,10 @@ export interface JsonApiResource {
   relationships: Record<string, { data: ResourceIdentifier | ResourceIdentifier[] | null }>;
 }
 
-/** One page of a listing with its `included` resources indexed by `type:id`. */
+/**
+ * One page of a listing with its `included` resources indexed by `type:id`. Once handed out, a
+ * page is the caller's: the reader decides what to read next before, and never looks at it again.
+ */
 export interface Page {
   data: JsonApiResource[];
   included: Map<string, JsonApiResource>;

@@ -81,6 +81,16 @@ describe('requests as Oro requires them', () => {
     expect(decodeURIComponent(sent[2]!.query)).toContain('page[number]=3');
   });
 
+  it('pages on by number when the caller empties each page it is handed', async () => {
+    r = await rig({ sandbox: { seed: { orders: 3, customers: 25 } } });
+    const ids: string[] = [];
+    for await (const page of r.client.list('customers', { links: false })) {
+      ids.push(...page.data.map((d) => d.id));
+      page.data.length = 0;
+    }
+    expect(ids).toHaveLength(25);
+  });
+
   it('resolves orders with lines, addresses, customer and customer user; money stays a string', async () => {
     r = await rig({ sandbox: { seed: { orders: 12 } } });
     let n = 0;

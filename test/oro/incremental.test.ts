@@ -27,6 +27,15 @@ async function collect(
 }
 
 describe('readIncremental', () => {
+  it('reads on when the caller empties each page it is handed (pages are the caller’s)', async () => {
+    r = await rig({ sandbox: { seed: { orders: 95, sameUpdatedAt: 25, seed: 4 } } });
+    const { seen } = await collect(r, null, 0, (p) => {
+      p.data.length = 0;
+      p.included.clear();
+    });
+    expect(new Set(seen.map((s) => s.id)).size).toBe(95);
+  });
+
   it('reads every order exactly once when many share one updatedAt across page boundaries', async () => {
     r = await rig({ sandbox: { seed: { orders: 95, sameUpdatedAt: 25, seed: 4 } } });
     const { seen, watermarks } = await collect(r, null);

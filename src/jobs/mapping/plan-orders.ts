@@ -47,6 +47,23 @@ export interface PlannedOrder {
   customerRow: Row | null;
 }
 
+const RELEASED_ROW: Row = Object.freeze({});
+
+/**
+ * Drops a staged order's rows from its plan entry (the entry itself stays, with its id). V8 may
+ * have put the plan's objects in the old generation: it "pretenures" an allocation site whose
+ * recent objects nearly all outlive a minor collection, as a page's plan entries do while they
+ * wait for their transaction. A dead object there is only found dead at the next full
+ * collection, and until then whatever it points to survives every minor collection and is
+ * promoted too: on some runs every row of the run went to the old generation, and a
+ * 20,000-order push-orders peaked at 180–215 MB instead of about 150 MB.
+ */
+export function releaseStaged(p: PlannedOrder): void {
+  p.order.lines.length = 0;
+  p.order.header = RELEASED_ROW;
+  p.customerRow = null;
+}
+
 export interface OrderPagePlan {
   stage: PlannedOrder[];
   failures: { id: string; reason: string }[];
