@@ -176,6 +176,10 @@ async function planPage(ctx: Ctx, page: Page): Promise<OrderPagePlan> {
   // The plan holds what staging needs; the page's resources are done with. Emptied here (a page
   // is ours once read), so that a page object the garbage collector has not yet found dead
   // cannot keep them alive (releaseStaged says why that matters).
+  for (const o of orders) {
+    o.lineItems.length = 0;
+    o.billingAddress = o.shippingAddress = o.customer = o.customerUser = null;
+  }
   orders.length = 0;
   page.data.length = 0;
   page.included.clear();
@@ -223,6 +227,10 @@ async function applyPage(ctx: Ctx, plan: OrderPagePlan, cursor: string | undefin
     const orderWrite = result.writes[writes.findIndex((w) => w.table === ORDER)];
     // Staged: its rows are done with (releaseStaged says why they are let go of explicitly).
     for (const p of batch) releaseStaged(p);
+    for (const w of writes) {
+      w.rows.length = 0;
+      w.children?.rowsByParent.clear();
+    }
     writes.length = 0;
     for (const id of resolved) ctx.quarantined.delete(id);
     resolved = [];
