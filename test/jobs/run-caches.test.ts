@@ -54,7 +54,7 @@ describe('CustomerSource', () => {
 });
 
 describe('ResourceCache', () => {
-  it('reads a full chunk of ids in one request without links', async () => {
+  it('reads ids in chunks of 99, one request each, with page[size]=100 and without links', async () => {
     r = await rig({ sandbox: { seed: { orders: 1, customers: 120, seed: 5 } } });
     const cache = new ResourceCache(r.client, quiet);
     const keys = Array.from({ length: 100 }, (_, i) => `customers:${i + 11}`);
@@ -63,8 +63,9 @@ describe('ResourceCache', () => {
     expect(keys.every((k) => lookup('customers', k.split(':')[1]!) !== undefined)).toBe(true);
     expect((lookup('customers', '11') as { links?: unknown }).links).toBeUndefined();
     const reads = apiRequests(r.sb).filter((q) => q.path.endsWith('/customers'));
-    // 100 ids, asked for in a page of 101: the short page is the last, no empty page follows.
-    expect(reads).toHaveLength(1);
-    expect(reads[0]!.headers['x-include']).toBe('noHateoas');
+    // 99 ids, then 1: each first page comes back short, so no empty page follows.
+    expect(reads).toHaveLength(2);
+    expect(reads.map((q) => q.headers['x-include'])).toEqual(['noHateoas', 'noHateoas']);
+    expect(reads.every((q) => decodeURIComponent(q.query).includes('page[size]=100'))).toBe(true);
   });
 });

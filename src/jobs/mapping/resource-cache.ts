@@ -42,13 +42,15 @@ export class ResourceCache {
     }
     for (const [type, ids] of byType) {
       try {
-        for (let i = 0; i < ids.length; i += CHUNK) {
-          const chunk = ids.slice(i, i + CHUNK);
-          // Without links (kept for the run, they would be most of its size); one more than
-          // can match per page, so the first page is known to be the last.
+        // Without links (kept for the run, they would be most of its size), so pages go by
+        // number: a chunk is one id short of the page size, so its first page comes back short
+        // and is known to be the last (a larger page[size] could exceed a resource's
+        // max_results, fact sheet §4).
+        for (let i = 0; i < ids.length; i += CHUNK - 1) {
+          const chunk = ids.slice(i, i + CHUNK - 1);
           for await (const page of this.oro.list(type, {
             filter: { id: chunk.join(',') },
-            pageSize: chunk.length + 1,
+            pageSize: CHUNK,
             links: false,
           })) {
             this.put(page.data);
