@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CustomerSource } from '../../src/jobs/mapping/customer-source.js';
 import { ResourceCache } from '../../src/jobs/mapping/resource-cache.js';
 import { apiRequests, rig, type Rig } from '../oro/helpers.js';
+import { silent } from './push-env.js';
 
 let r: Rig | undefined;
 afterEach(async () => {
@@ -10,7 +11,6 @@ afterEach(async () => {
   r = undefined;
 });
 
-const quiet = { error() {}, warn() {}, info() {}, debug() {} };
 const ownerOf = (rels: Record<string, unknown>): string => (rels['customer'] as { id: string }).id;
 
 describe('CustomerSource', () => {
@@ -28,8 +28,8 @@ describe('CustomerSource', () => {
           addresses.filter((a) => ownerOf(a.relationships) === cid).length > 1,
       );
     expect(id, 'the seed has a customer with several users and addresses').toBeDefined();
-    const cache = new ResourceCache(r.client, quiet);
-    const source = new CustomerSource(r.client, cache, quiet);
+    const cache = new ResourceCache(r.client, silent);
+    const source = new CustomerSource(r.client, cache, silent);
 
     const prepared = (await source.load([id!], new Map())).get(id!)!;
 
@@ -56,7 +56,7 @@ describe('CustomerSource', () => {
 describe('ResourceCache', () => {
   it('reads ids in chunks of 99, one request each, with page[size]=100 and without links', async () => {
     r = await rig({ sandbox: { seed: { orders: 1, customers: 120, seed: 5 } } });
-    const cache = new ResourceCache(r.client, quiet);
+    const cache = new ResourceCache(r.client, silent);
     const keys = Array.from({ length: 100 }, (_, i) => `customers:${i + 11}`);
     await cache.fetch(keys);
     const lookup = cache.lookup();
