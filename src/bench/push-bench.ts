@@ -86,7 +86,7 @@ process.stdin.once('end', () => void s.close());`;
 }
 
 /** Every order page, read and resolved as the job reads them and nothing more: the floor's fetch. */
-async function plainRead(url: string, staging: object): Promise<{ ms: number; read: number }> {
+export async function plainRead(url: string, staging: object): Promise<{ ms: number; read: number }> {
   const config = configSchema.parse({ oro: { url, ...CLIENT }, staging }) as Config;
   const oro = createOroClient(config);
   try {
