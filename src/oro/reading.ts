@@ -23,21 +23,32 @@ export async function* listPages(
   let pageNumber = 1;
   const options = q.links === false ? { xInclude: ['noHateoas'] } : undefined;
   while (path !== null) {
-    const res = await call('GET', path, undefined, options);
-    const doc = (res.body ?? {}) as JsonApiDocument;
-    const page = toPage(doc);
-    const full = page.data.length === pageSize;
+    const { page, link, more } = readPage(await call('GET', path, undefined, options), pageSize);
+    if (link !== null) path = resource + link;
+    else if (more) path = resource + buildQuery({ ...q, pageSize, pageNumber: ++pageNumber });
+    else path = null;
     yield page; // the caller's from now on (it may empty it): not looked at again here
-    const next = doc.links?.['next'];
-    if (typeof next === 'string') {
-      path = resource + new URL(next, 'http://oro.invalid/').search;
-    } else if (doc.links === undefined && full && pageSize > 0) {
-      pageNumber++;
-      path = resource + buildQuery({ ...q, pageSize, pageNumber });
-    } else {
-      path = null;
-    }
   }
+}
+
+/**
+ * A listing's page with what comes after it: the query string of `links.next`, or, without any
+ * links, whether a full page may have more after it. In a function of its own so that the
+ * document is not kept across the generator's yield: its arrays hold the page's resources, and a
+ * caller that empties the page (push-orders does) would otherwise not let go of them.
+ */
+function readPage(
+  res: { body: unknown },
+  pageSize: number,
+): { page: Page; link: string | null; more: boolean } {
+  const doc = (res.body ?? {}) as JsonApiDocument;
+  const page = toPage(doc);
+  const next = doc.links?.['next'];
+  return {
+    page,
+    link: typeof next === 'string' ? new URL(next, 'http://oro.invalid/').search : null,
+    more: doc.links === undefined && pageSize > 0 && page.data.length === pageSize,
+  };
 }
 
 /**
