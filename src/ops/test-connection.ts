@@ -31,8 +31,15 @@ export interface TestConnectionReport {
 
 type Outcome = { detail: string; ok?: boolean; fix?: string; kind?: 'config' | 'unavailable' };
 
-export async function testConnection(ctx: RunContext): Promise<TestConnectionReport> {
+/** The groups of checks; `sagesync init` tests each answer as it is given (src/ops/init/). */
+export type CheckPart = 'database' | 'oro' | 'smtp';
+
+export async function testConnection(
+  ctx: RunContext,
+  parts: readonly CheckPart[] = ['database', 'oro', 'smtp'],
+): Promise<TestConnectionReport> {
   const { config } = ctx;
+  const want = (p: CheckPart): boolean => parts.includes(p);
   const redactor = createRedactor(config);
   const checks: CheckResult[] = [];
   const check = async (name: string, fn: () => Promise<Outcome>): Promise<boolean> => {
@@ -47,9 +54,16 @@ export async function testConnection(ctx: RunContext): Promise<TestConnectionRep
   await check('configuration', async () => configurationCheck(ctx));
 
   let tunnel: Tunnel | undefined;
-  let store: StagingStore | undefined;
-  let oro: OroClient | undefined;
   try {
+    if (want('database')) await databaseChecks();
+    if (want('oro')) await oroChecks();
+    if (want('smtp')) await smtpCheck();
+  } finally {
+    await tunnel?.close();
+  }
+  return { ok: checks.every((c) => c.ok), checks };
+
+  async function databaseChecks(): Promise<void> {
     const tunnelCfg = config.staging.dialect === 'embedded' ? undefined : config.staging.sshTunnel;
     const tunnelOk = await check('SSH tunnel', async () => {
       if (!tunnelCfg) return { detail: 'not configured: direct connection to the database' };
@@ -62,6 +76,7 @@ export async function testConnection(ctx: RunContext): Promise<TestConnectionRep
       };
     });
 
+    let store: StagingStore | undefined;
     let dbOk = false;
     if (!tunnelOk) skip('staging database', 'the SSH tunnel is down');
     else {
@@ -109,7 +124,10 @@ export async function testConnection(ctx: RunContext): Promise<TestConnectionRep
         };
       });
     }
+  }
 
+  async function oroChecks(): Promise<void> {
+    let oro: OroClient | undefined;
     let firstCustomers: { attributes: Record<string, unknown> }[] | undefined;
     const tokenOk = await check('Oro token', async () => {
       oro = await ctx.openOro();
@@ -151,7 +169,9 @@ export async function testConnection(ctx: RunContext): Promise<TestConnectionRep
         };
       });
     }
+  }
 
+  async function smtpCheck(): Promise<void> {
     await check('SMTP', async () => {
       const n = config.notifications;
       if (!notificationsConfigured(n)) {
@@ -176,10 +196,7 @@ export async function testConnection(ctx: RunContext): Promise<TestConnectionRep
         detail: `${smtp.host}:${smtp.port} accepted the connection${smtp.user ? ` and the login of "${smtp.user}"` : ''}; e-mails go to ${n.to.join(', ')}`,
       };
     });
-  } finally {
-    await tunnel?.close();
   }
-  return { ok: checks.every((c) => c.ok), checks };
 }
 
 /** One line per check, in order: `✓ name: detail` or `✗ name: detail` followed by the fix. */
