@@ -26,10 +26,17 @@ export interface RunProgress {
   stop(): void;
 }
 
-/** True when a spinner may animate: a TTY, not --json, not --quiet, not CI. */
+/**
+ * True when a spinner may animate: a terminal with a real width, not --json, not --quiet, not CI.
+ * A pseudo-terminal that reports 0 columns (`script` without a real terminal, `ssh -tt` from a
+ * script, some CI runners) is not one: ora 9.4.1 takes `columns ?? 80`, which keeps the 0, counts
+ * every frame as infinitely many lines and writes cursor-up sequences without end (issue 20).
+ */
 export function spinnerEnabled(opts: ProgressOptions): boolean {
   const stream = opts.stream ?? process.stderr;
-  return Boolean(stream.isTTY) && !opts.json && !opts.quiet && !process.env['CI'];
+  const columns = stream.columns;
+  const width = typeof columns === 'number' && Number.isFinite(columns) && columns > 0;
+  return Boolean(stream.isTTY) && width && !opts.json && !opts.quiet && !process.env['CI'];
 }
 
 export async function createProgress(opts: ProgressOptions): Promise<RunProgress> {

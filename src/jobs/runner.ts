@@ -145,6 +145,14 @@ function notStarted(job: JobName, budget: number): JobReport {
   return { job, outcome: 'ok', counts: zero(), durationMs: 0, failures: [], message };
 }
 
+/**
+ * Did a run stop at its time budget (and so not read to the end)? Every budget message says
+ * "time budget" (ReportBuilder.outOfTime, pull-common budgetMessage, notStarted above).
+ */
+export function stoppedAtBudget(message: string | null | undefined): boolean {
+  return message?.includes('time budget') ?? false;
+}
+
 export function failed(job: JobName, e: unknown, durationMs: number): JobReport {
   const err = e instanceof SagesyncError ? e : null;
   const kind: ErrorKind = err ? err.kind : 'internal';

@@ -4,7 +4,8 @@
  * Read-only. The CLI prints `formatStatus(report)` on a terminal and the report itself with --json.
  */
 import type { RunContext } from '../jobs/context.js';
-import type { BacklogEntry } from '../staging/store.js';
+import { stoppedAtBudget } from '../jobs/runner.js';
+import type { BacklogEntry, RunRecord } from '../staging/store.js';
 
 const LISTED = 20;
 
@@ -37,7 +38,22 @@ export interface StatusReport {
     count: number;
     rows: { table: string; stagingId: string; key: string; message: string | null }[];
   };
-  cursors: { job: string; cursor: string | null; updatedAt: string; lagSeconds: number | null }[];
+  /**
+   * Per incremental job: its cursor and how far behind its reads are (`lagSeconds`, issue 20).
+   * Not the age of the last change read: a store without new orders is not behind.
+   */
+  cursors: {
+    job: string;
+    cursor: string | null;
+    updatedAt: string;
+    lagSeconds: number | null;
+    /**
+     * What the lag is measured from: `complete-run` (the start of the last run, which read to the
+     * end), `cursor` (the last run stopped at its time budget: reads are at the cursor), `last-run`
+     * (the last run failed or was skipped: at least this far behind), `none` (never ran).
+     */
+    lagFrom: 'complete-run' | 'cursor' | 'last-run' | 'none';
+  }[];
   openAlerts: {
     fingerprint: string;
     summary: string;
@@ -94,15 +110,16 @@ export async function status(ctx: RunContext): Promise<StatusReport> {
       })),
     },
     rejectedByX3: { count: rejected.length, rows: rejected.slice(0, LISTED) },
-    cursors: cursors.map((c) => {
-      const t = c.cursor ? Date.parse(c.cursor) : NaN;
-      return {
-        job: c.job,
-        cursor: c.cursor,
-        updatedAt: c.updatedAt.toISOString(),
-        lagSeconds: Number.isNaN(t) ? null : age(new Date(t)),
-      };
-    }),
+    cursors: cursors.map((c) => ({
+      job: c.job,
+      cursor: c.cursor,
+      updatedAt: c.updatedAt.toISOString(),
+      ...readLag(
+        c.cursor,
+        runs.find((r) => r.job === c.job),
+        age,
+      ),
+    })),
     openAlerts: alerts.map((a) => ({
       fingerprint: a.fingerprint,
       summary: a.summary,
@@ -111,6 +128,26 @@ export async function status(ctx: RunContext): Promise<StatusReport> {
       lastSentAt: a.lastSentAt ? a.lastSentAt.toISOString() : null,
     })),
   };
+}
+
+/**
+ * How far behind a job's reads are. A run that read to the end saw every change made before it
+ * started; one stopped at its time budget got as far as its cursor; a failed or skipped last run
+ * leaves the reads at least as far behind as that run's start.
+ */
+function readLag(
+  cursor: string | null,
+  last: RunRecord | undefined,
+  age: (d: Date) => number,
+): Pick<StatusReport['cursors'][number], 'lagSeconds' | 'lagFrom'> {
+  if (!last) return { lagSeconds: null, lagFrom: 'none' };
+  const finished = last.outcome === 'ok' || last.outcome === 'records-failed';
+  if (finished && !stoppedAtBudget(last.message)) {
+    return { lagSeconds: age(last.startedAt), lagFrom: 'complete-run' };
+  }
+  const at = cursor ? Date.parse(cursor) : NaN;
+  if (finished && !Number.isNaN(at)) return { lagSeconds: age(new Date(at)), lagFrom: 'cursor' };
+  return { lagSeconds: age(last.startedAt), lagFrom: 'last-run' };
 }
 
 /** The human form of the report. */
@@ -149,7 +186,7 @@ export function formatStatus(r: StatusReport): string {
   if (r.cursors.length === 0) out.push('  (none yet)');
   for (const c of r.cursors) {
     out.push(
-      `  ${c.job.padEnd(16)} ${c.cursor ?? '(start)'}${c.lagSeconds === null ? '' : `  lag ${duration(c.lagSeconds)}`}`,
+      `  ${c.job.padEnd(16)} ${c.cursor ?? '(start)'}${c.lagSeconds === null ? '' : `  ${LAG_WORDS[c.lagFrom]} ${duration(c.lagSeconds)}`}`,
     );
   }
   if (r.openAlerts.length > 0) {
@@ -158,6 +195,13 @@ export function formatStatus(r: StatusReport): string {
   }
   return out.join('\n');
 }
+
+const LAG_WORDS: Record<StatusReport['cursors'][number]['lagFrom'], string> = {
+  'complete-run': 'reads behind by',
+  cursor: 'catching up, reads behind by',
+  'last-run': 'last run did not finish, reads behind by at least',
+  none: '',
+};
 
 function duration(seconds: number): string {
   if (seconds < 120) return `${seconds} s`;
