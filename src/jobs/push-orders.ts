@@ -172,6 +172,9 @@ async function planPage(ctx: Ctx, page: Page): Promise<OrderPagePlan> {
   const { report } = ctx;
   const orders: OroOrder[] = ctx.oro.resolveOrders(page);
   report.counts.read += orders.length;
+  // Before 6.1.8 an order lists at most 100 lines: such an order's lines are read whole first.
+  const reread = await ctx.oro.completeOrders(orders);
+  if (reread > 0) ctx.deps.logger.debug('orders at the to-many cap: lines read whole', { orders: reread });
   const plan = await planOrders(orders, page.included as ReadonlyMap<string, JsonApiResource>, ctx.state);
   // The plan holds what staging needs; the page's resources are done with. Emptied here (a page
   // is ours once read), so that a page object the garbage collector has not yet found dead

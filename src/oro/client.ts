@@ -11,8 +11,9 @@ import { OroRecordError } from './errors.js';
 import { normalizeResource, indexIncluded, buildQuery, type JsonApiDocument } from './query.js';
 import { listPages, readIncrementalPages } from './reading.js';
 import { resolveOrders } from './resolve.js';
+import { completeLineItems, maybeCut } from './to-many.js';
 import { createTransport } from './transport.js';
-import type { JsonApiResource, OroApiVersion, OroClient, ResourceIdentifier } from './types.js';
+import type { JsonApiResource, OroApiVersion, OroClient, OroOrder, ResourceIdentifier } from './types.js';
 
 export interface OroClientOptions {
   logger?: Logger;
@@ -133,12 +134,19 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
       return dataOf(res.body);
     },
     resolveOrders,
+    async completeOrders(orders) {
+      if (!orders.some((o) => maybeCutLines(o))) return 0;
+      const link = (await client.apiVersion()) === '6.0' ? 'order' : 'orders';
+      return completeLineItems((resource, q) => listPages(call, resource, q, q.pageSize), link, orders);
+    },
     async close() {
       transport.close();
     },
   };
   return client;
 }
+
+const maybeCutLines = (o: OroOrder): boolean => maybeCut(o.order.relationships['lineItems']);
 
 /**
  * Oro 6.1 turned order↔line item and order↔tracking into many-to-many (fact sheet §7.5). A line

@@ -97,5 +97,10 @@ export interface OroClient {
   createTracking(orderId: string, method: string, number: string): Promise<JsonApiResource>;
   /** Resolves orders of a page (include lineItems, billingAddress, shippingAddress, customer, customerUser). */
   resolveOrders(page: Page): OroOrder[];
+  /**
+   * Reads every line of the orders whose `lineItems` may have been cut at the to-many cap
+   * (src/oro/to-many.ts) and puts them in place; the number of orders read again.
+   */
+  completeOrders(orders: readonly OroOrder[]): Promise<number>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startSandbox } from './index.js';
+import { SANDBOX_VERSIONS } from './profile.js';
 
 const USAGE = `Usage: node dist/sandbox/cli.js [options]
   --port N               port on 127.0.0.1 (default 8089; 0 = any free port)
@@ -12,7 +13,10 @@ const USAGE = `Usage: node dist/sandbox/cli.js [options]
   --orders N             orders to generate (default 50)
   --customers N          customers (default max(3, orders / 5))
   --seed N               data seed: the same seed gives the same data (default 1)
-  --api-version 6.0|6.1  tracking/line-item relationship shape (default 6.1)
+  --api-version V        Oro release to behave as: 6.0, 6.1.0, 6.1.8, 6.1.10 or 6.1
+                         (= the newest 6.1; default)
+  --backend-prefix P     Oro's web_backend_prefix (default /admin; API under P/api/)
+  --big-orders N         orders of 100-250 lines added to the data (default 0)
   --client-id ID         OAuth client id (default sagesync)
   --client-secret S      OAuth client secret (default sandbox-secret)
   --same-updated-at N    consecutive orders sharing one updatedAt (default 3)
@@ -42,6 +46,8 @@ function parseOptions() {
       customers: { type: 'string' },
       seed: { type: 'string', default: '1' },
       'api-version': { type: 'string', default: '6.1' },
+      'backend-prefix': { type: 'string', default: '/admin' },
+      'big-orders': { type: 'string', default: '0' },
       'client-id': { type: 'string', default: 'sagesync' },
       'client-secret': { type: 'string', default: 'sandbox-secret' },
       'same-updated-at': { type: 'string' },
@@ -58,8 +64,14 @@ if (parsed?.values.help) console.log(USAGE);
 if (parsed && !parsed.values.help) await serve(parsed.values);
 
 async function serve(values: NonNullable<ReturnType<typeof parseOptions>>['values']): Promise<void> {
-  const version = values['api-version'] === '6.0' ? '6.0' : '6.1';
+  const version = SANDBOX_VERSIONS.find((v) => v === values['api-version']);
+  if (!version) {
+    console.error(`--api-version must be one of ${SANDBOX_VERSIONS.join(', ')}.\n\n${USAGE}`);
+    process.exitCode = 64;
+    return;
+  }
   const sandbox = await startSandbox({
+    backendPrefix: values['backend-prefix'],
     port: Number(values.port),
     host: values.host,
     apiVersion: version,
@@ -71,6 +83,7 @@ async function serve(values: NonNullable<ReturnType<typeof parseOptions>>['value
       ...(values.customers ? { customers: Number(values.customers) } : {}),
       ...(values['same-updated-at'] ? { sameUpdatedAt: Number(values['same-updated-at']) } : {}),
       longStrings: values['long-strings'],
+      bigOrders: Number(values['big-orders']),
     },
     faults: {
       ...(values['error-rate'] ? { errorRate: { 500: Number(values['error-rate']) } } : {}),
@@ -78,7 +91,9 @@ async function serve(values: NonNullable<ReturnType<typeof parseOptions>>['value
       ...(values['token-lifetime'] ? { tokenLifetimeSeconds: Number(values['token-lifetime']) } : {}),
     },
   });
-  console.log(`Oro sandbox (API ${version}) at ${sandbox.url}  (JSON:API under ${sandbox.url}/admin/api/)`);
+  console.log(
+    `Oro sandbox (API ${version}) at ${sandbox.url}  (JSON:API under ${sandbox.url}${values['backend-prefix']}/api/)`,
+  );
   console.log(`client id: ${values['client-id']}  client secret: ${values['client-secret']}`);
   console.log('Ctrl-C to stop.');
   const stop = (): void => {

@@ -5,6 +5,7 @@
  * can serve thousands of orders per second.
  */
 import { ApiError } from './errors.js';
+import type { Profile } from './profile.js';
 import type { ResourceDef } from './resources.js';
 import type { DataStore, Rec } from './store.js';
 
@@ -13,6 +14,21 @@ export interface DocContext {
   base: string;
   hateoas: boolean;
   fields: Map<string, Set<string>>;
+  /** Ids listed per to-many relationship (`max_related_entities`); absent: all. */
+  cap?: (type: string, relationship: string) => number;
+  /** `type:id` of records the API user may not see: never included. */
+  hidden?: ReadonlySet<string>;
+}
+
+/**
+ * `max_related_entities` of the profile (src/sandbox/profile.ts): a to-many relationship lists at
+ * most this many ids, in the resource and in `include` alike, and only a `links.next` on the
+ * relationship says so (oroinc/platform
+ * src/Oro/Bundle/ApiBundle/Processor/GetMetadata/Rest/AddPaginationLinksForAssociations.php @6.1.0).
+ */
+export function relatedCap(profile: Profile): (type: string, relationship: string) => number {
+  return (type, rel) =>
+    type === 'orders' && rel === 'lineItems' && !profile.lineItemsCapped ? Infinity : profile.relatedCap;
 }
 
 export function resourceObject(rec: Rec, ctx: DocContext, only?: Set<string>): Record<string, unknown> {
@@ -22,9 +38,11 @@ export function resourceObject(rec: Rec, ctx: DocContext, only?: Set<string>): R
   const relationships: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rec.relationships)) {
     if (only && !only.has(k)) continue;
-    relationships[k] = ctx.hateoas
-      ? { links: { self: `${self}/relationships/${k}`, related: `${self}/${k}` }, data: v }
-      : { data: v };
+    const cap = Array.isArray(v) && ctx.cap ? ctx.cap(rec.type, k) : Infinity;
+    const data = Array.isArray(v) && v.length > cap ? v.slice(0, cap) : v;
+    const links: Record<string, string> = { self: `${self}/relationships/${k}`, related: `${self}/${k}` };
+    if (data !== v) links['next'] = `${self}/relationships/${k}?page%5Bnumber%5D=2`;
+    relationships[k] = ctx.hateoas ? { links, data } : { data };
   }
   return {
     type: rec.type,
@@ -71,10 +89,13 @@ export function collectIncluded(
         const only = ctx.fields.get(rec.type);
         if (only && !only.has(rel)) continue;
         const data = rec.relationships[rel];
-        const refs = Array.isArray(data) ? data : data ? [data] : [];
+        let refs = Array.isArray(data) ? data : data ? [data] : [];
+        const cap = Array.isArray(data) && ctx.cap ? ctx.cap(rec.type, rel) : Infinity;
+        if (refs.length > cap) refs = refs.slice(0, cap);
         for (const ref of refs) {
           const target = store.get(ref.type, ref.id);
           if (!target) continue; // types the sandbox does not hold (users, products …)
+          if (ctx.hidden?.has(`${ref.type}:${ref.id}`)) continue;
           next.push(target);
           const key = `${ref.type}:${ref.id}`;
           if (!seen.has(key)) {

@@ -7,7 +7,8 @@
 import { money, oroDateTime } from './format.js';
 import { int, pick, type Rng } from './random.js';
 import type { DataStore, Rec, Ref } from './store.js';
-import type { CustomFieldType, SandboxApiVersion, SeedOptions } from './types.js';
+import type { Profile } from './profile.js';
+import type { CustomFieldType, SeedOptions } from './types.js';
 
 const COMPANIES = [
   'Acme Corp',
@@ -54,7 +55,7 @@ const NOTES = [
 export interface GenContext {
   store: DataStore;
   rng: Rng;
-  version: SandboxApiVersion;
+  profile: Profile;
   customFields: Record<string, CustomFieldType>;
   base: string;
   longStrings: boolean;
@@ -65,15 +66,18 @@ const long = (text: string, n: number): string => text.repeat(Math.ceil(n / text
 
 export function generate(ctx: GenContext, o: SeedOptions): void {
   const { store, rng } = ctx;
-  const statuses: [string, string, number][] = [
-    ['open', 'Open', 1],
-    ['pending', 'Pending', 2],
-    ['processing', 'Processing', 3],
-    ['cancelled', 'Cancelled', 4],
-    ['closed', 'Closed', 5],
-  ];
-  for (const [id, name, priority] of statuses) {
-    store.add('orderinternalstatuses', { name, default: id === 'open', priority }, {}, id);
+  ctx.profile.internalStatuses.forEach(([id, name], i) => {
+    store.add('orderinternalstatuses', { name, default: id === 'open', priority: i + 1 }, {}, id);
+  });
+  if (ctx.profile.shippingStatus) {
+    ['not_shipped', 'shipped', 'partially_shipped'].forEach((id, i) =>
+      store.add(
+        'ordershippingstatuses',
+        { name: id.replace('_', ' '), default: i === 0, priority: i + 1 },
+        {},
+        id,
+      ),
+    );
   }
   const orders = o.orders ?? 20;
   const start = Date.parse(o.start ?? '2025-01-06T08:00:00Z');
@@ -88,6 +92,11 @@ export function generate(ctx: GenContext, o: SeedOptions): void {
     let at = start + Math.floor(i / same) * 60_000;
     if (rng() < 0.2) at += int(rng, 1, 30) * 60_000;
     addOrder(ctx, { lines: int(rng, minLines, maxLines), at });
+  }
+  // After the others, so that a seed's other orders stay the same with or without them.
+  const last = start + Math.floor(orders / same) * 60_000;
+  for (let i = 0; i < (o.bigOrders ?? 0); i++) {
+    addOrder(ctx, { lines: int(rng, 100, 250), at: last + (i + 1) * 60_000 });
   }
 }
 
@@ -125,7 +134,7 @@ export function addCustomer(
       name,
       createdAt: ts,
       updatedAt: ts,
-      ...(ctx.version === '6.1'
+      ...(ctx.profile.externalId
         ? { externalId: rng() < 0.5 ? `X3-C${String(n).padStart(5, '0')}` : null }
         : {}),
       ...custom,
@@ -190,7 +199,7 @@ export function addCustomer(
         lastLogin: null,
         passwordRequestedAt: null,
         passwordChangedAt: null,
-        ...(ctx.version === '6.1' ? { externalId: null } : {}),
+        ...(ctx.profile.externalId ? { externalId: null } : {}),
       },
       {
         customer: { type: 'customers', id: c.id },
@@ -224,7 +233,7 @@ function addressAttributes(ctx: GenContext, ts: string): Record<string, unknown>
     customRegion: null,
     createdAt: ts,
     updatedAt: ts,
-    ...(ctx.version === '6.1' ? { validatedAt: null } : {}),
+    ...(ctx.profile.family === '6.1' ? { validatedAt: null } : {}),
   };
 }
 
@@ -236,10 +245,16 @@ function addressRels(ctx: GenContext): Rec['relationships'] {
   };
 }
 
-export function addOrder(
-  ctx: GenContext,
-  o: { at: number; lines: number; customerId?: string; attributes?: Record<string, unknown> },
-): Rec {
+export interface NewOrder {
+  at: number;
+  lines: number;
+  customerId?: string;
+  attributes?: Record<string, unknown>;
+  /** How many of the lines (the first ones) are product kits with 2–3 components each. */
+  kitLines?: number;
+}
+
+export function addOrder(ctx: GenContext, o: NewOrder): Rec {
   const { store, rng } = ctx;
   const customerId = o.customerId ?? String(int(rng, 1, store.table('customers').size));
   const customer = store.get('customers', customerId);
@@ -296,13 +311,14 @@ export function addOrder(
         updatedAt: createdAt,
       },
       {
-        ...(ctx.version === '6.0' ? { order: orderRef } : { orders: [orderRef] }),
+        ...(ctx.profile.family === '6.0' ? { order: orderRef } : { orders: [orderRef] }),
         product: { type: 'products', id: String(productId) },
         parentProduct: null,
         productUnit: { type: 'productunits', id: 'item' },
         kitItemLineItems: [],
       },
     );
+    if (l < (o.kitLines ?? 0)) addKitItems(ctx, line, currency);
     lineRefs.push({ type: 'orderlineitems', id: line.id });
   }
   const shipping = BigInt(int(rng, 0, 50)) * 10_000n;
@@ -326,7 +342,7 @@ export function addOrder(
       overriddenShippingCostAmount: null,
       sourceEntityIdentifier: null,
       external: false,
-      ...(ctx.version === '6.1' ? { externalId: null } : {}),
+      ...(ctx.profile.externalId ? { externalId: null } : {}),
       createdAt,
       updatedAt,
       ...o.attributes,
@@ -340,9 +356,15 @@ export function addOrder(
       discounts: [],
       shippingTrackings: [],
       paymentTerm: null,
-      internalStatus: { type: 'orderinternalstatuses', id: rng() < 0.9 ? 'open' : 'pending' },
+      internalStatus: {
+        type: 'orderinternalstatuses',
+        // `pending` exists only from 6.1 (src/sandbox/profile.ts).
+        id: rng() < 0.9 ? 'open' : ctx.profile.family === '6.0' ? 'closed' : 'pending',
+      },
       status: null,
-      shippingStatus: { type: 'ordershippingstatuses', id: 'not_shipped' },
+      ...(ctx.profile.shippingStatus
+        ? { shippingStatus: { type: 'ordershippingstatuses', id: 'not_shipped' } }
+        : {}),
       parent: null,
       subOrders: [],
       owner: { type: 'users', id: '1' },
@@ -351,4 +373,79 @@ export function addOrder(
   );
   if (order.id !== orderId) throw new Error('sandbox: order ids out of step');
   return order;
+}
+
+/**
+ * A product-kit line's components (`kitItemLineItems` → orderproductkititemlineitems, fields of
+ * oroinc/orocommerce src/Oro/Bundle/OrderBundle/Resources/doc/api/order_product_kit_item_line_item.md @6.1.0).
+ */
+function addKitItems(ctx: GenContext, line: Rec, currency: string): void {
+  const { store, rng } = ctx;
+  line.attributes['productSku'] = `KIT-${line.id}`;
+  const count = int(rng, 2, 3);
+  for (let k = 0; k < count; k++) {
+    const productId = int(rng, 1, 500);
+    const item = store.add(
+      'orderproductkititemlineitems',
+      {
+        kitItemLabel: k === 0 ? 'Base Unit' : `Option ${k}`,
+        optional: k > 0,
+        productSku: `SKU-${productId}`,
+        productName: `${pick(rng, PRODUCTS)} ${productId}`,
+        quantity: int(rng, 1, 3),
+        productUnitCode: 'item',
+        sortOrder: k + 1,
+        value: money(int(rng, 5_000, 999_999)),
+        currency,
+      },
+      {
+        lineItem: { type: 'orderlineitems', id: line.id },
+        kitItem: { type: 'productkititems', id: String(k + 1) },
+        product: { type: 'products', id: String(productId) },
+        productUnit: { type: 'productunits', id: 'item' },
+      },
+    );
+    store.link(line, 'kitItemLineItems', { type: 'orderproductkititemlineitems', id: item.id });
+  }
+}
+
+/**
+ * Multi-shipping "create sub-orders for each group" (fact sheet §11.4; oroinc/orocommerce
+ * src/Oro/Bundle/CheckoutBundle/DataProvider/Converter/CheckoutToOrderConverter.php @6.1.0): a
+ * main order holding every line, and one sub-order per group with its own copies of that group's
+ * lines, linked by `parent` / `subOrders`. Returns the main order and its sub-orders.
+ */
+export function addSplitOrder(
+  ctx: GenContext,
+  o: { at: number; subOrdersAt?: number; groups: number[]; customerId?: string },
+): { main: Rec; subs: Rec[] } {
+  const { store } = ctx;
+  const total = o.groups.reduce((a, b) => a + b, 0);
+  const main = addOrder(ctx, {
+    at: o.at,
+    lines: total,
+    ...(o.customerId ? { customerId: o.customerId } : {}),
+  });
+  const mainLines = (main.relationships['lineItems'] as Ref[]).map((r) => store.get(r.type, r.id)!);
+  const customerId = (main.relationships['customer'] as Ref).id;
+  const subs: Rec[] = [];
+  let from = 0;
+  for (const size of o.groups) {
+    const sub = addOrder(ctx, { at: o.subOrdersAt ?? o.at, lines: size, customerId });
+    const subLines = (sub.relationships['lineItems'] as Ref[]).map((r) => store.get(r.type, r.id)!);
+    subLines.forEach((line, i) => {
+      const copy = mainLines[from + i]!.attributes;
+      for (const k of ['productSku', 'productName', 'quantity', 'productUnitCode', 'value']) {
+        line.attributes[k] = copy[k];
+      }
+      store.changed(line);
+    });
+    from += size;
+    sub.relationships['parent'] = { type: 'orders', id: main.id };
+    sub.attributes['currency'] = main.attributes['currency'];
+    store.changed(sub);
+    store.link(main, 'subOrders', { type: 'orders', id: sub.id });
+    subs.push(sub);
+  }
+  return { main, subs };
 }

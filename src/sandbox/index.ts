@@ -8,8 +8,9 @@ import { handleApi, type ApiState } from './api.js';
 import { TokenIssuer } from './auth.js';
 import { ApiError } from './errors.js';
 import { oroDateTime } from './format.js';
-import { addCustomer, addOrder, generate, type GenContext } from './generator.js';
+import { addCustomer, addOrder, addSplitOrder, generate, type GenContext } from './generator.js';
 import { addProduct, generateProducts } from './products.js';
+import { profileOf } from './profile.js';
 import { createRng, int } from './random.js';
 import { resourceDefs } from './resources.js';
 import { DataStore } from './store.js';
@@ -25,13 +26,21 @@ import type {
 
 export type { Sandbox, SandboxOptions, SeedOptions, Faults, RecordedRequest } from './types.js';
 
+/** What Symfony's error page says to a 404 outside the API's own error handling. */
+const NOT_FOUND_PAGE =
+  '<!DOCTYPE html><html><head><title>Not Found</title></head><body>Not Found</body></html>';
+
 const DEFAULT_CLIENTS = [{ clientId: 'sagesync', clientSecret: 'sandbox-secret' }];
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const version = options.apiVersion ?? '6.1';
+  const profile = profileOf(version);
   const now = options.now ?? Date.now;
   const store = new DataStore();
-  const defs = resourceDefs(version);
+  const defs = resourceDefs(profile);
+  // `web_backend_prefix` (fact sheet §11.5): `/admin` unless the Oro instance set another.
+  const apiPath = `${(options.backendPrefix ?? '/admin').replace(/\/+$/, '')}/api/`;
+  let webApi = options.webApi ?? true;
   const customFields = options.customCustomerFields ?? { creditLimit: 'money' as const };
   const issuer = new TokenIssuer(options.clients ?? DEFAULT_CLIENTS, now);
   const faults = new FaultInjector();
@@ -40,7 +49,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const gen: GenContext = {
     store,
     rng: createRng(1),
-    version,
+    profile,
     customFields,
     base: '',
     longStrings: false,
@@ -49,7 +58,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const state: ApiState = {
     store,
     defs,
-    version,
+    profile,
+    apiPath,
+    forbidden: new Set(options.forbidden ?? []),
     customFields,
     resourceFields: options.customResourceFields ?? {},
     base: '',
@@ -120,7 +131,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           answer.status === 200 ? 'application/json; charset=UTF-8' : 'application/json',
         );
       }
-      if (!path.startsWith('/admin/api/')) return send(404, '', {}, 'text/plain');
+      // The Web API feature switched off: every API request is a 404 from the firewall, before
+      // any JSON:API processing (oroinc/platform src/Oro/Bundle/ApiBundle/Security/Http/Firewall/FeatureAccessListener.php @6.1.0).
+      if (!path.startsWith(apiPath) || !webApi)
+        return send(404, NOT_FOUND_PAGE, {}, 'text/html; charset=UTF-8');
       // Wrong, expired or revoked bearer token: 401 with an empty body (fact sheet §1.3).
       if (!issuer.valid(req.headers.authorization))
         return send(
@@ -151,7 +165,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   );
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.address}:${addr.port}`;
-  state.base = `${url}/admin/api`;
+  state.base = `${url}${apiPath.slice(0, -1)}`;
   gen.base = state.base;
 
   const view = (type: string, id: string): SandboxResource | undefined => {
@@ -192,7 +206,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         lines,
         ...(o.customerId ? { customerId: o.customerId } : {}),
         ...(o.attributes ? { attributes: o.attributes } : {}),
+        ...(o.kitLines ? { kitLines: o.kitLines } : {}),
       }).id;
+    },
+    addSplitOrder(o) {
+      const { main, subs } = addSplitOrder(gen, {
+        at: at(o.updatedAt),
+        subOrdersAt: at(o.subOrdersUpdatedAt ?? o.updatedAt),
+        groups: o.groups,
+        ...(o.customerId ? { customerId: o.customerId } : {}),
+      });
+      return { main: main.id, subs: subs.map((r) => r.id) };
     },
     updateOrder: (id, c) => change('orders', id, c),
     addCustomer(o = {}) {
@@ -228,6 +252,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (f.tokenLifetimeSeconds !== undefined) issuer.lifetimeSeconds = f.tokenLifetimeSeconds;
     },
     revokeTokens: () => issuer.revokeAll(),
+    setForbidden(keys) {
+      state.forbidden = new Set(keys);
+    },
+    setWebApi(on) {
+      webApi = on;
+    },
     async close() {
       faults.set({});
       await new Promise<void>((resolve) => {

@@ -111,6 +111,10 @@ export function parseQuery(raw: string, def: ResourceDef): ParsedQuery {
     } else if (/^fields\[[^\]]+\]$/.test(key)) {
       q.fields.set(key.slice(7, -1), new Set(value.split(',').filter(Boolean)));
     } else if (key === 'page[number]' || key === 'page[size]') {
+      // Resources with paging disabled know no paging filters (fact sheet §4; oroinc/platform
+      // src/Oro/Bundle/ApiBundle/Tests/Functional/RestJsonApiFiltersAndSorters/GetWithFiltersTest.php @6.1.0).
+      if (def.noPaging)
+        throw new ApiError(400, 'filter constraint', 'The filter is not supported.', { parameter: key });
       const n = Number(value);
       const ok = Number.isInteger(n) && (key === 'page[size]' ? n > 0 || n === -1 : n > 0);
       if (!ok)
@@ -119,6 +123,7 @@ export function parseQuery(raw: string, def: ResourceDef): ParsedQuery {
       else q.pageSize = n;
     }
   }
+  if (def.noPaging) q.pageSize = -1;
   return q;
 }
 
@@ -133,7 +138,12 @@ function compileFilter(
 ): (r: Rec) => boolean {
   let kind: FieldKind | 'rel';
   let get: Getter;
-  if (field === 'id') {
+  if (field === 'id' && def.stringIds) {
+    // String ids take no lists: `a,b` is one literal value (filter_disallow_array_data_types,
+    // oroinc/platform src/Oro/Bundle/ApiBundle/Resources/config/oro/app.yml @6.1.0).
+    kind = 'text';
+    get = (r) => r.id;
+  } else if (field === 'id') {
     kind = 'id';
     get = (r) => r.num;
   } else if (def.relationships[field]) {
@@ -184,6 +194,8 @@ function compileFilter(
       if (Array.isArray(v)) return v.some((x: { id: string }) => ids.has(x.id)); // to-many: contains any
       return v !== null && v !== undefined && ids.has((v as { id: string }).id);
     };
+  } else if (kind === 'text') {
+    test = (v) => v === value;
   } else {
     const fold = arrayString ? (s: string) => s.toLowerCase() : (s: string) => s;
     const set = new Set(list.map(fold));
@@ -197,7 +209,13 @@ function compileFilter(
       return !test(v);
     };
   }
-  if (kind === 'rel' || kind === 'boolean' || kind === 'string' || kind === 'addressType') {
+  if (
+    kind === 'rel' ||
+    kind === 'boolean' ||
+    kind === 'string' ||
+    kind === 'text' ||
+    kind === 'addressType'
+  ) {
     if (op !== 'eq')
       throw new ApiError(400, 'filter constraint', `The operator "${op}" is not supported for the field.`, {
         parameter: param,
@@ -290,7 +308,7 @@ export function period(text: string): [string, string] | null {
 /** Comparator for `sort` (nulls last ascending, as PostgreSQL does). */
 export function comparator(sort: { field: string; desc: boolean }[]): (a: Rec, b: Rec) => number {
   const keys = sort.map(({ field, desc }) => ({
-    get: field === 'id' ? (r: Rec) => r.num : (r: Rec) => r.attributes[field],
+    get: field === 'id' ? (r: Rec) => (Number.isNaN(r.num) ? r.id : r.num) : (r: Rec) => r.attributes[field],
     sign: desc ? -1 : 1,
   }));
   return (a, b) => {

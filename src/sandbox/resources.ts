@@ -2,7 +2,7 @@
  * Which resources the sandbox serves, their relationships, filters and sorters (fact sheet §3, §7).
  * Relationship filters are implied: every association is filterable (fact sheet §3).
  */
-import type { SandboxApiVersion } from './types.js';
+import type { Profile } from './profile.js';
 
 export type FieldKind =
   'id' | 'integer' | 'string' | 'text' | 'datetime' | 'boolean' | 'money' | 'addressType';
@@ -23,15 +23,23 @@ export interface ResourceDef {
   /** Actions besides GET (fact sheet §6: others answer 405). */
   update?: boolean;
   create?: boolean;
+  /** Ids are strings (enum options, units): `filter[id]` takes one literal value, no list. */
+  stringIds?: boolean;
+  /** Paging disabled (`disable_paging`): `page[size]`/`page[number]` are a 400. */
+  noPaging?: boolean;
 }
 
 const one = (type: string): RelDef => ({ type, many: false });
 const many = (type: string): RelDef => ({ type, many: true });
 
-export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDef> {
+export function resourceDefs(profile: Profile): Map<string, ResourceDef> {
   // Fact sheet §7.5: Order↔OrderLineItem and Order↔OrderShippingTracking are many-to-many since 6.1.
   const orderLink: Record<string, RelDef> =
-    version === '6.0' ? { order: one('orders') } : { orders: many('orders') };
+    profile.family === '6.0' ? { order: one('orders') } : { orders: many('orders') };
+  // Customer users and addresses have no `updatedAt` filter or sorter on 6.0/6.1 (no index, none
+  // configured: oroinc/customer-portal src/Oro/Bundle/CustomerBundle/Resources/config/oro/api.yml
+  // @6.0.10 / @6.1.0); `filter[updatedAt]` or `sort=updatedAt` there is a 400.
+  const ext: Record<string, FieldKind> = profile.externalId ? { externalId: 'string' } : {};
   const defs: ResourceDef[] = [
     {
       type: 'customers',
@@ -47,7 +55,7 @@ export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDe
         internal_rating: one('customerratings'),
         paymentTerm: one('paymentterms'),
       },
-      filters: { name: 'string', createdAt: 'datetime', updatedAt: 'datetime', externalId: 'string' },
+      filters: { name: 'string', createdAt: 'datetime', updatedAt: 'datetime', ...ext },
       arrayStrings: ['externalId'],
       sorters: ['id', 'name', 'createdAt', 'updatedAt'],
       update: true,
@@ -62,9 +70,8 @@ export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDe
         salesRepresentatives: many('users'),
         organization: one('organizations'),
       },
-      // updatedAt: unverified on real Oro (fact sheet §7.2); served here.
-      filters: { email: 'string', createdAt: 'datetime', updatedAt: 'datetime', externalId: 'string' },
-      sorters: ['id', 'email', 'createdAt', 'updatedAt'],
+      filters: { email: 'string', ...ext },
+      sorters: ['id', 'email'],
       // PATCH of custom fields (SandboxOptions.customResourceFields), for custom pull streams.
       update: true,
     },
@@ -77,13 +84,8 @@ export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDe
         owner: one('users'),
         systemOrganization: one('organizations'),
       },
-      filters: {
-        addressType: 'addressType',
-        customRegion: 'string',
-        createdAt: 'datetime',
-        updatedAt: 'datetime',
-      },
-      sorters: ['id', 'createdAt', 'updatedAt'],
+      filters: { addressType: 'addressType', customRegion: 'string' },
+      sorters: ['id'],
     },
     {
       type: 'orders',
@@ -98,7 +100,7 @@ export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDe
         paymentTerm: one('paymentterms'),
         internalStatus: one('orderinternalstatuses'),
         status: one('orderstatuses'),
-        shippingStatus: one('ordershippingstatuses'),
+        ...(profile.shippingStatus ? { shippingStatus: one('ordershippingstatuses') } : {}),
         parent: one('orders'),
         subOrders: many('orders'),
         owner: one('users'),
@@ -110,7 +112,7 @@ export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDe
         external: 'boolean',
         createdAt: 'datetime',
         updatedAt: 'datetime',
-        externalId: 'string',
+        ...ext,
       },
       arrayStrings: ['identifier', 'poNumber', 'externalId'],
       sorters: ['id', 'identifier', 'createdAt', 'updatedAt', 'external'],
@@ -126,6 +128,18 @@ export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDe
       },
       filters: { createdAt: 'datetime', updatedAt: 'datetime' },
       sorters: ['id', 'createdAt', 'updatedAt'],
+    },
+    {
+      // oroinc/orocommerce src/Oro/Bundle/OrderBundle/Resources/doc/api/order_product_kit_item_line_item.md @6.1.0
+      type: 'orderproductkititemlineitems',
+      relationships: {
+        lineItem: one('orderlineitems'),
+        kitItem: one('productkititems'),
+        product: one('products'),
+        productUnit: one('productunits'),
+      },
+      filters: {},
+      sorters: ['id'],
     },
     {
       type: 'orderaddresses',
@@ -145,12 +159,20 @@ export function resourceDefs(version: SandboxApiVersion): Map<string, ResourceDe
       sorters: ['id'],
       create: true,
     },
-    {
-      type: 'orderinternalstatuses',
+    // Paging disabled on the status lists (oroinc/orocommerce
+    // src/Oro/Bundle/OrderBundle/Resources/config/oro/api.yml @6.1.0: disable_paging / page_size -1).
+    ...[
+      'orderinternalstatuses',
+      'orderstatuses',
+      ...(profile.shippingStatus ? ['ordershippingstatuses'] : []),
+    ].map((type): ResourceDef => ({
+      type,
       relationships: {},
       filters: {},
       sorters: ['id', 'priority'],
-    },
+      stringIds: true,
+      noPaging: true,
+    })),
     ...productDefs(),
   ];
   return new Map(defs.map((d) => [d.type, d]));
@@ -192,8 +214,14 @@ function productDefs(): ResourceDef[] {
       filters: {},
       sorters: ['id'],
     },
-    { type: 'productunits', relationships: {}, filters: {}, sorters: ['id'] },
-    { type: 'prodinventorystatuses', relationships: {}, filters: {}, sorters: ['id', 'priority'] },
+    { type: 'productunits', relationships: {}, filters: {}, sorters: ['id'], stringIds: true },
+    {
+      type: 'prodinventorystatuses',
+      relationships: {},
+      filters: {},
+      sorters: ['id', 'priority'],
+      stringIds: true,
+    },
     { type: 'customergroups', relationships: {}, filters: { name: 'string' }, sorters: ['id', 'name'] },
     { type: 'paymentterms', relationships: {}, filters: { label: 'string' }, sorters: ['id', 'label'] },
   ];

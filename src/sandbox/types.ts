@@ -3,7 +3,8 @@
  * JSON:API as described in ../shared/reference/oro-admin-api.md, for tests, the demo and the
  * benchmarks. Entry point: startSandbox() in src/sandbox/index.ts.
  */
-export type SandboxApiVersion = '6.0' | '6.1';
+import type { SandboxApiVersion } from './profile.js';
+export type { SandboxApiVersion } from './profile.js';
 
 /** Custom customer attribute types (fact sheet §7.6). */
 export type CustomFieldType = 'money' | 'decimal' | 'string' | 'integer' | 'boolean';
@@ -26,6 +27,8 @@ export interface SeedOptions {
   start?: string;
   /** Products (src/sandbox/products.ts), generated after everything else. Default 0. */
   products?: number;
+  /** Orders of 100–250 lines, added after the others (the to-many cap, fact sheet §4). Default 0. */
+  bigOrders?: number;
 }
 
 export interface Faults {
@@ -49,7 +52,14 @@ export interface SandboxOptions {
   /** Default 0 (a free port). Always bound to 127.0.0.1 unless `host` says otherwise. */
   port?: number;
   host?: string;
+  /** Oro release to behave as (src/sandbox/profile.ts); default `6.1` (the newest 6.1). */
   apiVersion?: SandboxApiVersion;
+  /** Oro's `web_backend_prefix`; default `/admin` (the API is under `{prefix}/api/`). */
+  backendPrefix?: string;
+  /** The Web API feature; default on. Off: every API request is a 404. */
+  webApi?: boolean;
+  /** `type:id` of records the API user may not see: 403 on GET/PATCH/POST, left out of lists. */
+  forbidden?: string[];
   clients?: { clientId: string; clientSecret: string }[];
   /** Custom customer fields accepted by PATCH; default `{ creditLimit: 'money' }`. */
   customCustomerFields?: Record<string, CustomFieldType>;
@@ -99,7 +109,19 @@ export interface Sandbox {
     lines?: number;
     updatedAt?: string;
     attributes?: Record<string, unknown>;
+    /** The first `kitLines` lines are product kits with 2–3 components each. */
+    kitLines?: number;
   }): string;
+  /**
+   * A main order with one sub-order per group (`groups`: lines per sub-order), as multi-shipping
+   * checkout creates them; `subOrdersUpdatedAt` lets a test read the parent before or after them.
+   */
+  addSplitOrder(options: {
+    groups: number[];
+    customerId?: string;
+    updatedAt?: string;
+    subOrdersUpdatedAt?: string;
+  }): { main: string; subs: string[] };
   updateOrder(id: string, change?: OrderChange): void;
   addCustomer(options?: {
     name?: string;
@@ -133,5 +155,9 @@ export interface Sandbox {
   setFaults(faults: Faults): void;
   /** Every token issued so far becomes invalid (the next API call gets 401). */
   revokeTokens(): void;
+  /** Replaces the per-record ACL (`type:id` keys the API user may not see). */
+  setForbidden(keys: string[]): void;
+  /** Switches the Web API feature on or off. */
+  setWebApi(on: boolean): void;
   close(): Promise<void>;
 }

@@ -6,7 +6,8 @@
 import { ApiError, notFound } from './errors.js';
 import { parseDecimal, parseMoney } from './format.js';
 import type { DataStore, Rec, Ref } from './store.js';
-import type { CustomFieldType, SandboxApiVersion } from './types.js';
+import type { Profile } from './profile.js';
+import type { CustomFieldType } from './types.js';
 
 interface Body {
   data?: {
@@ -61,7 +62,7 @@ export function patchCustomer(
   text: string,
   customFields: Record<string, CustomFieldType>,
   now: string,
-  version: SandboxApiVersion,
+  profile: Profile,
 ): Rec {
   const body = parseBody(text);
   checkType(body, 'customers');
@@ -85,7 +86,7 @@ export function patchCustomer(
     const pointer = `/data/attributes/${field}`;
     const type = customFields[field];
     if (type) changes[field] = convertCustomField(type, value, pointer);
-    else if (WRITABLE_CUSTOMER.has(field) && (field !== 'externalId' || version === '6.1')) {
+    else if (WRITABLE_CUSTOMER.has(field) && (field !== 'externalId' || profile.externalId)) {
       if (field === 'name' && (typeof value !== 'string' || value.trim() === '')) {
         throw new ApiError(400, 'not blank constraint', 'This value should not be blank.', { pointer });
       }
@@ -135,7 +136,14 @@ export function convertCustomField(type: CustomFieldType, value: unknown, pointe
   }
 }
 
-export function createTracking(store: DataStore, text: string, version: SandboxApiVersion, now: string): Rec {
+export function createTracking(
+  store: DataStore,
+  text: string,
+  profile: Profile,
+  now: string,
+  forbidden: (type: string, id: string) => boolean = () => false,
+): Rec {
+  const version = profile.family;
   const body = parseBody(text);
   checkType(body, 'ordershippingtrackings');
   const attrs = body.data!.attributes ?? {};
@@ -206,6 +214,15 @@ export function createTracking(store: DataStore, text: string, version: SandboxA
       });
     const order = store.get('orders', ref.id);
     if (!order) throw new ApiError(400, 'form constraint', 'The entity does not exist.', { pointer: at });
+    // oroinc/orocommerce src/Oro/Bundle/OrderBundle/Tests/Functional/Api/RestJsonApi/OrderShippingTrackingTest.php @6.1.0
+    if (forbidden('orders', ref.id)) {
+      throw new ApiError(
+        403,
+        'access granted constraint',
+        'The "VIEW" permission is denied for the related resource.',
+        { pointer: at },
+      );
+    }
     return order;
   });
   const orderRefs: Ref[] = orders.map((o) => ({ type: 'orders', id: o.id }));

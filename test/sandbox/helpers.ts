@@ -29,7 +29,7 @@ export async function api(
   sb: Sandbox,
   bearer: string,
   path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  init: { method?: string; body?: unknown; headers?: Record<string, string>; apiPath?: string } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = {
     Accept: JSON_API,
@@ -37,7 +37,7 @@ export async function api(
     ...init.headers,
   };
   if (init.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = JSON_API;
-  const res = await fetch(`${sb.url}/admin/api/${path}`, {
+  const res = await fetch(`${sb.url}${init.apiPath ?? '/admin/api/'}${path}`, {
     method: init.method ?? 'GET',
     headers,
     ...(init.body !== undefined
@@ -45,5 +45,11 @@ export async function api(
       : {}),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
+  const isJson = (res.headers.get('content-type') ?? '').includes('json');
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: text && isJson ? JSON.parse(text) : undefined,
+  };
 }
