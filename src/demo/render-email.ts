@@ -17,7 +17,9 @@ export async function renderEmail(
   config: Config,
   logger: Logger,
 ): Promise<string | null> {
-  const problem = (await problemsOfRun(summary, store)).find((p) => p.fingerprint.startsWith('x3-rejected:'));
+  const problem = (await problemsOfRun(summary, store)).problems.find((p) =>
+    p.fingerprint.startsWith('x3-rejected:'),
+  );
   if (!problem) return null;
   const sent: Mail[] = [];
   const notifier = createNotifier({

@@ -5,12 +5,16 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/types.js';
 import type { OroClient } from '../oro/types.js';
+import type { Problem } from '../notify/problems.js';
 import type { StagingStore } from '../staging/store.js';
 import type { JobCounts, JobName } from './types.js';
 
 export interface Notifier {
-  /** Sends (throttled through sagesync_alert) one e-mail per problem; never throws. */
-  problem(p: { fingerprint: string; subject: string; body: string }): Promise<void>;
+  /**
+   * Notes a problem through sagesync_alert: e-mails it when it starts, its new records as a
+   * digest once a throttle window, a reminder for a problem without records; never throws.
+   */
+  problem(p: Problem): Promise<void>;
   /** Problems not reported in this run are cleared (recovery e-mail once). */
   settle(activeFingerprints: readonly string[]): Promise<void>;
 }

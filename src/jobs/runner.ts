@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { SagesyncError, type ErrorKind } from '../errors.js';
 import type { OroClient } from '../oro/types.js';
-import { notifyRun } from '../notify/run-problems.js';
+import { notifyRun, pullSources } from '../notify/run-problems.js';
 import { StoreBusyError } from '../staging/store-busy.js';
 import type { JobLock, StagingStore } from '../staging/store.js';
 import type { RunContext } from './context.js';
@@ -83,7 +83,8 @@ export async function runJobs(
     reports.push(report);
   }
   const result = summary(reports);
-  if (ctx.notifier && !options.dryRun) await notifyRun(result, store, ctx.notifier, ctx.logger);
+  if (ctx.notifier && !options.dryRun)
+    await notifyRun(result, store, ctx.notifier, ctx.logger, pullSources(ctx.config));
   return result;
 }
 

@@ -1,15 +1,18 @@
 /**
- * Problem e-mails, throttled through `sagesync_alert` (issue 6 "Notifications"): the store's
- * `noteAlert` decides atomically, across hosts, whether this occurrence is e-mailed, so several
- * hosts running every minute send at most one e-mail per problem per `throttleMinutes`, and one
- * recovery e-mail when it clears. Nothing here ever fails the sync: every failure is logged.
+ * Problem e-mails, throttled through `sagesync_alert` (issue 6 "Notifications", issue 19): the
+ * store's `noteAlert` decides atomically, across hosts, whether this occurrence is e-mailed and
+ * which records it names, so several hosts running every minute send one e-mail when a problem
+ * starts, at most one digest of the records that joined it per `throttleMinutes`, and one
+ * recovery e-mail (naming any records not yet e-mailed) when it clears. Nothing here ever fails
+ * the sync: every failure is logged.
  */
 import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Notifier } from '../jobs/context.js';
 import type { Logger } from '../log/types.js';
-import type { AlertRecord, StagingStore } from '../staging/store.js';
+import type { AlertDecision, AlertRecord, PendingAlertItem, StagingStore } from '../staging/store.js';
 import { createMailer, notificationsConfigured, type Mailer } from './mailer.js';
+import { listed, type Problem } from './problems.js';
 
 /** Fingerprints of one-off events (records set to ERROR in one run): cleared without a recovery e-mail. */
 export const EVENT_PREFIX = 'event:';
@@ -51,25 +54,34 @@ export function createNotifier(deps: NotifierDeps): ClosableNotifier | undefined
   }
 
   return {
-    async problem(p) {
-      let decision: { send: boolean; record: AlertRecord };
+    async problem(p: Problem) {
+      let decision: AlertDecision;
       try {
         const store = await deps.store();
-        decision = await store.noteAlert(p.fingerprint, p.subject, n.throttleMinutes, clock());
+        decision = await store.noteAlert(p.fingerprint, p.subject, n.throttleMinutes, clock(), p.items);
       } catch (err) {
         logger.error(
-          `Could not record the alert "${redactor.redact(p.subject)}" (no e-mail sent): ${redactor.redact((err as Error).message)}`,
+          `Could not record the alert "${redactor.redact(p.subject)}" (no e-mail sent): ${redactor.redact((err as Error).message)}. If sagesync was just upgraded, run "sagesync migrate".`,
         );
         return;
       }
       if (!decision.send) {
-        logger.debug(`Alert throttled: ${p.fingerprint}`, { occurrences: decision.record.occurrences });
+        logger.debug(`Alert throttled: ${p.fingerprint}`, {
+          occurrences: decision.record.occurrences,
+          pending: decision.record.digest.pending.length,
+        });
         return;
       }
+      const foot = footer(decision.record, n.throttleMinutes, host);
+      if (decision.first || !p.items) {
+        await send(`[sagesync] ${p.subject}`, `${p.body.trimEnd()}\n\n${foot}`, 'problem');
+        return;
+      }
+      const count = decision.listed.length + decision.dropped;
       await send(
-        `[sagesync] ${p.subject}`,
-        `${p.body.trimEnd()}\n\n${footer(decision.record, n.throttleMinutes, host)}`,
-        'problem',
+        `[sagesync] ${p.topic ?? p.subject}: ${count} more since ${decision.listed[0]?.seenAt.slice(11, 16) ?? 'the last e-mail'} UTC`,
+        `${digestBody(p, decision)}\n\n${foot}`,
+        'digest',
       );
     },
 
@@ -101,15 +113,45 @@ function footer(record: AlertRecord, throttleMinutes: number, host: string): str
     `How often: ${record.occurrences} time${record.occurrences === 1 ? '' : 's'} so far`,
     `Reported by: sagesync on ${host}`,
     `Problem id: ${record.fingerprint}`,
-    `You get at most one e-mail about this problem every ${throttleMinutes} minutes, and one when it clears.`,
+    `You get one e-mail when a problem starts, at most one more every ${throttleMinutes} minutes (naming the records that joined it, or as a reminder), and one when it clears.`,
+  ].join('\n');
+}
+
+function seen(items: readonly PendingAlertItem[]): { text: string }[] {
+  return items.map((i) => ({ text: `${i.text} (since ${i.seenAt.slice(0, 16).replace('T', ' ')} UTC)` }));
+}
+
+function digestBody(p: Problem, d: AlertDecision): string {
+  const n = d.listed.length + d.dropped;
+  const current = new Set((p.items ?? []).map((i) => i.key));
+  const gone = d.listed.filter((i) => !current.has(i.key)).length;
+  return [
+    `${n} record${n === 1 ? '' : 's'} joined this open problem since its last e-mail:`,
+    '',
+    ...listed(seen(d.listed), Number.MAX_SAFE_INTEGER),
+    ...(d.dropped > 0 ? [`  … and ${d.dropped} more (not kept: too many at once)`] : []),
+    ...(gone > 0 ? ['', `${gone} of them no longer fail${gone === 1 ? 's' : ''} (fixed since).`] : []),
+    '',
+    `Now: ${p.subject}.`,
+    ...(p.whatToDo ? [`What to do: ${p.whatToDo}`] : []),
   ].join('\n');
 }
 
 function recoveryBody(alert: AlertRecord, now: Date, host: string): string {
+  const pending = alert.digest.pending;
   return [
     `The problem "${alert.summary}" is no longer reported.`,
     '',
     `It was first seen ${alert.firstSeenAt.toISOString()}, last seen ${alert.lastSeenAt.toISOString()}, ${alert.occurrences} time${alert.occurrences === 1 ? '' : 's'} in all.`,
+    ...(pending.length + alert.digest.dropped > 0
+      ? [
+          '',
+          'These records joined it after its last e-mail; they are resolved too:',
+          ...listed(seen(pending), Number.MAX_SAFE_INTEGER),
+          ...(alert.digest.dropped > 0 ? [`  … and ${alert.digest.dropped} more`] : []),
+        ]
+      : []),
+    '',
     `Cleared: ${now.toISOString()} by sagesync on ${host}.`,
     `Problem id: ${alert.fingerprint}`,
   ].join('\n');

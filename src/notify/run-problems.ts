@@ -1,30 +1,31 @@
 /**
- * Turns the end of a run into problems worth an e-mail (issue 6): a job that could not run,
- * records sagesync quarantined or set to ERROR, and rows X3 rejected (direction-1 rows with status
- * ERROR and erp_message: the ERP side's failures must not stay invisible). The runner calls
- * `notifyRun` once at the end of every run.
+ * Turns the end of a run into problems worth an e-mail (issue 6, issue 19): a job that could not
+ * run, records sagesync quarantined, rows a pull job or pull stream set to ERROR, and rows X3
+ * rejected (direction-1 rows with status ERROR and erp_message). The runner calls `notifyRun` once
+ * at the end of every run.
  *
- * Fingerprints (what "the same problem" means for the throttle):
- *   job:<job>:<error kind>      the job failed as a whole; clears when it next runs without failing
- *   quarantine:<job>            the job has open quarantine records; clears when they are resolved
- *   x3-rejected:<table>         X3 rejected rows of the table; clears when none is left in ERROR
- *   event:<job>:records:<hash>  rows a pull job set to ERROR in this run (final, no recovery mail)
+ * Fingerprints (what "the same problem" means for the throttle and the digest):
+ *   job:<job>:<error kind>        the job failed as a whole; clears when it next runs without failing
+ *   quarantine:<job>              the job has open quarantine records; clears when they are resolved
+ *   pull-errors:<job>:<table>     rows of the table in ERROR; clears when none is left in ERROR
+ *   x3-rejected:<table>           X3 rejected rows of the table; clears when none is left in ERROR
+ * The last three list their records; a record that joins an open problem goes into the next digest.
  */
-import { createHash } from 'node:crypto';
+import type { Config } from '../config/schema.js';
 import type { Notifier } from '../jobs/context.js';
 import type { RunSummary } from '../jobs/runner.js';
 import type { JobReport } from '../jobs/types.js';
-import type { QuarantineRecord, StagingStore } from '../staging/store.js';
+import type { AlertItem, QuarantineRecord, StagingStore } from '../staging/store.js';
+import { CREDIT_LIMIT, SHIPMENT, type TableDef } from '../staging/tables.js';
+import { streamTable } from '../streams/tables.js';
+import { streamJobName } from '../streams/types.js';
 import { EVENT_PREFIX } from './notifier.js';
+import { firstLine, pullErrors, quarantined, x3Rejected, type Problem } from './problems.js';
 
-export interface Problem {
-  fingerprint: string;
-  subject: string;
-  body: string;
-}
+export type { Problem } from './problems.js';
 
-const MAX_LISTED = 50;
 const REJECTED_LIMIT = 500;
+const PULL_ERRORS_LIMIT = 1000;
 
 const WHAT_TO_DO: Record<string, string> = {
   config: 'Fix the configuration key named above, then run "sagesync test-connection".',
@@ -35,20 +36,63 @@ const WHAT_TO_DO: Record<string, string> = {
   usage: 'Fix the command line that cron or the scheduler runs.',
 };
 
-export async function problemsOfRun(summary: RunSummary, store: StagingStore): Promise<Problem[]> {
+/** The tables sagesync sets rows of to ERROR, with the job that does it. */
+export function pullSources(config: Pick<Config, 'streams'>): { job: string; table: TableDef }[] {
+  return [
+    { job: 'pull-credit', table: CREDIT_LIMIT },
+    { job: 'pull-tracking', table: SHIPMENT },
+    ...config.streams
+      .filter((s) => s.direction === 'pull')
+      .map((s) => ({ job: streamJobName(s) as string, table: streamTable(s) })),
+  ];
+}
+
+export interface RunProblems {
+  problems: Problem[];
+  /** Fingerprints whose state could not be read this time: kept open, neither noted nor cleared. */
+  unknown: string[];
+}
+
+export async function problemsOfRun(
+  summary: RunSummary,
+  store: StagingStore,
+  sources: readonly { job: string; table: TableDef }[] = pullSources({ streams: [] }),
+): Promise<RunProblems> {
   const problems: Problem[] = [];
+  const unknown: string[] = [];
   for (const job of summary.jobs) {
     if (job.outcome === 'failed' && job.error) problems.push(jobFailed(summary, job));
-    if (job.job.startsWith('pull-') && job.failures.length > 0) problems.push(pullFailures(job));
+  }
+  for (const { job, table } of sources) {
+    const name = store.tableName(table).split('.').pop() ?? table.name;
+    const probe = pullErrors(job, name, [], false);
+    let rows: { stagingId: string; message: string | null }[];
+    try {
+      rows = await store.inboundErrors(table, PULL_ERRORS_LIMIT);
+    } catch {
+      unknown.push(probe.fingerprint); // e.g. a stream's table not migrated yet
+      continue;
+    }
+    const items = new Map<string, AlertItem>();
+    for (const f of summary.jobs.find((j) => j.job === job)?.failures ?? [])
+      items.set(f.id, { key: f.id, text: `staging_id ${f.id}: ${firstLine(f.reason)}` });
+    for (const r of rows)
+      items.set(r.stagingId, {
+        key: r.stagingId,
+        text: `staging_id ${r.stagingId}: ${firstLine(r.message ?? 'ERROR')}`,
+      });
+    if (items.size > 0)
+      problems.push(pullErrors(job, name, [...items.values()], rows.length >= PULL_ERRORS_LIMIT));
   }
   const byJob = new Map<string, QuarantineRecord[]>();
   for (const q of await store.openQuarantine()) byJob.set(q.job, [...(byJob.get(q.job) ?? []), q]);
-  for (const [job, records] of byJob) problems.push(quarantined(store, job, records));
+  for (const [job, records] of byJob) problems.push(quarantined(store.tableName('quarantine'), job, records));
   const rejected = await store.rejectedRows(REJECTED_LIMIT);
   const byTable = new Map<string, typeof rejected>();
   for (const r of rejected) byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
-  for (const [table, rows] of byTable) problems.push(x3Rejected(table, rows));
-  return problems;
+  const full = rejected.length >= REJECTED_LIMIT;
+  for (const [table, rows] of byTable) problems.push(x3Rejected(table, rows, full));
+  return { problems, unknown };
 }
 
 /**
@@ -61,9 +105,10 @@ export async function notifyRun(
   store: StagingStore,
   notifier: Notifier,
   logger?: { error(m: string): void },
+  sources?: readonly { job: string; table: TableDef }[],
 ): Promise<void> {
   try {
-    const problems = await problemsOfRun(summary, store);
+    const { problems, unknown } = await problemsOfRun(summary, store, sources);
     for (const p of problems) await notifier.problem(p);
     const ran = new Set(
       summary.jobs.filter((j) => j.outcome !== 'skipped-locked').map((j) => j.job as string),
@@ -74,7 +119,7 @@ export async function notifyRun(
         const job = jobOfFingerprint(fp);
         return job !== null && !ran.has(job);
       });
-    await notifier.settle([...problems.map((p) => p.fingerprint), ...untouched]);
+    await notifier.settle([...problems.map((p) => p.fingerprint), ...unknown, ...untouched]);
   } catch (err) {
     logger?.error(`Could not work out the problems of this run for e-mail: ${(err as Error).message}`);
   }
@@ -96,75 +141,10 @@ function jobFailed(summary: RunSummary, job: JobReport): Problem {
   };
 }
 
-function pullFailures(job: JobReport): Problem {
-  const ids = job.failures.map((f) => f.id).sort();
-  const hash = createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 12);
-  const table =
-    job.job === 'pull-credit'
-      ? 'sagesync_credit_limit'
-      : job.job === 'pull-tracking'
-        ? 'sagesync_shipment'
-        : 'the inbound table';
-  return {
-    fingerprint: `${EVENT_PREFIX}${job.job}:records:${hash}`,
-    subject: `${job.job} set ${ids.length} row${ids.length === 1 ? '' : 's'} of ${table} to ERROR`,
-    body: [
-      `${job.job} could not apply these rows to Oro and set them to status ERROR with the reason in sync_message:`,
-      '',
-      ...job.failures.slice(0, MAX_LISTED).map((f) => `  - ${f.entity} staging_id ${f.id}: ${f.reason}`),
-      ...(job.failures.length > MAX_LISTED ? [`  … and ${job.failures.length - MAX_LISTED} more`] : []),
-      '',
-      `What to do: correct the data in X3 (or in Oro), then set the row's status back to NEW in ${table}; the next run applies it.`,
-    ].join('\n'),
-  };
-}
-
-function quarantined(store: StagingStore, job: string, records: QuarantineRecord[]): Problem {
-  const since = records.reduce(
-    (min, r) => (r.firstFailedAt < min ? r.firstFailedAt : min),
-    records[0]?.firstFailedAt ?? new Date(),
-  );
-  return {
-    fingerprint: `quarantine:${job}`,
-    subject: `${job}: ${records.length} record${records.length === 1 ? '' : 's'} quarantined`,
-    body: [
-      `${job} could not stage these Oro records; they are retried with a growing delay (table ${store.tableName('quarantine')}):`,
-      '',
-      ...records
-        .slice(0, MAX_LISTED)
-        .map(
-          (r) =>
-            `  - ${r.entity} ${r.entityId}: ${firstLine(r.error)}\n    failing since ${r.firstFailedAt.toISOString()}, ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}, next ${r.nextAttemptAt.toISOString()}`,
-        ),
-      ...(records.length > MAX_LISTED ? [`  … and ${records.length - MAX_LISTED} more`] : []),
-      '',
-      `Oldest failure: ${since.toISOString()}.`,
-      `What to do: fix the cause named for each record (usually the record in Oro, or a value too long for its staging column), then run "sagesync ${job} --id <id>" to retry one at once.`,
-    ].join('\n'),
-  };
-}
-
-function x3Rejected(
-  table: string,
-  rows: { stagingId: string; key: string; message: string | null }[],
-): Problem {
-  return {
-    fingerprint: `x3-rejected:${table}`,
-    subject: `X3 rejected ${rows.length}${rows.length >= REJECTED_LIMIT ? '+' : ''} row${rows.length === 1 ? '' : 's'} of ${table}`,
-    body: [
-      `Sage X3 set these rows of ${table} to status ERROR (erp_message says why):`,
-      '',
-      ...rows
-        .slice(0, MAX_LISTED)
-        .map((r) => `  - staging_id ${r.stagingId} (${r.key}): ${r.message ?? '(no erp_message)'}`),
-      ...(rows.length > MAX_LISTED ? [`  … and ${rows.length - MAX_LISTED} more`] : []),
-      '',
-      'What to do: these are failures on the ERP side. Check the X3 import log for the rows above, fix the data or the X3 setup, and have X3 process them again (X3 owns status and erp_message in this table).',
-    ].join('\n'),
-  };
-}
-
-/** The job of a run-derived fingerprint (`job:<job>:<kind>`, `event:<job>:records:<hash>`). */
+/**
+ * The job of a run-derived fingerprint (`job:<job>:<kind>`; `event:<job>:records:<hash>` as
+ * sagesync before issue 19 wrote them, so such rows still clear quietly).
+ */
 export function jobOfFingerprint(fp: string): string | null {
   if (fp.startsWith('job:')) return fp.slice(4, fp.lastIndexOf(':'));
   if (fp.startsWith(EVENT_PREFIX)) {
@@ -172,11 +152,6 @@ export function jobOfFingerprint(fp: string): string | null {
     return end > 0 ? fp.slice(EVENT_PREFIX.length, end) : null;
   }
   return null;
-}
-
-function firstLine(s: string): string {
-  const line = s.split('\n')[0] ?? '';
-  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
 }
 
 function indent(s: string): string {

@@ -1,4 +1,5 @@
 /** Row → record mappers shared by both dialects (values already normalised by the drivers). */
+import { parseDigest } from './alert-plan.js';
 import type { AlertRecord, QuarantineEntry, QuarantineRecord, RunOutcome, RunRecord } from './store.js';
 
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
@@ -26,6 +27,7 @@ export function toAlertRecord(r: Record<string, unknown>): AlertRecord {
     occurrences: Number(r.occurrences),
     lastSentAt: dateOrNull(r.last_sent_at),
     clearedAt: dateOrNull(r.cleared_at),
+    digest: parseDigest(r.digest),
   };
 }
 

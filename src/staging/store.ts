@@ -95,6 +95,38 @@ export interface AlertRecord {
   occurrences: number;
   lastSentAt: Date | null;
   clearedAt: Date | null;
+  /** What has been e-mailed of the problem's records, and what joined since (src/staging/alert-plan.ts). */
+  digest: AlertDigest;
+}
+
+/** One record of a problem (a row in ERROR, a quarantined record): a stable key and one line. */
+export interface AlertItem {
+  key: string;
+  text: string;
+}
+
+export interface PendingAlertItem extends AlertItem {
+  /** ISO time the record joined the problem. */
+  seenAt: string;
+}
+
+export interface AlertDigest {
+  /** Keys of records already named in an e-mail. */
+  reported: string[];
+  /** Records that joined the open problem since its last e-mail. */
+  pending: PendingAlertItem[];
+  /** Records that joined beyond the pending list's cap: counted only. */
+  dropped: number;
+}
+
+export interface AlertDecision {
+  send: boolean;
+  /** The problem's first e-mail since it (re)started; otherwise a digest or a reminder. */
+  first: boolean;
+  /** The records to name in this e-mail. */
+  listed: PendingAlertItem[];
+  dropped: number;
+  record: AlertRecord;
 }
 
 export interface JobLock {
@@ -167,6 +199,8 @@ export interface StagingStore {
     table: TableDef,
     opts: { ids?: readonly string[]; afterId?: string; limit: number },
   ): Promise<InboundRow[]>;
+  /** The newest rows of a direction-2 table in ERROR (set by sagesync), with their reason. */
+  inboundErrors(table: TableDef, limit: number): Promise<{ stagingId: string; message: string | null }[]>;
   /** Sets status/sync_message/processed_at, only on rows still NEW; returns rows changed. */
   finishInbound(table: TableDef, updates: readonly InboundUpdate[]): Promise<number>;
 
@@ -186,15 +220,18 @@ export interface StagingStore {
   lastRuns(): Promise<RunRecord[]>;
 
   /**
-   * Records an occurrence of a problem and decides atomically (across hosts) whether this
-   * occurrence should be e-mailed: true when never sent, or sent longer ago than `throttleMinutes`.
+   * Records an occurrence of a problem and decides atomically (across hosts, under the row's
+   * lock) whether this occurrence is e-mailed and which records it names (src/staging/alert-plan.ts):
+   * at once when the problem starts; then, with `items`, a digest of the records that joined once
+   * `throttleMinutes` have passed since the last e-mail; without, a reminder once a window.
    */
   noteAlert(
     fingerprint: string,
     summary: string,
     throttleMinutes: number,
     now: Date,
-  ): Promise<{ send: boolean; record: AlertRecord }>;
+    items?: readonly AlertItem[],
+  ): Promise<AlertDecision>;
   /** Open (not cleared) alerts. */
   openAlerts(): Promise<AlertRecord[]>;
   /** Marks an alert cleared; true when it was open and had been sent (so a recovery mail is due). */

@@ -299,6 +299,8 @@ export const ALERT: TableDef = {
     col('occurrences', int, false),
     col('last_sent_at', ts),
     col('cleared_at', ts),
+    // Added in contract 1.1 (issue 19): what was e-mailed and what joined since (alert-plan.ts).
+    col('digest', json),
   ],
   primaryKey: ['fingerprint'],
   unique: [],

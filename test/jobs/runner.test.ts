@@ -120,7 +120,8 @@ describe.each(backends.map((b) => [b.name, b] as const))('runJobs on %s', (name,
     const summary = await runJobs(['pull-credit'], env.ctx({ notifier }), opts);
     expect(exitCodeForSummary(summary)).toBe(1);
     expect(problems).toHaveLength(1);
-    expect(problems[0]?.subject).toMatch(/pull-credit set 1 row/);
+    expect(problems[0]?.subject).toBe('pull-credit: 1 row of sagesync_credit_limit in ERROR');
+    expect(problems[0]?.fingerprint).toBe('pull-errors:pull-credit:sagesync_credit_limit');
     expect(problems[0]?.body).toContain(`staging_id ${bad}`);
     expect(settled).toEqual([[problems[0]?.fingerprint]]);
   });

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import type { RunSummary } from '../../src/jobs/runner.js';
+import type { JobReport } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createRedactor } from '../../src/log/redact.js';
 import { createNotifier } from '../../src/notify/notifier.js';
@@ -26,6 +27,13 @@ if (!pgUrl) console.warn('test/notify/notify-smtp.test.ts skipped: SAGESYNC_TEST
 
 const schema = `t_notify_${randomBytes(4).toString('hex')}`;
 const SECRET = 'oro-client-secret-XYZ-123';
+const pushOrdersFailed: JobReport = {
+  job: 'push-orders',
+  outcome: 'records-failed',
+  counts: { read: 1, written: 0, skipped: 0, failed: 1 },
+  durationMs: 5,
+  failures: [],
+};
 
 describe.skipIf(!pgUrl)('problem e-mails through a real SMTP server', () => {
   let smtp: SmtpHarness;
@@ -128,13 +136,7 @@ describe.skipIf(!pgUrl)('problem e-mails through a real SMTP server', () => {
       startedAt: new Date().toISOString(),
       durationMs: 10,
       jobs: [
-        {
-          job: 'push-orders',
-          outcome: 'records-failed',
-          counts: { read: 1, written: 0, skipped: 0, failed: 1 },
-          durationMs: 5,
-          failures: [],
-        },
+        pushOrdersFailed,
         {
           job: 'pull-credit',
           outcome: 'failed',
@@ -161,6 +163,49 @@ describe.skipIf(!pgUrl)('problem e-mails through a real SMTP server', () => {
     // The same run again within the throttle window: nothing new.
     await notifyRun(summary, store, notifier()!);
     expect(smtp.received().length).toBe(before + 3);
+  });
+
+  it('a record joining an open quarantine or X3 problem is never silent and never its own e-mail', async () => {
+    const at = (minutes: number) => {
+      const t = new Date(Date.now() + minutes * 60_000);
+      return createNotifier({
+        config,
+        logger,
+        redactor: createRedactor(config),
+        clock: () => t,
+        store: async () => store,
+      })!;
+    };
+    const summary: RunSummary = {
+      command: 'push-orders',
+      startedAt: new Date().toISOString(),
+      durationMs: 1,
+      jobs: [pushOrdersFailed],
+    };
+    await store.quarantine(
+      [{ job: 'push-orders', entity: 'order', entityId: '1018', error: 'ship_until is not a date' }],
+      new Date(),
+    );
+    await store.query(
+      `INSERT INTO ${schema}.sagesync_customer (oro_customer_id, name, custom_attributes, reason, payload_hash, status, erp_message, staged_at)
+       VALUES (78, 'BETA', '{}', 'order', repeat('b', 64), 'ERROR', 'BPC BETA78: currency XTS unknown', now())`,
+    );
+    const before = smtp.received().length;
+    await notifyRun(summary, store, at(5));
+    await notifyRun(summary, store, at(30));
+    expect(smtp.received().length).toBe(before);
+    await notifyRun(summary, store, at(61));
+    await notifyRun(summary, store, at(62));
+    const mails = smtp.received().slice(before);
+    const subjects = mails.map((m) => /Subject: (.*)/.exec(m.raw)?.[1] ?? '').sort();
+    expect(subjects).toEqual([
+      expect.stringMatching(/^\[sagesync\] X3 rejected rows of sagesync_customer: 1 more since/),
+      expect.stringMatching(/^\[sagesync\] push-orders: records quarantined: 1 more since/),
+    ]);
+    const all = mails.map((m) => bodyOf(m.raw)).join('\n');
+    expect(all).toContain('order 1018: ship_until is not a date');
+    expect(all).toContain('BPC BETA78: currency XTS unknown');
+    expect(all).not.toContain('order 1017'); // already e-mailed when the problem started
   });
 
   it('a dead SMTP server is logged and never fails the caller', async () => {

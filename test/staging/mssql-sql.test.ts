@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MssqlDriver, MssqlExec, MssqlResult } from '../../src/staging/mssql/mssql-driver.js';
 import { toDriverType } from '../../src/staging/mssql/mssql-driver.js';
-import { getAppLockSql, migrationLockSql, noteAlertSql } from '../../src/staging/mssql/mssql-own-sql.js';
+import { inboundErrorsSql, lockAlertSql } from '../../src/staging/mssql/mssql-alert-sql.js';
+import { getAppLockSql, migrationLockSql } from '../../src/staging/mssql/mssql-own-sql.js';
 import { pendingInboundSql } from '../../src/staging/mssql/mssql-read-sql.js';
 import { MAX_PARAMS, rowsPerChunk, type MssqlStatement } from '../../src/staging/mssql/mssql-sql.js';
 import { cursorUpsert, insertChunk, insertStatements } from '../../src/staging/mssql/mssql-stage-sql.js';
@@ -130,12 +131,21 @@ describe('T-SQL statements, exact', () => {
     expect(types(s)).toEqual(['p1 int', 'p2 varchar(20)', 'p3 varchar(20)', 'p4 varchar(20)']);
   });
 
-  it('alert throttling is decided under UPDLOCK in one batch', () => {
-    const s = noteAlertSql(names, 'f', 'down', 60, new Date(0));
-    expect(types(s)).toEqual(['p1 varchar(255)', 'p2 nvarchar(4000)', 'p3 int', 'p4 datetime2(3)']);
+  it('an alert row is read under UPDLOCK, HOLDLOCK (held to commit) before its digest is decided', () => {
+    const s = lockAlertSql(names, 'f', 'down', new Date(0));
+    expect(types(s)).toEqual(['p1 varchar(255)', 'p2 nvarchar(4000)', 'p3 datetime2(3)']);
     expect(s.text).toContain(
-      'FROM [dbo].[sagesync_alert] WITH (UPDLOCK, HOLDLOCK) WHERE [fingerprint] = @p1;',
+      'SELECT * FROM [dbo].[sagesync_alert] WITH (UPDLOCK, HOLDLOCK) WHERE [fingerprint] = @p1;',
     );
+  });
+
+  it('the ERROR rows of a direction-2 table, newest first', () => {
+    const s = inboundErrorsSql(names, CREDIT_LIMIT, 1000);
+    expect(s.text).toBe(
+      'SELECT TOP (@p1) CONVERT(varchar(20), [staging_id]) AS [staging_id], [sync_message] FROM [dbo].[sagesync_credit_limit]\n' +
+        "WHERE [status] = 'ERROR' ORDER BY [staging_id] DESC;",
+    );
+    expect(types(s)).toEqual(['p1 int']);
   });
 
   it('every declared type maps to a driver type', () => {
@@ -258,7 +268,8 @@ describe('every statement the SQL Server store sends (golden file)', () => {
     await store.startRun({ job: 'push-orders', command: 'run-all', host: 'h', pid: 1 });
     await store.finishRun('1', { outcome: 'ok', counts: { read: 1 }, message: null });
     await store.lastRuns();
-    await store.noteAlert('f', 's', 60, now);
+    await store.noteAlert('f', 's', 60, now, [{ key: '1', text: 'staging_id 1: unknown code' }]);
+    await store.inboundErrors(CREDIT_LIMIT, 1000);
     await store.openAlerts();
     await store.clearAlert('f', now);
     await store.backlog();

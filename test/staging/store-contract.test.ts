@@ -98,6 +98,24 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       expect((await store.schemaVersion())?.migrations).toEqual(['0001_contract_v1']);
     });
 
+    it.runIf(server)(
+      'a contract 1.0 schema gets sagesync_alert.digest from migrate (1.1, additive)',
+      async () => {
+        const old = randomSchema('v10');
+        const a = await open(backend, old);
+        try {
+          await a.migrate();
+          await a.query(`ALTER TABLE ${a.tableName('alert')} DROP COLUMN digest`);
+          const up = await a.migrate();
+          expect(up.applied).toEqual([`upgrade:column:sagesync_alert.digest`]);
+          expect((await a.noteAlert('fp', 'x', 60, new Date(), [{ key: '1', text: 't' }])).first).toBe(true);
+        } finally {
+          await a.close();
+          await backend.dropSchema(old);
+        }
+      },
+    );
+
     it.runIf(server)('two concurrent migrates on a fresh schema both succeed, once', async () => {
       const fresh = randomSchema('concurrent');
       const [a, b] = await Promise.all([open(backend, fresh), open(backend, fresh)]);
@@ -520,6 +538,38 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       expect(await store.clearAlert(fp, new Date('2026-02-01T11:05:00Z'))).toBe(true);
       expect(await store.clearAlert(fp, new Date('2026-02-01T11:06:00Z'))).toBe(false);
       expect(await store.openAlerts()).toEqual([]);
+    });
+
+    it('records joining an open alert wait for the window, then go out as one digest (any store)', async () => {
+      const fp = 'digest:pull-credit:sagesync_credit_limit';
+      const item = (n: number) => ({ key: String(n), text: `staging_id ${n}: unknown code K${n}` });
+      const at = (min: number) => new Date(Date.UTC(2026, 1, 2, 10, min));
+      const other = server ? await open(backend, schema) : store;
+      try {
+        const first = await store.noteAlert(fp, '1 row in ERROR', 60, at(0), [item(1)]);
+        expect(first).toMatchObject({ send: true, first: true, listed: [expect.objectContaining(item(1))] });
+        // Other hosts add records within the window: kept, not sent.
+        for (let m = 1; m < 60; m++) {
+          const s = m % 2 ? other : store;
+          const d = await s.noteAlert(fp, `${m + 1} rows in ERROR`, 60, at(m), [item(1), item(m + 1)]);
+          expect(d.send).toBe(false);
+        }
+        const [open1] = await store.openAlerts();
+        expect(open1?.digest.pending.map((p) => p.key)).toEqual(
+          Array.from({ length: 59 }, (_, i) => String(i + 2)),
+        );
+        // The window has ended: one digest with every record that joined, even those gone since.
+        const digest = await other.noteAlert(fp, '1 row in ERROR', 60, at(60), [item(1)]);
+        expect(digest).toMatchObject({ send: true, first: false });
+        expect(digest.listed.map((p) => p.text)).toContain('staging_id 2: unknown code K2');
+        expect(digest.listed).toHaveLength(59);
+        expect((await store.noteAlert(fp, '1 row in ERROR', 60, at(61), [item(1)])).send).toBe(false);
+        expect(await store.clearAlert(fp, at(62))).toBe(true);
+        // After it cleared, the next occurrence starts a new problem: an e-mail at once.
+        expect((await other.noteAlert(fp, 'again', 60, at(63), [item(1)])).first).toBe(true);
+      } finally {
+        if (other !== store) await other.close();
+      }
     });
 
     it('backlog and cursors summarise the tables', async () => {

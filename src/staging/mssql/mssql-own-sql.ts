@@ -113,37 +113,6 @@ export const lastRunsSql = (names: StoreNames): MssqlStatement => ({
   params: [],
 });
 
-/** Decided under an UPDLOCK held to commit: two hosts never both get send = 1 (run in a transaction). */
-export const noteAlertSql = (
-  names: StoreNames,
-  fingerprint: string,
-  summary: string,
-  throttleMinutes: number,
-  now: Date,
-): MssqlStatement => {
-  const t = qualified(names, ALERT);
-  return {
-    text:
-      `DECLARE @send bit, @reopened bit;\n` +
-      `INSERT INTO ${t} ([fingerprint], [summary], [first_seen_at], [last_seen_at], [occurrences])\n` +
-      `SELECT @p1, @p2, @p4, @p4, 0 WHERE NOT EXISTS (SELECT 1 FROM ${t} WITH (UPDLOCK, HOLDLOCK) WHERE [fingerprint] = @p1);\n` +
-      `SELECT @send = CASE WHEN [last_sent_at] IS NULL OR [last_sent_at] <= DATEADD(minute, -@p3, @p4) THEN 1 ELSE 0 END,\n` +
-      `       @reopened = CASE WHEN [cleared_at] IS NULL THEN 0 ELSE 1 END\n` +
-      `FROM ${t} WITH (UPDLOCK, HOLDLOCK) WHERE [fingerprint] = @p1;\n` +
-      `UPDATE ${t} SET [summary] = @p2, [last_seen_at] = @p4, [occurrences] = [occurrences] + 1,\n` +
-      `  [first_seen_at] = CASE WHEN @reopened = 1 THEN @p4 ELSE [first_seen_at] END,\n` +
-      `  [last_sent_at] = CASE WHEN @send = 1 THEN @p4 ELSE [last_sent_at] END, [cleared_at] = NULL\n` +
-      `WHERE [fingerprint] = @p1;\n` +
-      `SELECT @send AS [send], * FROM ${t} WHERE [fingerprint] = @p1;`,
-    params: [
-      { name: 'p1', type: 'varchar(255)', value: fingerprint },
-      { name: 'p2', type: 'nvarchar(4000)', value: fitMessage(summary, 1000) },
-      { name: 'p3', type: 'int', value: throttleMinutes },
-      { name: 'p4', type: 'datetime2(3)', value: now },
-    ],
-  };
-};
-
 export const openAlertsSql = (names: StoreNames): MssqlStatement => ({
   text: `SELECT * FROM ${qualified(names, ALERT)} WHERE [cleared_at] IS NULL ORDER BY [first_seen_at];`,
   params: [],

@@ -4,6 +4,8 @@ import { assertCurrent } from '../migrations.js';
 import { applockResource, physicalName, type StoreNames } from '../names.js';
 import { dedupeEntries, toAlertRecord, toQuarantineRecord, toRunRecord } from '../records.js';
 import type {
+  AlertDecision,
+  AlertItem,
   AlertRecord,
   BacklogEntry,
   InboundRow,
@@ -20,9 +22,11 @@ import type {
   StagingStore,
 } from '../store.js';
 import type { TableDef } from '../tables.js';
-import { normaliseRow } from '../values.js';
+import { fitMessage, normaliseRow } from '../values.js';
+import { planAlert } from '../alert-plan.js';
 import type { MssqlDriver, MssqlExec } from './mssql-driver.js';
 import { AppLocks } from './mssql-lock.js';
+import * as alerts from './mssql-alert-sql.js';
 import * as own from './mssql-own-sql.js';
 import * as read from './mssql-read-sql.js';
 import { migrateMssql, readSchemaVersionMssql } from './mssql-schema.js';
@@ -177,12 +181,33 @@ export class MssqlStore implements StagingStore {
     summary: string,
     throttleMinutes: number,
     now: Date,
-  ): Promise<{ send: boolean; record: AlertRecord }> {
-    const { rows } = await this.db.transaction((tx) =>
-      tx.run(own.noteAlertSql(this.names, fingerprint, summary, throttleMinutes, now)),
-    );
-    const row = rows[0] ?? {};
-    return { send: row.send === true || row.send === 1, record: toAlertRecord(row) };
+    items?: readonly AlertItem[],
+  ): Promise<AlertDecision> {
+    const text = fitMessage(summary, 1000) ?? '';
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.run(alerts.lockAlertSql(this.names, fingerprint, text, now));
+      const prev = toAlertRecord(rows[0] ?? {});
+      const plan = planAlert(prev.occurrences === 0 ? null : prev, {
+        fingerprint,
+        summary: text,
+        throttleMinutes,
+        now,
+        ...(items ? { items } : {}),
+      });
+      const written = await tx.run(alerts.writeAlertSql(this.names, plan.next));
+      const { next: _next, ...decision } = plan;
+      return { ...decision, record: toAlertRecord(written.rows[0] ?? {}) };
+    });
+  }
+  async inboundErrors(
+    table: TableDef,
+    limit: number,
+  ): Promise<{ stagingId: string; message: string | null }[]> {
+    const { rows } = await this.db.run(alerts.inboundErrorsSql(this.names, table, limit));
+    return rows.map((r) => ({
+      stagingId: String(r.staging_id),
+      message: (r.sync_message ?? null) as string | null,
+    }));
   }
   async openAlerts(): Promise<AlertRecord[]> {
     return (await this.db.run(own.openAlertsSql(this.names))).rows.map(toAlertRecord);

@@ -9,7 +9,8 @@ import {
   QUARANTINE_BACKOFF_MAX_EXPONENT,
 } from '../backoff.js';
 import type { StoreNames } from '../names.js';
-import type { AlertRecord, QuarantineEntry } from '../store.js';
+import { planAlert, type AlertNote } from '../alert-plan.js';
+import type { AlertDecision, QuarantineEntry } from '../store.js';
 import { dedupeEntries, toAlertRecord } from '../records.js';
 import { ALERT, QUARANTINE, RUN } from '../tables.js';
 import { fitMessage } from '../values.js';
@@ -51,34 +52,39 @@ export async function quarantinePostgres(
 export async function noteAlertPostgres(
   driver: PgDriver,
   names: StoreNames,
-  fingerprint: string,
-  summary: string,
-  throttleMinutes: number,
-  now: Date,
-): Promise<{ send: boolean; record: AlertRecord }> {
+  note: AlertNote,
+): Promise<AlertDecision> {
   const t = qualified(names, ALERT);
-  const text = fitMessage(summary, 1000);
+  const summary = fitMessage(note.summary, 1000) ?? '';
   return driver.transaction(async (tx) => {
     // Make sure the row exists, then lock it: concurrent hosts serialise on the row lock.
     await tx.query(
       `INSERT INTO ${t} (fingerprint, summary, first_seen_at, last_seen_at, occurrences)
        VALUES ($1, $2, $3, $3, 0) ON CONFLICT (fingerprint) DO NOTHING`,
-      [fingerprint, text, now.toISOString()],
+      [note.fingerprint, summary, note.now.toISOString()],
     );
-    const { rows } = await tx.query(`SELECT * FROM ${t} WHERE fingerprint = $1 FOR UPDATE`, [fingerprint]);
+    const { rows } = await tx.query(`SELECT * FROM ${t} WHERE fingerprint = $1 FOR UPDATE`, [
+      note.fingerprint,
+    ]);
     const prev = toAlertRecord(rows[0] ?? {});
-    const send =
-      prev.lastSentAt === null || now.getTime() - prev.lastSentAt.getTime() >= throttleMinutes * 60_000;
-    const reopened = prev.clearedAt !== null;
+    const plan = planAlert(prev.occurrences === 0 ? null : prev, { ...note, summary });
+    const n = plan.next;
     const res = await tx.query(
-      `UPDATE ${t} SET summary = $2, last_seen_at = $3, occurrences = occurrences + 1,
-              first_seen_at = CASE WHEN $4::boolean THEN $3::timestamptz ELSE first_seen_at END,
-              last_sent_at = CASE WHEN $5::boolean THEN $3::timestamptz ELSE last_sent_at END,
-              cleared_at = NULL
+      `UPDATE ${t} SET summary = $2, first_seen_at = $3, last_seen_at = $4, occurrences = $5,
+              last_sent_at = $6, cleared_at = NULL, digest = $7::jsonb
         WHERE fingerprint = $1 RETURNING *`,
-      [fingerprint, text, now.toISOString(), reopened, send],
+      [
+        note.fingerprint,
+        n.summary,
+        n.firstSeenAt.toISOString(),
+        n.lastSeenAt.toISOString(),
+        n.occurrences,
+        n.lastSentAt?.toISOString() ?? null,
+        JSON.stringify(n.digest),
+      ],
     );
-    return { send, record: toAlertRecord(res.rows[0] ?? {}) };
+    const { next: _written, ...decision } = plan;
+    return { ...decision, record: toAlertRecord(res.rows[0] ?? {}) };
   });
 }
 

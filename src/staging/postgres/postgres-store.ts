@@ -5,6 +5,8 @@
 import { assertCurrent } from '../migrations.js';
 import { advisoryKey, physicalName, type StoreNames } from '../names.js';
 import type {
+  AlertDecision,
+  AlertItem,
   AlertRecord,
   BacklogEntry,
   InboundRow,
@@ -228,8 +230,29 @@ export class PostgresStore implements StagingStore {
     summary: string,
     throttleMinutes: number,
     now: Date,
-  ): Promise<{ send: boolean; record: AlertRecord }> {
-    return noteAlertPostgres(this.db, this.names, fingerprint, summary, throttleMinutes, now);
+    items?: readonly AlertItem[],
+  ): Promise<AlertDecision> {
+    return noteAlertPostgres(this.db, this.names, {
+      fingerprint,
+      summary,
+      throttleMinutes,
+      now,
+      ...(items ? { items } : {}),
+    });
+  }
+
+  async inboundErrors(
+    table: TableDef,
+    limit: number,
+  ): Promise<{ stagingId: string; message: string | null }[]> {
+    const rows = await this.db.query(
+      `SELECT staging_id, sync_message FROM ${this.t(table)} WHERE status = 'ERROR' ORDER BY staging_id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.rows.map((r) => ({
+      stagingId: String(r.staging_id),
+      message: (r.sync_message ?? null) as string | null,
+    }));
   }
 
   async openAlerts(): Promise<AlertRecord[]> {

@@ -267,6 +267,7 @@ CREATE TABLE [dbo].[sagesync_alert] (
   [occurrences] int NOT NULL,
   [last_sent_at] datetime2(3) NULL,
   [cleared_at] datetime2(3) NULL,
+  [digest] nvarchar(max) NULL CONSTRAINT [sagesync_alert_ck_digest] CHECK (ISJSON([digest]) = 1),
   CONSTRAINT [sagesync_alert_pk_fingerprint] PRIMARY KEY ([fingerprint])
 );
 
@@ -419,18 +420,20 @@ WHERE [staging_id] = CAST(@p1 AS bigint);
 SELECT x.[staging_id], x.[job], x.[command], x.[host], x.[pid], x.[started_at], x.[finished_at], x.[outcome], x.[counts], x.[message] FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY [job] ORDER BY [started_at] DESC, [staging_id] DESC) AS [rn]
 FROM [dbo].[sagesync_run]) AS x WHERE x.[rn] = 1 ORDER BY x.[job];
 
--- params: @p1 varchar(255), @p2 nvarchar(4000), @p3 int, @p4 datetime2(3)
-DECLARE @send bit, @reopened bit;
+-- params: @p1 varchar(255), @p2 nvarchar(4000), @p3 datetime2(3)
 INSERT INTO [dbo].[sagesync_alert] ([fingerprint], [summary], [first_seen_at], [last_seen_at], [occurrences])
-SELECT @p1, @p2, @p4, @p4, 0 WHERE NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_alert] WITH (UPDLOCK, HOLDLOCK) WHERE [fingerprint] = @p1);
-SELECT @send = CASE WHEN [last_sent_at] IS NULL OR [last_sent_at] <= DATEADD(minute, -@p3, @p4) THEN 1 ELSE 0 END,
-       @reopened = CASE WHEN [cleared_at] IS NULL THEN 0 ELSE 1 END
-FROM [dbo].[sagesync_alert] WITH (UPDLOCK, HOLDLOCK) WHERE [fingerprint] = @p1;
-UPDATE [dbo].[sagesync_alert] SET [summary] = @p2, [last_seen_at] = @p4, [occurrences] = [occurrences] + 1,
-  [first_seen_at] = CASE WHEN @reopened = 1 THEN @p4 ELSE [first_seen_at] END,
-  [last_sent_at] = CASE WHEN @send = 1 THEN @p4 ELSE [last_sent_at] END, [cleared_at] = NULL
+SELECT @p1, @p2, @p3, @p3, 0 WHERE NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_alert] WITH (UPDLOCK, HOLDLOCK) WHERE [fingerprint] = @p1);
+SELECT * FROM [dbo].[sagesync_alert] WITH (UPDLOCK, HOLDLOCK) WHERE [fingerprint] = @p1;
+
+-- params: @p1 varchar(255), @p2 nvarchar(4000), @p3 datetime2(3), @p4 datetime2(3), @p5 int, @p6 datetime2(3), @p7 nvarchar(max)
+UPDATE [dbo].[sagesync_alert] SET [summary] = @p2, [first_seen_at] = @p3, [last_seen_at] = @p4, [occurrences] = @p5,
+  [last_sent_at] = @p6, [cleared_at] = NULL, [digest] = @p7
 WHERE [fingerprint] = @p1;
-SELECT @send AS [send], * FROM [dbo].[sagesync_alert] WHERE [fingerprint] = @p1;
+SELECT * FROM [dbo].[sagesync_alert] WHERE [fingerprint] = @p1;
+
+-- params: @p1 int
+SELECT TOP (@p1) CONVERT(varchar(20), [staging_id]) AS [staging_id], [sync_message] FROM [dbo].[sagesync_credit_limit]
+WHERE [status] = 'ERROR' ORDER BY [staging_id] DESC;
 
 -- params: (none)
 SELECT * FROM [dbo].[sagesync_alert] WHERE [cleared_at] IS NULL ORDER BY [first_seen_at];
