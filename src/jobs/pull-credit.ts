@@ -100,6 +100,8 @@ async function applyBatch(
   for (const g of groups) {
     let failure: OroFailure | null = state.missingAttribute ?? null;
     if (failure === null) {
+      // A lost lock lets another host apply the same rows: stop before this write (exit 69).
+      await deps.assertLock?.();
       try {
         await oro.patch('customers', String(g.oroCustomerId), { [field]: g.value });
       } catch (e) {

@@ -116,6 +116,8 @@ async function applyBatch(
       continue;
     }
     let update: InboundUpdate;
+    // A lost lock lets another host create the same tracking: stop before this write (exit 69).
+    await deps.assertLock?.();
     try {
       const created = await oro.createTracking(String(t.orderId), t.method, t.number);
       onOrder.set(trackingKey(t.number), created.id);

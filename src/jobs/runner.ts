@@ -114,7 +114,11 @@ async function runOne(
       pid: process.pid,
     });
     const job = await loadJob(name, ctx.config);
-    report = await job(deps, { dryRun: options.dryRun, ...(options.ids ? { ids: options.ids } : {}) });
+    const held = lock;
+    report = await job(
+      { ...deps, assertLock: () => held.verify() },
+      { dryRun: options.dryRun, ...(options.ids ? { ids: options.ids } : {}) },
+    );
   } catch (e) {
     ctx.logger.debug(`${name} failed`, { error: e instanceof Error ? e.stack : String(e) });
     report = failed(name, e, Date.now() - t0);

@@ -21,6 +21,11 @@ export interface JobDeps {
   progress?: (counts: JobCounts) => void;
   /** Epoch ms after which no new batch may start (run-all's time budget). */
   deadline?: number;
+  /**
+   * Proves the job's lock still held (a server round trip); throws LockLostError (exit 69).
+   * Called before each write outside the store (a PATCH to Oro); the store checks its own writes.
+   */
+  assertLock?: () => Promise<void>;
 }
 
 export interface JobOptions {

@@ -131,8 +131,14 @@ export interface AlertDecision {
 
 export interface JobLock {
   readonly name: string;
-  /** True while the session holding the lock is alive. */
+  /** False once the session holding the lock is known to have ended (connection events; no I/O). */
   held(): boolean;
+  /**
+   * Asks the server whether this session still holds the lock; throws LockLostError (exit 69)
+   * when it does not. Jobs call it before each write outside the store (a PATCH to Oro); the
+   * store's own writes check every lock it handed out.
+   */
+  verify(): Promise<void>;
   release(): Promise<void>;
 }
 

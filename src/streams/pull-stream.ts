@@ -103,6 +103,7 @@ async function applyRows(
         });
         update = { stagingId: row.staging_id, status: 'DONE', message: null };
       } else {
+        await deps.assertLock?.();
         try {
           await oro.patch(def.resource, target.id, values.attributes);
           update = {

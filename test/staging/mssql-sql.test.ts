@@ -11,6 +11,7 @@ import { getAppLockSql, migrationLockSql } from '../../src/staging/mssql/mssql-o
 import { pendingInboundSql } from '../../src/staging/mssql/mssql-read-sql.js';
 import { MAX_PARAMS, rowsPerChunk, type MssqlStatement } from '../../src/staging/mssql/mssql-sql.js';
 import { cursorUpsert, insertChunk, insertStatements } from '../../src/staging/mssql/mssql-stage-sql.js';
+import { SessionWatch } from '../../src/staging/mssql/mssql-session.js';
 import { MssqlStore } from '../../src/staging/mssql/mssql-store.js';
 import { CREDIT_LIMIT, ORDER, ORDER_LINE, SHIPMENT } from '../../src/staging/tables.js';
 import { writeColumns } from '../../src/staging/values.js';
@@ -181,6 +182,9 @@ function fakeDriver(log: MssqlStatement[]): MssqlDriver {
       };
     }
     if (stmt.text.includes('SELECT @rc AS [rc]')) return { rows: [{ rc: 0 }], rowsAffected: 0 };
+    if (stmt.text.includes("APPLOCK_MODE(N'public', v.[resource]")) {
+      return { rows: stmt.params.map((p) => ({ resource: p.value, mode: 'Exclusive' })), rowsAffected: 0 };
+    }
     if (stmt.text.includes('OBJECT_ID(@p1')) return { rows: [{ id: null }], rowsAffected: 0 };
     if (stmt.text.includes('[erp_customer_code], CONVERT(varchar(20), x.[staging_id])')) {
       return { rows: [{ oro_customer_id: 1, erp_customer_code: 'BP1', staging_id: '7' }], rowsAffected: 0 };
@@ -189,7 +193,7 @@ function fakeDriver(log: MssqlStatement[]): MssqlDriver {
   };
   const exec: MssqlExec = { run };
   return {
-    alive: true,
+    watch: new SessionWatch(),
     run,
     runRaw: async () => ({ rows: [], rowsAffected: 0 }),
     transaction: async <T>(fn: (tx: MssqlExec) => Promise<T>) => fn(exec),
@@ -204,8 +208,8 @@ describe('every statement the SQL Server store sends (golden file)', () => {
     const now = new Date('2026-05-06T07:08:09.010Z');
     await store.migrate();
     await store.schemaVersion();
+    // Held through the scenario: every write proves it first (APPLOCK_MODE in its transaction).
     const lock = await store.tryLock('push-orders');
-    await lock?.release();
     await store.getCursor('push-orders');
     await store.stage({
       job: 'push-orders',
@@ -274,6 +278,7 @@ describe('every statement the SQL Server store sends (golden file)', () => {
     await store.clearAlert('f', now);
     await store.backlog();
     await store.cursors();
+    await lock?.release();
     const text = log
       .map(
         (s) =>

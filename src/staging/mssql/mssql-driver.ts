@@ -3,21 +3,45 @@
  * strictly one at a time: the session-owned app locks live on that connection, and on a
  * one-connection pool a request made while a transaction is open would wait and then fail
  * (A.3 trap 3), so every call queues behind the previous one.
+ *
+ * Deadlocks, lock timeouts and request timeouts are retried as a whole (mssql-errors.ts); a lost
+ * connection is a service outage (exit 69). Rows come from the LAST result set of a batch: our
+ * batches end with the SELECT that answers them, while a trigger that returns rows, or a
+ * `SELECT TOP 0` probe, would put its result set first (mssql 12.6 `lib/base/request.js`:
+ * `recordset: recordsets && recordsets[0]`).
  */
-import { ServiceUnavailableError } from '../../errors.js';
 import type mssql from 'mssql';
 import type { CommunicationObserver } from '../../log/types.js';
+import { connectionLostError, isConnectionLost, isRetriable, stillBusyError } from './mssql-errors.js';
+import { SessionWatch } from './mssql-session.js';
 import type { MssqlStatement, MssqlType } from './mssql-sql.js';
 
 type MssqlModule = typeof mssql;
 
 export interface MssqlResult {
   rows: Record<string, unknown>[];
+  /** Sum of every DONE count of the batch, triggers' statements included: never a row count we rely on. */
   rowsAffected: number;
 }
 
 export interface MssqlExec {
   run(stmt: MssqlStatement): Promise<MssqlResult>;
+}
+
+export interface MssqlDriverOptions {
+  /** Fed by mssql's `beforeConnect` (mssql-open.ts). */
+  watch?: SessionWatch;
+  /** Retries after the first attempt for 1205/1222/ETIMEOUT. */
+  retries?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** 250 ms, 1 s, 4 s, with up to 50% jitter so two deadlocked hosts do not meet again. */
+export function retryDelayMs(attempt: number, random = Math.random): number {
+  const base = 250 * 4 ** (attempt - 1);
+  return Math.round(base * (1 + random() / 2));
 }
 
 export function toDriverType(sql: MssqlModule, type: MssqlType): mssql.ISqlType | (() => mssql.ISqlType) {
@@ -30,25 +54,46 @@ export function toDriverType(sql: MssqlModule, type: MssqlType): mssql.ISqlType 
   return m[1] === 'nvarchar' ? sql.NVarChar(len) : sql.VarChar(len);
 }
 
+function lastRecordset(res: mssql.IResult<unknown>): Record<string, unknown>[] {
+  const sets = (res.recordsets ?? []) as unknown as Record<string, unknown>[][];
+  return sets.length > 0 ? (sets[sets.length - 1] ?? []) : [];
+}
+
 export class MssqlDriver implements MssqlExec {
   private queue: Promise<unknown> = Promise.resolve();
-  /** False once the pinned connection failed: its session, and any app lock, is gone. */
-  alive = true;
+  readonly watch: SessionWatch;
+  private readonly retries: number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly sql: MssqlModule,
     private readonly pool: mssql.ConnectionPool,
     private readonly onSql: CommunicationObserver | undefined,
+    options: MssqlDriverOptions = {},
   ) {
-    pool.on('error', () => {
-      this.alive = false;
-    });
+    this.watch = options.watch ?? new SessionWatch();
+    this.retries = options.retries ?? 3;
+    this.sleep = options.sleep ?? pause;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn, fn);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Runs `attempt` again on a retriable error; maps what is left to the run's terms. */
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (isConnectionLost(err)) throw connectionLostError(err);
+        if (!isRetriable(err)) throw err;
+        if (n > this.retries) throw stillBusyError(err, n);
+        await this.sleep(retryDelayMs(n));
+      }
+    }
   }
 
   private async exec(
@@ -61,7 +106,7 @@ export class MssqlDriver implements MssqlExec {
     try {
       const res = await req.query(stmt.text);
       const rowsAffected = (res.rowsAffected ?? []).reduce((a, b) => a + b, 0);
-      const rows = (res.recordset ?? []) as Record<string, unknown>[];
+      const rows = lastRecordset(res);
       this.onSql?.({
         kind: 'sql',
         statement: stmt.text,
@@ -70,9 +115,6 @@ export class MssqlDriver implements MssqlExec {
       });
       return { rows, rowsAffected };
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'ESOCKET' || code === 'ECONNCLOSED' || code === 'ECONNRESET' || code === 'ENOTOPEN')
-        this.alive = false;
       this.onSql?.({
         kind: 'sql',
         statement: stmt.text,
@@ -80,50 +122,48 @@ export class MssqlDriver implements MssqlExec {
         rowCount: null,
         error: err instanceof Error ? err.message : String(err),
       });
-      if (!this.alive) {
-        // The server went away mid-run: a service outage (exit 69), not an internal error. The
-        // open transaction, if any, is rolled back by the server when the session ends.
-        throw new ServiceUnavailableError(
-          'database',
-          `The SQL Server staging database connection was lost during the run (${code}): ${(err as Error).message}. The current batch was rolled back; the next run continues from the last commit.`,
-          { cause: err, hint: 'Check that SQL Server is up and reachable.' },
-        );
-      }
       throw err;
     }
   }
 
   run(stmt: MssqlStatement): Promise<MssqlResult> {
-    return this.serial(() => this.exec(this.pool, stmt));
+    // One statement outside a transaction: a deadlock victim's or timed-out batch was rolled
+    // back by the server, so running it again is safe.
+    return this.serial(() => this.retrying(() => this.exec(this.pool, stmt)));
   }
 
   /** Raw text with `@p1…` placeholders and inferred types: for the store's tooling `query()`. */
   runRaw(text: string, values: readonly unknown[]): Promise<MssqlResult> {
-    return this.serial(async () => {
-      const req = new this.sql.Request(this.pool);
-      values.forEach((v, i) => req.input(`p${i + 1}`, v));
-      const res = await req.query(text);
-      return {
-        rows: (res.recordset ?? []) as Record<string, unknown>[],
-        rowsAffected: (res.rowsAffected ?? []).reduce((a, b) => a + b, 0),
-      };
-    });
+    return this.serial(() =>
+      this.retrying(async () => {
+        const req = new this.sql.Request(this.pool);
+        values.forEach((v, i) => req.input(`p${i + 1}`, v));
+        const res = await req.query(text);
+        return {
+          rows: lastRecordset(res),
+          rowsAffected: (res.rowsAffected ?? []).reduce((a, b) => a + b, 0),
+        };
+      }),
+    );
   }
 
+  /** `fn` may run more than once (a deadlock retry): it must only build its result from `tx`. */
   transaction<T>(fn: (tx: MssqlExec) => Promise<T>): Promise<T> {
-    return this.serial(async () => {
-      const tx = new this.sql.Transaction(this.pool);
-      await tx.begin();
-      try {
-        const result = await fn({ run: (stmt) => this.exec(tx, stmt) });
-        await tx.commit();
-        return result;
-      } catch (err) {
-        // After a deadlock (1205) the server already rolled back: rollback() then reports EABORT (A.11).
-        await tx.rollback().catch(() => undefined);
-        throw err;
-      }
-    });
+    return this.serial(() =>
+      this.retrying(async () => {
+        const tx = new this.sql.Transaction(this.pool);
+        await tx.begin();
+        try {
+          const result = await fn({ run: (stmt) => this.exec(tx, stmt) });
+          await tx.commit();
+          return result;
+        } catch (err) {
+          // After a deadlock (1205) the server already rolled back: rollback() then reports EABORT (A.11).
+          await tx.rollback().catch(() => undefined);
+          throw err;
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {

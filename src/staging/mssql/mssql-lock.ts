@@ -3,14 +3,30 @@
  * store's pinned connection (fact sheet A.3/A.4). The return code is checked (kysely ignores
  * it; A.4): 0/1 granted, -1 held elsewhere, -100 (ours) held by this session already, anything
  * else is an error. A killed process's session ends and the server releases its locks.
+ *
+ * A lock is proven held twice over: locally, by the events of the connection that took it
+ * (mssql-session.ts), and on the server, by `APPLOCK_MODE(…) = 'Exclusive'`, which reports the
+ * CURRENT session's lock (learn.microsoft.com/sql/t-sql/functions/applock-mode-transact-sql).
+ * The store runs that check as the first statement of each write transaction (`assertHeldIn`),
+ * so a write either runs on the session holding every job lock or not at all.
  */
+import { LockLostError } from '../lock-lost.js';
 import type { JobLock } from '../store.js';
-import type { MssqlDriver } from './mssql-driver.js';
-import { getAppLockSql, releaseAppLockSql } from './mssql-own-sql.js';
+import type { MssqlDriver, MssqlExec } from './mssql-driver.js';
+import { appLockModesSql, getAppLockSql, releaseAppLockSql } from './mssql-own-sql.js';
+import type { SessionWatch } from './mssql-session.js';
+
+interface Held {
+  resource: string;
+  session: number;
+}
 
 export class AppLocks {
-  private readonly held = new Set<string>();
-  constructor(private readonly driver: MssqlDriver) {}
+  private readonly held = new Map<string, Held>();
+  constructor(
+    private readonly driver: MssqlDriver,
+    private readonly watch: SessionWatch,
+  ) {}
 
   async tryLock(name: string, resource: string): Promise<JobLock | null> {
     if (this.held.has(name)) return null;
@@ -18,17 +34,49 @@ export class AppLocks {
     const rc = Number(rows[0]?.rc);
     if (rc === -1 || rc === -100) return null;
     if (rc !== 0 && rc !== 1) throw new Error(`sp_getapplock for ${resource} returned ${rc}`);
-    this.held.add(name);
+    const entry: Held = { resource, session: this.watch.session() };
+    this.held.set(name, entry);
     let released = false;
+    const lost = (): string | null => this.watch.lostReason(entry.session);
     return {
       name,
-      held: () => !released && this.driver.alive && this.held.has(name),
+      held: () => !released && lost() === null,
+      verify: async () => {
+        if (released) throw new LockLostError(name, 'it was released');
+        this.assertLocal();
+        await this.assertHeldIn(this.driver);
+      },
       release: async () => {
         if (released) return;
         released = true;
         this.held.delete(name);
-        if (this.driver.alive) await this.driver.run(releaseAppLockSql(resource));
+        // On a replaced session sp_releaseapplock would only raise error 1223 (not held).
+        if (lost() === null) await this.driver.run(releaseAppLockSql(resource));
       },
     };
+  }
+
+  /** Connection events only, no I/O. */
+  assertLocal(): void {
+    for (const [name, h] of this.held) {
+      const why = this.watch.lostReason(h.session);
+      if (why !== null) throw new LockLostError(name, why);
+    }
+  }
+
+  /** The server's word, on the session `exec` runs on (inside a write transaction). */
+  async assertHeldIn(exec: MssqlExec): Promise<void> {
+    if (this.held.size === 0) return;
+    const byResource = new Map([...this.held].map(([name, h]) => [h.resource, name]));
+    const { rows } = await exec.run(appLockModesSql([...byResource.keys()]));
+    for (const [resource, name] of byResource) {
+      const mode = rows.find((r) => r.resource === resource)?.mode;
+      if (mode !== 'Exclusive') {
+        throw new LockLostError(
+          name,
+          `SQL Server reports lock mode ${String(mode ?? 'none')} for ${resource} on this session: the session that held it ended`,
+        );
+      }
+    }
   }
 }

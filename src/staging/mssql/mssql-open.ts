@@ -13,6 +13,7 @@ import type { OpenStoreOptions as OpenOptions } from '../open-store.js';
 import { unavailable } from '../unavailable.js';
 import type { StagingStore } from '../store.js';
 import { MssqlDriver } from './mssql-driver.js';
+import { SessionWatch } from './mssql-session.js';
 import { MssqlStore } from './mssql-store.js';
 
 const truthy = (v: string | undefined): boolean | undefined =>
@@ -67,7 +68,8 @@ export async function openMssql(config: Config, names: StoreNames, opts: OpenOpt
   const conn = connectionOptions(config.staging, 1433, opts.endpoint);
   const target = describeTarget(conn);
   const sql = (await import('mssql')).default;
-  const pool = new sql.ConnectionPool(mssqlConfig(config.staging, conn));
+  const watch = new SessionWatch();
+  const pool = new sql.ConnectionPool({ ...mssqlConfig(config.staging, conn), beforeConnect: watch.attach });
   pool.on('error', (err: Error) =>
     opts.logger?.warn('the staging database connection failed', { error: err.message }),
   );
@@ -77,5 +79,5 @@ export async function openMssql(config: Config, names: StoreNames, opts: OpenOpt
     await pool.close().catch(() => undefined);
     throw unavailable('SQL Server', target, cause, conn.password);
   }
-  return new MssqlStore(new MssqlDriver(sql, pool, opts.onSql), names, target);
+  return new MssqlStore(new MssqlDriver(sql, pool, opts.onSql, { watch }), names, target);
 }

@@ -194,6 +194,19 @@ export const releaseAppLockSql = (resource: string): MssqlStatement => ({
   params: [{ name: 'p1', type: 'nvarchar(255)', value: resource }],
 });
 
+/**
+ * The mode of each job lock as held by the CURRENT session ('Exclusive' while ours, 'NoLock' on
+ * a session that never took it). One row per resource, read in JavaScript: no THROW to parse.
+ */
+export const appLockModesSql = (resources: readonly string[]): MssqlStatement => {
+  const params = new Params();
+  const values = resources.map((r) => `(${params.add('nvarchar(255)', r)})`).join(', ');
+  return {
+    text: `SELECT v.[resource], APPLOCK_MODE(N'public', v.[resource], N'Session') AS [mode] FROM (VALUES ${values}) AS v ([resource]);`,
+    params: params.list,
+  };
+};
+
 /** Transaction-owned: two concurrent `migrate` runs wait for each other (up to a minute). */
 export const migrationLockSql = (resource: string): MssqlStatement => ({
   text:

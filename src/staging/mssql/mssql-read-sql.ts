@@ -111,7 +111,7 @@ export function pendingInboundSql(
   };
 }
 
-/** Only rows still NEW change (another run, or X3, may have taken them meanwhile). */
+/** Only rows still NEW change (another run, or X3, may have taken them meanwhile); returns how many did. */
 export function finishInboundSql(
   names: StoreNames,
   table: TableDef,
@@ -124,11 +124,15 @@ export function finishInboundSql(
         `(CAST(${params.add('varchar(20)', u.stagingId)} AS bigint), ${params.add('varchar(10)', u.status)}, ${params.add('nvarchar(4000)', fitMessage(u.message, 1000))})`,
     );
     return {
+      // Counted through OUTPUT INTO: rowsAffected also counts the rows a trigger's statements touch.
       text:
+        `DECLARE @done TABLE ([staging_id] bigint);\n` +
         `UPDATE t SET [status] = v.[status], [sync_message] = v.[msg], [processed_at] = SYSUTCDATETIME()\n` +
+        `OUTPUT INSERTED.[staging_id] INTO @done\n` +
         `FROM ${qualified(names, table)} AS t\n` +
         `JOIN (VALUES ${values.join(', ')}) AS v ([id], [status], [msg]) ON t.[staging_id] = v.[id]\n` +
-        `WHERE t.[status] = 'NEW';`,
+        `WHERE t.[status] = 'NEW';\n` +
+        `SELECT COUNT(*) AS [changed] FROM @done;`,
       params: params.list,
     };
   });

@@ -45,7 +45,20 @@ export class MssqlStore implements StagingStore {
     private readonly names: StoreNames,
     private readonly where: string,
   ) {
-    this.locks = new AppLocks(db);
+    this.locks = new AppLocks(db, db.watch);
+  }
+
+  /**
+   * Every write of a job runs here: in one transaction whose first statement proves that this
+   * session still holds every job lock the store handed out (mssql-lock.ts). A job whose lock
+   * vanished stops before writing anything more (LockLostError, exit 69).
+   */
+  private write<T>(fn: (tx: MssqlExec) => Promise<T>): Promise<T> {
+    this.locks.assertLocal();
+    return this.db.transaction(async (tx) => {
+      await this.locks.assertHeldIn(tx);
+      return fn(tx);
+    });
   }
 
   private async all(stmts: MssqlStatement[], exec: MssqlExec = this.db): Promise<Record<string, unknown>[]> {
@@ -74,7 +87,7 @@ export class MssqlStore implements StagingStore {
     return (rows[0]?.cursor_value as string | null | undefined) ?? null;
   }
   stage(batch: StageBatch): Promise<StageResult> {
-    return this.db.transaction((tx) => stageMssql(tx, this.names, batch));
+    return this.write((tx) => stageMssql(tx, this.names, batch));
   }
   async stagedOrderIds(ids: readonly number[]): Promise<Set<number>> {
     return new Set(
@@ -94,7 +107,7 @@ export class MssqlStore implements StagingStore {
     return rows[0] ? Number(rows[0].oro_customer_id) : null;
   }
   learnCustomerCodes(): ReturnType<StagingStore['learnCustomerCodes']> {
-    return this.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const candidates: CodeCandidate[] = (await tx.run(own.codeCandidatesSql(this.names))).rows.map((r) => ({
         oroCustomerId: Number(r.oro_customer_id),
         code: String(r.erp_customer_code).trim(),
@@ -141,14 +154,17 @@ export class MssqlStore implements StagingStore {
     return rows.map((r) => normaliseRow(table, r) as InboundRow);
   }
   async finishInbound(table: TableDef, updates: readonly InboundUpdate[]): Promise<number> {
-    let n = 0;
-    for (const s of read.finishInboundSql(this.names, table, updates))
-      n += (await this.db.run(s)).rowsAffected;
-    return n;
+    if (updates.length === 0) return 0;
+    return this.write(async (tx) => {
+      let n = 0;
+      for (const s of read.finishInboundSql(this.names, table, updates))
+        n += Number((await tx.run(s)).rows[0]?.changed ?? 0);
+      return n;
+    });
   }
   async quarantine(entries: readonly QuarantineEntry[], now: Date): Promise<void> {
     const stmts = own.quarantineSql(this.names, dedupeEntries(entries), now);
-    if (stmts.length > 0) await this.db.transaction((tx) => this.all(stmts, tx));
+    if (stmts.length > 0) await this.write((tx) => this.all(stmts, tx));
   }
   async dueQuarantine(job: string, now: Date, limit: number): Promise<QuarantineRecord[]> {
     return (await this.db.run(own.dueQuarantineSql(this.names, job, now, limit))).rows.map(
@@ -162,7 +178,8 @@ export class MssqlStore implements StagingStore {
     job: string,
     entries: readonly { entity: string; entityId: string }[],
   ): Promise<void> {
-    await this.all(resolveQuarantineStatements(this.names, job, entries));
+    const stmts = resolveQuarantineStatements(this.names, job, entries);
+    if (stmts.length > 0) await this.write((tx) => this.all(stmts, tx));
   }
   async startRun(run: { job: string; command: string; host: string; pid: number }): Promise<string> {
     return String((await this.db.run(own.startRunSql(this.names, run))).rows[0]?.staging_id);

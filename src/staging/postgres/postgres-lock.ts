@@ -11,7 +11,16 @@
  * the whole story.
  */
 import type pg from 'pg';
+import { LockLostError } from '../lock-lost.js';
 import type { JobLock } from '../store.js';
+
+/**
+ * Is this session's advisory lock on (key1, key2) granted? A two-int advisory lock shows in
+ * pg_locks as classid = key1, objid = key2, objsubid = 2, the keys as oids
+ * (postgresql.org/docs/current/view-pg-locks.html).
+ */
+const HOLDS_SQL = `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+  AND pid = pg_backend_pid() AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2) AS ok`;
 
 export class AdvisoryLocks {
   private client: pg.Client | null = null;
@@ -47,15 +56,32 @@ export class AdvisoryLocks {
     if (!rows[0]?.ok) return null;
     this.held.set(name, [key[0], key[1]]);
     let released = false;
+    const held = (): boolean => !released && this.alive && this.client === client && this.held.has(name);
     return {
       name,
-      held: () => !released && this.alive && this.client === client && this.held.has(name),
+      held,
+      verify: async () => {
+        if (!held()) throw new LockLostError(name, 'the connection that held it ended');
+        let ok = false;
+        try {
+          const { rows: r } = await client.query<{ ok: boolean }>(HOLDS_SQL, [key[0] >>> 0, key[1] >>> 0]);
+          ok = r[0]?.ok === true;
+        } catch (cause) {
+          throw new LockLostError(name, `the connection that held it failed: ${(cause as Error).message}`, {
+            cause,
+          });
+        }
+        if (!ok) throw new LockLostError(name, 'PostgreSQL reports that its session no longer holds it');
+      },
       release: async () => {
         if (released) return;
         released = true;
         if (!this.alive || this.client !== client || !this.held.has(name)) return;
         this.held.delete(name);
-        await client.query('SELECT pg_advisory_unlock($1::int, $2::int)', [key[0], key[1]]);
+        // A session that died meanwhile took the lock with it: nothing is left to release.
+        await client
+          .query('SELECT pg_advisory_unlock($1::int, $2::int)', [key[0], key[1]])
+          .catch(() => undefined);
       },
     };
   }
@@ -77,9 +103,13 @@ export class InProcessLocks {
     if (this.held.has(name) || this.closed) return null;
     this.held.add(name);
     let released = false;
+    const held = (): boolean => !released && !this.closed;
     return {
       name,
-      held: () => !released && !this.closed,
+      held,
+      verify: async () => {
+        if (!held()) throw new LockLostError(name, 'the embedded database was closed');
+      },
       release: async () => {
         if (released) return;
         released = true;

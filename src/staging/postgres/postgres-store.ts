@@ -2,6 +2,7 @@
  * The PostgreSQL dialect of the staging store, shared by `pg` (a server) and PGlite (embedded):
  * the SQL is the same, the driver seam (postgres-driver.ts) differs.
  */
+import { HeldLocks } from '../lock-lost.js';
 import { assertCurrent } from '../migrations.js';
 import { advisoryKey, physicalName, type StoreNames } from '../names.js';
 import type {
@@ -35,6 +36,13 @@ import { oneStatement } from './postgres-stage-one.js';
 
 export class PostgresStore implements StagingStore {
   readonly dialect: 'postgres' | 'embedded';
+  /**
+   * The job locks handed out: each write first asks the lock session whether it still holds
+   * them (postgres-lock.ts). The lock lives on its own connection, so this is a check just before
+   * the write, not inside its transaction as on SQL Server; a session lost in between is caught
+   * by the next write.
+   */
+  private readonly locks = new HeldLocks();
   constructor(
     private readonly db: PgDriver,
     private readonly names: StoreNames,
@@ -65,7 +73,7 @@ export class PostgresStore implements StagingStore {
   }
 
   tryLock(name: string): Promise<JobLock | null> {
-    return this.db.tryLock(name, advisoryKey(this.names, name));
+    return this.db.tryLock(name, advisoryKey(this.names, name)).then((l) => this.locks.track(l));
   }
 
   async getCursor(job: string): Promise<string | null> {
@@ -74,6 +82,7 @@ export class PostgresStore implements StagingStore {
   }
 
   async stage(batch: StageBatch): Promise<StageResult> {
+    await this.locks.verifyAll();
     // One statement (one round trip, atomic by itself) when the writes go to distinct tables.
     const one = oneStatement(this.names, batch);
     if (one) {
@@ -119,7 +128,8 @@ export class PostgresStore implements StagingStore {
     return rows[0] ? Number(rows[0].oro_customer_id) : null;
   }
 
-  learnCustomerCodes(): ReturnType<StagingStore['learnCustomerCodes']> {
+  async learnCustomerCodes(): ReturnType<StagingStore['learnCustomerCodes']> {
+    await this.locks.verifyAll();
     return learnCustomerCodesPostgres(this.db, this.names);
   }
 
@@ -164,6 +174,7 @@ export class PostgresStore implements StagingStore {
 
   async finishInbound(table: TableDef, updates: readonly InboundUpdate[]): Promise<number> {
     if (updates.length === 0) return 0;
+    await this.locks.verifyAll();
     const res = await this.db.query(
       `UPDATE ${this.t(table)} AS t SET status = u.status, sync_message = u.msg, processed_at = now()
          FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, status, msg)
@@ -177,7 +188,8 @@ export class PostgresStore implements StagingStore {
     return res.rowCount ?? 0;
   }
 
-  quarantine(entries: readonly QuarantineEntry[], now: Date): Promise<void> {
+  async quarantine(entries: readonly QuarantineEntry[], now: Date): Promise<void> {
+    await this.locks.verifyAll();
     return quarantinePostgres(this.db, this.names, entries, now);
   }
 
@@ -199,7 +211,11 @@ export class PostgresStore implements StagingStore {
     return rows.map(toQuarantineRecord);
   }
 
-  resolveQuarantine(job: string, entries: readonly { entity: string; entityId: string }[]): Promise<void> {
+  async resolveQuarantine(
+    job: string,
+    entries: readonly { entity: string; entityId: string }[],
+  ): Promise<void> {
+    await this.locks.verifyAll();
     return resolveQuarantinePostgres(this.db, this.names, job, entries);
   }
 

@@ -284,13 +284,11 @@ IF APPLOCK_MODE(N'public', @p1, N'Session') <> N'NoLock' SET @rc = -100;
 ELSE EXEC @rc = sp_getapplock @Resource = @p1, @LockMode = N'Exclusive', @LockOwner = N'Session', @LockTimeout = 0, @DbPrincipal = N'public';
 SELECT @rc AS [rc];
 
--- params: @p1 nvarchar(255)
-DECLARE @rc int;
-EXEC @rc = sp_releaseapplock @Resource = @p1, @LockOwner = N'Session', @DbPrincipal = N'public';
-SELECT @rc AS [rc];
-
 -- params: @p1 varchar(100)
 SELECT [cursor_value] FROM [dbo].[sagesync_state] WHERE [job] = @p1;
+
+-- params: @p1 nvarchar(255)
+SELECT v.[resource], APPLOCK_MODE(N'public', v.[resource], N'Session') AS [mode] FROM (VALUES (@p1)) AS v ([resource]);
 
 -- params: @p1 int, @p2 nvarchar(4000), @p3 int, @p4 varchar(8000), @p5 varchar(40), @p6 datetime2(3), @p7 nvarchar(max)
 DECLARE @ins TABLE ([staging_id] bigint, [oro_order_id] int);
@@ -340,6 +338,9 @@ SELECT [oro_customer_id], [erp_customer_code] FROM [dbo].[sagesync_customer_map]
 -- params: @p1 nvarchar(4000)
 SELECT [oro_customer_id] FROM [dbo].[sagesync_customer_map] WHERE [erp_customer_code] = @p1;
 
+-- params: @p1 nvarchar(255)
+SELECT v.[resource], APPLOCK_MODE(N'public', v.[resource], N'Session') AS [mode] FROM (VALUES (@p1)) AS v ([resource]);
+
 -- params: (none)
 SELECT x.[oro_customer_id], x.[erp_customer_code], CONVERT(varchar(20), x.[staging_id]) AS [staging_id] FROM (
   SELECT [oro_customer_id], [erp_customer_code], [staging_id],
@@ -374,11 +375,20 @@ SELECT TOP (1) [oro_order_id] FROM [dbo].[sagesync_order] WHERE [order_identifie
 -- params: @p1 int
 SELECT TOP (@p1) [staging_id], [oro_order_id], [erp_order_number], [order_identifier], [carrier], [tracking_number], [erp_delivery_number], [shipped_at], [status], [sync_message], [created_at], [processed_at] FROM [dbo].[sagesync_shipment] WHERE [status] = 'NEW' ORDER BY [staging_id];
 
+-- params: @p1 nvarchar(255)
+SELECT v.[resource], APPLOCK_MODE(N'public', v.[resource], N'Session') AS [mode] FROM (VALUES (@p1)) AS v ([resource]);
+
 -- params: @p1 varchar(20), @p2 varchar(10), @p3 nvarchar(4000)
+DECLARE @done TABLE ([staging_id] bigint);
 UPDATE t SET [status] = v.[status], [sync_message] = v.[msg], [processed_at] = SYSUTCDATETIME()
+OUTPUT INSERTED.[staging_id] INTO @done
 FROM [dbo].[sagesync_shipment] AS t
 JOIN (VALUES (CAST(@p1 AS bigint), @p2, @p3)) AS v ([id], [status], [msg]) ON t.[staging_id] = v.[id]
 WHERE t.[status] = 'NEW';
+SELECT COUNT(*) AS [changed] FROM @done;
+
+-- params: @p1 nvarchar(255)
+SELECT v.[resource], APPLOCK_MODE(N'public', v.[resource], N'Session') AS [mode] FROM (VALUES (@p1)) AS v ([resource]);
 
 -- params: @p1 datetime2(3), @p2 varchar(100), @p3 varchar(100), @p4 varchar(100), @p5 nvarchar(4000)
 UPDATE q SET [attempts] = CASE WHEN q.[resolved_at] IS NULL THEN q.[attempts] + 1 ELSE 1 END,
@@ -400,6 +410,9 @@ WHERE [job] = @p1 AND [resolved_at] IS NULL AND [next_attempt_at] <= @p2 ORDER B
 -- params: @p1 varchar(100)
 SELECT [staging_id], [job], [entity], [entity_id], [attempts], [last_error], [first_failed_at], [last_failed_at], [next_attempt_at], [resolved_at] FROM [dbo].[sagesync_quarantine]
 WHERE [resolved_at] IS NULL AND (@p1 IS NULL OR [job] = @p1) ORDER BY [job], [staging_id];
+
+-- params: @p1 nvarchar(255)
+SELECT v.[resource], APPLOCK_MODE(N'public', v.[resource], N'Session') AS [mode] FROM (VALUES (@p1)) AS v ([resource]);
 
 -- params: @p1 varchar(100), @p2 varchar(100), @p3 varchar(100)
 UPDATE t SET [resolved_at] = SYSUTCDATETIME()
@@ -456,3 +469,8 @@ ORDER BY 1, 2;
 
 -- params: (none)
 SELECT [job], [cursor_value], [updated_at] FROM [dbo].[sagesync_state] ORDER BY [job];
+
+-- params: @p1 nvarchar(255)
+DECLARE @rc int;
+EXEC @rc = sp_releaseapplock @Resource = @p1, @LockOwner = N'Session', @DbPrincipal = N'public';
+SELECT @rc AS [rc];

@@ -1,0 +1,31 @@
+/** A SQL Server store over the fake mssql module (fake-mssql.ts): the real driver and store code. */
+import type mssql from 'mssql';
+import { MssqlDriver } from '../../../src/staging/mssql/mssql-driver.js';
+import { SessionWatch } from '../../../src/staging/mssql/mssql-session.js';
+import { MssqlStore } from '../../../src/staging/mssql/mssql-store.js';
+import { FakePool, fakeMssql, type FakeServer } from './fake-mssql.js';
+
+export interface FakeStore {
+  store: MssqlStore;
+  pool: FakePool;
+  sleeps: number[];
+}
+
+export function fakeStore(
+  server: FakeServer,
+  opts: { onSessionEnd?: (s: number) => void; sessionBase?: number; retries?: number } = {},
+): FakeStore {
+  const watch = new SessionWatch();
+  const pool = new FakePool(server, { beforeConnect: watch.attach, ...opts });
+  const sleeps: number[] = [];
+  const driver = new MssqlDriver(fakeMssql(), pool as unknown as mssql.ConnectionPool, undefined, {
+    watch,
+    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    sleep: async (ms) => void sleeps.push(ms),
+  });
+  return {
+    store: new MssqlStore(driver, { schema: 'dbo', prefix: 'sagesync_' }, 'sql01:1433/X3'),
+    pool,
+    sleeps,
+  };
+}
