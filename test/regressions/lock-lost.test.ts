@@ -25,7 +25,8 @@ describe.skipIf(!backend)('a PostgreSQL lock session lost during a job', () => {
   const terminateLock = async (job: string): Promise<void> => {
     const [k1, k2] = advisoryKey({ schema: shared.schema, prefix: 'sagesync_' }, job);
     await shared.store.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+      // With a timeout (PostgreSQL 14+) it returns once the backend is gone, not when signalled.
+      `SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE locktype = 'advisory' AND granted
         AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2`,
       [k1 >>> 0, k2 >>> 0],
     );
