@@ -19,6 +19,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   'test-connection': () => import('./commands/test-connection.js'),
   migrate: () => import('./commands/migrate.js'),
   status: () => import('./commands/status.js'),
+  init: () => import('./commands/init.js'),
 };
 
 function version(): string {

@@ -203,5 +203,62 @@ ${EXIT_CODES}`,
     .addHelpText('after', EXIT_CODES)
     .action(async (_opts: unknown, cmd: Command) => dispatch('status', cmd.optsWithGlobals()));
 
+  program
+    .command('init')
+    .summary('guided setup: asks, tests each answer, writes the configuration and its secrets')
+    .description(
+      'Sets up a working connection: asks for Oro (tested at once: token, the resources the jobs read, the ' +
+        'credit-limit attribute), the staging database (tested; offers migrate or the DDL for the DBA), e-mail ' +
+        '(tested; a test e-mail on request), the order statuses to stage (with how many current orders that is), ' +
+        'then writes the configuration (--config, default ./.sagesyncrc.yaml) with the secrets in files of mode ' +
+        '0600 or an environment file, runs test-connection on it and prints how to schedule run-all. ' +
+        'A wrong answer is explained and asked again; nothing that failed is written; Ctrl-C writes nothing.',
+    )
+    .option('--non-interactive', 'take every answer from SAGESYNC_* variables and --set; ask nothing')
+    .option(
+      '--set <key=value>',
+      'one answer for any configuration key, e.g. --set oro.url=https://shop.example.com (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--force', 'replace an existing configuration file (the old one is kept as <file>.<time>.bak)')
+    .addOption(
+      new Option('--secrets <where>', 'where the secrets go: files of mode 0600, or an environment file')
+        .choices(['files', 'env'])
+        .default('files'),
+    )
+    .addOption(
+      new Option('--migrate <how>', 'run migrate, print the DDL to staging.sql for a DBA, or skip')
+        .choices(['run', 'print', 'skip'])
+        .default('run'),
+    )
+    .option(
+      '--order-statuses <ids>',
+      'order internal status ids to stage, comma-separated (default: every order)',
+    )
+    .option('--send-test-email', 'send a test e-mail to notifications.to')
+    .addOption(
+      new Option('--schedule <how>', 'print how to run it every minute').choices([
+        'crontab',
+        'systemd',
+        'kubernetes',
+      ]),
+    )
+    .option('--write-schedule', 'also write the scheduling file(s) next to the configuration')
+    .addHelpText(
+      'after',
+      `
+Non-interactive example (writes ./.sagesyncrc.yaml and .sagesync/secrets/):
+  SAGESYNC_ORO_URL=https://shop.example.com SAGESYNC_ORO_CLIENT_ID=sagesync \
+  SAGESYNC_ORO_CLIENT_SECRET=… SAGESYNC_STAGING_DIALECT=postgres \
+  SAGESYNC_STAGING_URL=postgres://sagesync@db.example.com/erp SAGESYNC_STAGING_PASSWORD=… \
+  sagesync init --non-interactive --order-statuses open --schedule crontab
+
+Exit 0 when the configuration was written and test-connection passed on it; 78 for a bad answer or an
+existing file without --force, 69 when a service was unreachable or refused the credentials (nothing
+written in both cases); 64 without a terminal and without --non-interactive; 130 after Ctrl-C.
+${EXIT_CODES}`,
+    )
+    .action(async (_opts: unknown, cmd: Command) => dispatch('init', cmd.optsWithGlobals()));
+
   return program;
 }

@@ -29,6 +29,11 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
   overrides?: readonly CliOverride[];
+  /**
+   * Read no configuration file, only the environment and `overrides` (`sagesync init` validates
+   * its answers before anything is written). Keys nobody gave are then reported as `not given`.
+   */
+  noFile?: boolean;
 }
 
 export interface LoadedConfig<T = Config> {
@@ -62,14 +67,16 @@ function cliLayer(overrides: readonly CliOverride[], cwd: string): Layer {
 async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<LoadedConfig<unknown>> {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  const file = await readConfigFile({ configPath: opts.configPath, env, cwd });
+  const file: Awaited<ReturnType<typeof readConfigFile>> = opts.noFile
+    ? { layer: null, filepath: null, problems: [] }
+    : await readConfigFile({ configPath: opts.configPath, env, cwd });
   const fromEnv = readEnvLayer(env, cwd);
   const layers = [cliLayer(opts.overrides ?? [], cwd), fromEnv.layer, ...(file.layer ? [file.layer] : [])];
   const merged = mergeLayers(layers);
   let problems: ConfigProblem[] = [...file.problems, ...fromEnv.problems, ...merged.problems];
   problems.push(...(await readSecretFiles(merged)));
 
-  const fallback = file.filepath ?? `no configuration file (searched ${cwd})`;
+  const fallback = opts.noFile ? 'not given' : (file.filepath ?? `no configuration file (searched ${cwd})`);
   let input: Record<string, unknown> = merged.input;
   if (stagingOnly)
     input = { staging: getPath(merged.input, 'staging'), streams: getPath(merged.input, 'streams') };

@@ -89,13 +89,10 @@ export const NEXT_STEPS = `Next: point sagesync at your real systems
   1. In Oro's back-office, create an OAuth application (System › User Management › OAuth
      Applications, grant "client credentials") and a customer field "creditLimit" (money) in
      System › Entities › Entity Management › Customer.
-  2. Write .sagesyncrc.yaml (examples/sagesync.yaml):
-       oro:     { url: https://shop.example.com, clientId: …, clientSecret: … }
-       staging: { dialect: mssql, host: sql01.example.com, database: X3STAGING, user: sagesync,
-                  passwordFile: /run/secrets/sagesync-db }
-       notifications: { to: [erp-team@example.com], smtp: { host: smtp.example.com } }
-  3. sagesync migrate --print > staging.sql   (hand it to your DBA), or: sagesync migrate
-  4. sagesync test-connection                 (one line per check, each ✓ or ✗ with the fix)
-  5. Schedule "sagesync run-all" every minute (examples/crontab, examples/kubernetes/).
+  2. Run: sagesync init
+     It asks for Oro, the staging database and e-mail, tests each answer at once, creates the
+     tables (or writes their DDL for your DBA), writes .sagesyncrc.yaml with the secrets in 0600
+     files, runs test-connection on it and prints the crontab, systemd or Kubernetes line that
+     runs "sagesync run-all" every minute. (Automation: sagesync init --non-interactive.)
   The X3 team can develop against the same tables with: node dist/x3sim/cli.js -c .sagesyncrc.yaml
   (docs/demo-bench-chaos.md).`;

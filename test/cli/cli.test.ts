@@ -16,6 +16,7 @@ const COMMANDS = [
   'test-connection',
   'migrate',
   'status',
+  'init',
 ];
 
 describe('sagesync CLI', () => {

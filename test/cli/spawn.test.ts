@@ -46,6 +46,8 @@ export async function resolve(specifier, context, next) {
       'winston',
       'nodemailer',
       'ssh2',
+      '@inquirer/prompts',
+      '@inquirer/core',
     ]) {
       expect(loaded.has(heavy), `${heavy} loaded by --help`).toBe(false);
     }

@@ -112,6 +112,17 @@ describe('start-up of an idle run (built CLI, no TTY)', () => {
     expect(r.loaded.has('ora'), 'ora loaded without a TTY').toBe(false);
     expect(r.loaded.has('winston'), 'winston loaded with nothing to log').toBe(false);
     expect(r.loaded.has('parse-json'), 'parse-json loaded for a valid JSON file').toBe(false);
+    // Only sagesync init asks questions.
+    expect(r.loaded.has('@inquirer/prompts'), 'inquirer loaded by a job').toBe(false);
+    expect(r.loaded.has('@inquirer/core'), 'inquirer loaded by a job').toBe(false);
+  }, 60_000);
+
+  it('run-all loads no prompt library (only sagesync init asks questions)', async () => {
+    const r = await sagesync(['run-all', '-c', config, '--json'], { SAGESYNC_LOGGING_LEVEL: 'error' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.loaded.has('axios'), [...r.loaded].join(' ')).toBe(true); // the hook works
+    for (const p of ['@inquirer/prompts', '@inquirer/core'])
+      expect(r.loaded.has(p), `${p} loaded`).toBe(false);
   }, 60_000);
 
   it('loads winston once a line is logged (--verbose), and still no spinner', async () => {

@@ -26,6 +26,7 @@ describe('npm run demo', () => {
       'Trackings applied',
       'The e-mail it triggers',
       'Next: point sagesync at your real systems',
+      'Run: sagesync init',
     ]) {
       expect(out).toContain(heading);
     }

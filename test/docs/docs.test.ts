@@ -187,6 +187,7 @@ describe('the CLI and its documentation', () => {
   it('registers the commands of the contract', () => {
     expect(commands.map((c) => c.name()).sort()).toEqual(
       [
+        'init',
         'migrate',
         'pull-credit',
         'pull-tracking',
