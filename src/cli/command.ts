@@ -6,6 +6,8 @@ export interface CommandEnv {
   io: CliIo;
   flags: GlobalFlags;
   out: Output;
+  /** Aborted (reason: the signal's name) when the process is asked to stop (src/index.ts). */
+  stop?: AbortSignal;
 }
 
 export interface CommandModule {

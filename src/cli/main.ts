@@ -49,8 +49,15 @@ function earlyFlags(argv: readonly string[]): GlobalFlags {
   };
 }
 
-/** Runs the CLI; returns the exit code. Never throws, never exits. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+/**
+ * Runs the CLI; returns the exit code. Never throws, never exits. `stop` is aborted by src/index.ts
+ * on SIGTERM/SIGINT/SIGHUP: jobs start no new batch and the command ends as soon as it can.
+ */
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+  stop?: AbortSignal,
+): Promise<number> {
   let flags = earlyFlags(argv);
   let out = new Output(io, flags);
   let current: string | undefined;
@@ -68,7 +75,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     const load = COMMANDS[command];
     if (!load) throw new Error(`no module for command "${command}"`);
     const mod = await load();
-    const env: CommandEnv = { io, flags, out };
+    const env: CommandEnv = { io, flags, out, ...(stop ? { stop } : {}) };
     const result = await mod.run(command, opts, env);
     out.result(command, result);
     exitCode = result.exitCode;

@@ -16,7 +16,8 @@ Exit codes:
   64  usage error (unknown command or option, bad option value)
   69  a service was unavailable: database, Oro, SMTP or SSH tunnel unreachable or refused the credentials
   70  internal error (a bug in sagesync; run again with --verbose and report it)
-  78  the configuration is invalid (every problem is named with its key and file)`;
+  78  the configuration is invalid (every problem is named with its key and file)
+  143, 130, 129  stopped by SIGTERM, SIGINT, SIGHUP after the batch in flight (a second signal: at once)`;
 
 const CONFIG_HELP = `
 Configuration: --config <file>, else $SAGESYNC_CONFIG, else the first of package.json ("sagesync"

@@ -26,6 +26,8 @@ export interface RunContext {
   openStore: () => Promise<StagingStore>;
   openOro: () => Promise<OroClient>;
   notifier?: Notifier;
+  /** Aborted (reason: the signal's name) on SIGTERM/SIGINT/SIGHUP: no new job or batch starts. */
+  stop?: AbortSignal;
   /** Live counts per job (a TTY spinner). */
   progress?: (job: JobName, counts: JobCounts) => void;
 }

@@ -6,6 +6,7 @@
 import { SagesyncError, ServiceUnavailableError, type ErrorKind } from '../errors.js';
 import { OroRecordError } from '../oro/errors.js';
 import type { InboundRow, InboundUpdate } from '../staging/store.js';
+import { stopCause, stopMessage } from './stop.js';
 import type { JobCounts, JobDeps, JobName, JobReport, RecordFailure } from './types.js';
 
 /** `sync_message` is nvarchar(1000) in the contract; our own messages must fit, never be cut by the DB. */
@@ -34,12 +35,14 @@ export function classifyOroError(err: unknown): OroFailure {
   throw err;
 }
 
+/** True when no new batch may start: the time budget is spent or a signal asked to stop. */
 export function pastDeadline(deps: JobDeps): boolean {
-  return deps.deadline !== undefined && Date.now() >= deps.deadline;
+  return stopCause(deps) !== undefined;
 }
 
-export function budgetMessage(left: string): string {
-  return `Stopped at the run-all time budget (runAll.maxDurationSeconds); ${left} left for the next run.`;
+/** Why the job stopped early (time budget or signal) and what is left. */
+export function budgetMessage(left: string, deps: JobDeps): string {
+  return stopMessage(stopCause(deps) ?? { kind: 'budget' }, left);
 }
 
 /** Staging ids asked for with --id that are not NEW (or do not exist): said in the report. */

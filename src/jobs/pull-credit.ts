@@ -37,7 +37,7 @@ export const pullCredit: Job = async (deps: JobDeps, options: JobOptions): Promi
 
   window: for (;;) {
     if (pastDeadline(deps)) {
-      tally.notes.push(budgetMessage('the remaining rows are'));
+      tally.notes.push(budgetMessage('the remaining rows are', deps));
       break;
     }
     const rows = await deps.store.pendingInbound(CREDIT_LIMIT, {
@@ -62,7 +62,7 @@ export const pullCredit: Job = async (deps: JobDeps, options: JobOptions): Promi
     for (let i = 0; i < plan.groups.length; i += BATCH) {
       if (i > 0 && pastDeadline(deps)) {
         const left = plan.groups.slice(i).reduce((n, g) => n + 1 + g.superseded.length, 0);
-        tally.notes.push(budgetMessage(`${left} rows`));
+        tally.notes.push(budgetMessage(`${left} rows`, deps));
         break window;
       }
       const batch = plan.groups.slice(i, i + BATCH);

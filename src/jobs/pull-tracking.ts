@@ -31,7 +31,7 @@ export const pullTracking: Job = async (deps: JobDeps, options: JobOptions): Pro
 
   for (;;) {
     if (pastDeadline(deps)) {
-      tally.notes.push(budgetMessage('the remaining rows are'));
+      tally.notes.push(budgetMessage('the remaining rows are', deps));
       break;
     }
     const rows = await deps.store.pendingInbound(SHIPMENT, {

@@ -11,6 +11,7 @@ import { StoreBusyError } from '../staging/store-busy.js';
 import type { JobLock, StagingStore } from '../staging/store.js';
 import type { RunContext } from './context.js';
 import { loadJob } from './registry.js';
+import { stopCause, type StopCause } from './stop.js';
 import type { JobDeps, JobName, JobOptions, JobReport } from './types.js';
 
 export interface RunSummary {
@@ -65,8 +66,12 @@ export async function runJobs(
   const oro = (): Promise<OroClient> => (oroPromise ??= ctx.openOro());
   const reports: JobReport[] = [];
   for (const name of names) {
-    if (deadline !== undefined && Date.now() >= deadline) {
-      reports.push(notStarted(name, budget ?? 0));
+    const cause = stopCause({
+      ...(deadline !== undefined ? { deadline } : {}),
+      ...(ctx.stop ? { stop: ctx.stop } : {}),
+    });
+    if (cause) {
+      reports.push(notStarted(name, cause, budget ?? 0));
       continue;
     }
     const deps: JobDeps = {
@@ -77,6 +82,7 @@ export async function runJobs(
       clock: ctx.clock,
       ...(ctx.progress ? { progress: (c) => ctx.progress?.(name, c) } : {}),
       ...(deadline !== undefined ? { deadline } : {}),
+      ...(ctx.stop ? { stop: ctx.stop } : {}),
     };
     const report = await runOne(name, deps, ctx, options);
     log(ctx, report);
@@ -145,17 +151,12 @@ function skipped(job: JobName, message: string): JobReport {
   return { job, outcome: 'skipped-locked', counts: zero(), durationMs: 0, failures: [], message };
 }
 
-function notStarted(job: JobName, budget: number): JobReport {
-  const message = `Not started: the run-all time budget of ${budget} s (runAll.maxDurationSeconds) was used up; the next run continues.`;
+function notStarted(job: JobName, cause: StopCause, budget: number): JobReport {
+  const message =
+    cause.kind === 'signal'
+      ? `Not started: sagesync received ${cause.signal}; the next run continues.`
+      : `Not started: the run-all time budget of ${budget} s (runAll.maxDurationSeconds) was used up; the next run continues.`;
   return { job, outcome: 'ok', counts: zero(), durationMs: 0, failures: [], message };
-}
-
-/**
- * Did a run stop at its time budget (and so not read to the end)? Every budget message says
- * "time budget" (ReportBuilder.outOfTime, pull-common budgetMessage, notStarted above).
- */
-export function stoppedAtBudget(message: string | null | undefined): boolean {
-  return message?.includes('time budget') ?? false;
 }
 
 export function failed(job: JobName, e: unknown, durationMs: number): JobReport {

@@ -26,6 +26,8 @@ export interface JobDeps {
    * Called before each write outside the store (a PATCH to Oro); the store checks its own writes.
    */
   assertLock?: () => Promise<void>;
+  /** Aborted (reason: the signal's name) when the process is asked to stop: start no new batch. */
+  stop?: AbortSignal;
 }
 
 export interface JobOptions {

@@ -4,7 +4,7 @@
  * Read-only. The CLI prints `formatStatus(report)` on a terminal and the report itself with --json.
  */
 import type { RunContext } from '../jobs/context.js';
-import { stoppedAtBudget } from '../jobs/runner.js';
+import { stoppedEarly } from '../jobs/stop.js';
 import type { BacklogEntry, RunRecord } from '../staging/store.js';
 
 const LISTED = 20;
@@ -49,7 +49,7 @@ export interface StatusReport {
     lagSeconds: number | null;
     /**
      * What the lag is measured from: `complete-run` (the start of the last run, which read to the
-     * end), `cursor` (the last run stopped at its time budget: reads are at the cursor), `last-run`
+     * end), `cursor` (the last run stopped early, at its time budget or on a signal: reads are at the cursor), `last-run`
      * (the last run failed or was skipped: at least this far behind), `none` (never ran).
      */
     lagFrom: 'complete-run' | 'cursor' | 'last-run' | 'none';
@@ -142,7 +142,7 @@ function readLag(
 ): Pick<StatusReport['cursors'][number], 'lagSeconds' | 'lagFrom'> {
   if (!last) return { lagSeconds: null, lagFrom: 'none' };
   const finished = last.outcome === 'ok' || last.outcome === 'records-failed';
-  if (finished && !stoppedAtBudget(last.message)) {
+  if (finished && !stoppedEarly(last.message)) {
     return { lagSeconds: age(last.startedAt), lagFrom: 'complete-run' };
   }
   const at = cursor ? Date.parse(cursor) : NaN;

@@ -44,7 +44,7 @@ export function pullStreamJob(def: PullStreamDef): Job {
     let afterId: string | undefined;
     for (;;) {
       if (pastDeadline(deps)) {
-        tally.notes.push(budgetMessage('the remaining rows are'));
+        tally.notes.push(budgetMessage('the remaining rows are', deps));
         break;
       }
       const rows = await deps.store.pendingInbound(table, {

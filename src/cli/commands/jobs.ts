@@ -24,6 +24,13 @@ export async function run(
         `Ignored environment variables that name no configuration key: ${loaded.unknownEnv.join(', ')}`,
       );
     }
+    const said = (): void =>
+      rt.logger.warn(
+        `Received ${String(env.stop?.reason)}: no new batch starts; the batch in flight commits or rolls back, the locks are released, then sagesync exits. A second signal exits at once.`,
+        { signal: String(env.stop?.reason) },
+      );
+    if (env.stop?.aborted) said();
+    else env.stop?.addEventListener('abort', said, { once: true });
     const { runJobs } = await import('../../jobs/runner.js');
     const { runAllJobNames } = await import('../../jobs/registry.js');
     const names: JobName[] =
@@ -39,7 +46,7 @@ export async function run(
     try {
       summary = await runJobs(
         names,
-        { ...rt.ctx, progress: progress.update },
+        { ...rt.ctx, progress: progress.update, ...(env.stop ? { stop: env.stop } : {}) },
         {
           command,
           dryRun: opts.dryRun === true,

@@ -3,6 +3,7 @@
  * thrown error into a `failed` report (the CLI maps its kind to an exit code).
  */
 import { SagesyncError } from '../../errors.js';
+import { stopCause } from '../stop.js';
 import type { JobCounts, JobDeps, JobName, JobReport, RecordFailure } from '../types.js';
 
 export class ReportBuilder {
@@ -28,11 +29,14 @@ export class ReportBuilder {
     this.deps.progress?.({ ...this.counts });
   }
 
-  /** True when the run's time budget is spent: start no new batch. */
+  /** True when the run's time budget is spent or a signal asked to stop: start no new batch. */
   outOfTime(): boolean {
-    const d = this.deps.deadline;
-    if (d === undefined || this.deps.clock().getTime() < d) return false;
-    this.message ??= 'stopped early: the time budget of this run is spent; the next run continues';
+    const cause = stopCause(this.deps, this.deps.clock().getTime());
+    if (!cause) return false;
+    this.message ??=
+      cause.kind === 'signal'
+        ? `stopped early: sagesync received ${cause.signal}; the next run continues`
+        : 'stopped early: the time budget of this run is spent; the next run continues';
     return true;
   }
 
