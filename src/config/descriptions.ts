@@ -40,6 +40,12 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'staging.sshTunnel.passphraseFile': "Read the private key's passphrase from this file.",
   'staging.sshTunnel.hostKeySha256':
     "The SSH server's host key fingerprint (SHA256:...), checked on connect.",
+  monitoring: "A dead-man's switch and metrics for a monitoring system.",
+  'monitoring.heartbeat':
+    "A dead-man's-switch check (healthchecks.io style) pinged at the start and end of every job run.",
+  'monitoring.heartbeat.url': 'Ping URL; /start and /fail are appended. Treated as a secret in logs.',
+  'monitoring.heartbeat.timeoutMs':
+    'Longest a ping may take; a slow or down server never delays the run more.',
   notifications: 'E-mail about sync problems.',
   'notifications.to': 'E-mail addresses that receive sync problems.',
   'notifications.from': 'Sender address of those e-mails.',

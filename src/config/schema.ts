@@ -130,6 +130,21 @@ export const configSchema = z.strictObject({
       throttleMinutes: z.number().int().min(1).default(60),
     })
     .prefault({}),
+  /** Dead-man's switch and metrics (issue 19, docs/operations.md "Monitoring"). */
+  monitoring: z
+    .strictObject({
+      heartbeat: z
+        .strictObject({
+          url: z.url({
+            protocol: /^https?$/,
+            message:
+              "expected the http(s) ping URL of a dead-man's-switch check, e.g. https://hc-ping.com/<uuid>",
+          }),
+          timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+        })
+        .optional(),
+    })
+    .prefault({}),
   logging: z
     .strictObject({
       level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),

@@ -70,6 +70,9 @@ export class Redactor implements SecretSink {
     this.addSecret(config.staging.password);
     if (config.staging.url) this.addSecret(passwordOfUrl(config.staging.url));
     this.addSecret(config.notifications.smtp?.password);
+    // A ping URL is a credential (whoever has it can ping): its path and query are masked.
+    const heartbeat = config.monitoring?.heartbeat?.url;
+    if (heartbeat) this.addSecret(secretPartOfUrl(heartbeat));
     const tunnel = config.staging.sshTunnel;
     if (tunnel) {
       this.addSecret(tunnel.passphrase);
@@ -189,4 +192,15 @@ function passwordOfUrl(url: string): string | undefined {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A URL's path and query without the leading slash (`/ping/<uuid>?k=v` → `ping/<uuid>?k=v`). */
+export function secretPartOfUrl(url: string): string | null {
+  try {
+    const u = new URL(url);
+    const rest = `${u.pathname}${u.search}`.replace(/^\/+/, '').replace(/\/+$/, '');
+    return rest.length > 0 ? rest : null;
+  } catch {
+    return null;
+  }
 }

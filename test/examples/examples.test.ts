@@ -45,6 +45,15 @@ describe('example configurations', () => {
     expect(config.notifications.to.length).toBeGreaterThan(0);
     expect(config.orders.criteria).toEqual({ internalStatus: ['open'], poNumber: { exists: true } });
     expect(config.orderLines.customAttributes).toEqual({ comment: 'comment', priceType: 'priceType' });
+    expect(config.monitoring.heartbeat).toEqual({
+      url: 'https://hc-ping.com/your-check-uuid',
+      timeoutMs: 5000,
+    });
+  });
+
+  it('cron, systemd and Kubernetes show where the heartbeat URL goes (issue 19)', () => {
+    for (const f of ['crontab', 'systemd/sagesync.service', 'kubernetes/cronjob.yaml'])
+      expect(read(f)).toContain('SAGESYNC_MONITORING_HEARTBEAT_URL');
   });
 
   it('sagesync.mssql.yaml: SQL Server with TLS and an SSH tunnel', async () => {

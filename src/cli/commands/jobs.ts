@@ -5,11 +5,13 @@
 import type { JobName, JobReport } from '../../jobs/types.js';
 import type { RunSummary } from '../../jobs/runner.js';
 import type { CommandEnv } from '../command.js';
-import { exitCodeForSummary } from '../exit.js';
+import { exitCodeForError, exitCodeForSummary } from '../exit.js';
 import type { CommandResult } from '../output.js';
 import { withRuntime } from '../runtime.js';
 import { loadFor } from './load.js';
 import type { Config } from '../../config/schema.js';
+import type { Logger } from '../../log/types.js';
+import type { Heartbeat } from '../../monitoring/heartbeat.js';
 import { UsageError } from '../../errors.js';
 
 export async function run(
@@ -42,6 +44,10 @@ export async function run(
     const ids = Array.isArray(opts.id) ? (opts.id as string[]) : undefined;
     const { createProgress } = await import('../progress.js');
     const progress = await createProgress({ json: env.flags.json, quiet: env.flags.quiet });
+    // A dry run is not a run the dead-man's switch may count.
+    const heartbeat = opts.dryRun === true ? undefined : await heartbeatOf(loaded.config, rt.logger);
+    // Sent alongside the run (it never delays it); the end ping waits for it, so they arrive in order.
+    const started = heartbeat?.start();
     let summary: RunSummary;
     try {
       summary = await runJobs(
@@ -53,11 +59,29 @@ export async function run(
           ...(ids ? { ids } : {}),
         },
       );
+    } catch (err) {
+      await started;
+      await heartbeat?.finish(exitCodeForError(err), err instanceof Error ? err.message : String(err));
+      throw err;
     } finally {
       progress.stop();
     }
-    return summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
+    const result = summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
+    await started;
+    await heartbeat?.finish(result.exitCode, [...result.problems, ...jobLines(summary)].join('\n'));
+    return result;
   });
+}
+
+async function heartbeatOf(config: Config, logger: Logger): Promise<Heartbeat | undefined> {
+  const cfg = config.monitoring.heartbeat;
+  if (!cfg) return undefined;
+  const { createHeartbeat } = await import('../../monitoring/heartbeat.js');
+  return createHeartbeat(cfg, { logger });
+}
+
+function jobLines(summary: RunSummary): string[] {
+  return summary.jobs.map((r) => `${r.job}: ${r.outcome} (${countsText(r)}, ${seconds(r.durationMs)})`);
 }
 
 /** `run-stream <name>`: the job of a configured stream (issue 8); an unknown name is a usage error. */
