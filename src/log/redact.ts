@@ -72,7 +72,7 @@ export class Redactor implements SecretSink {
     this.addSecret(config.notifications.smtp?.password);
     // A ping URL is a credential (whoever has it can ping): its path and query are masked.
     const heartbeat = config.monitoring?.heartbeat?.url;
-    if (heartbeat) this.addSecret(secretPartOfUrl(heartbeat));
+    if (heartbeat) for (const part of secretPartsOfUrl(heartbeat)) this.addSecret(part);
     const tunnel = config.staging.sshTunnel;
     if (tunnel) {
       this.addSecret(tunnel.passphrase);
@@ -194,13 +194,18 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A URL's path and query without the leading slash (`/ping/<uuid>?k=v` → `ping/<uuid>?k=v`). */
-export function secretPartOfUrl(url: string): string | null {
+/**
+ * The parts of a URL that may be its credential: the path and query as a whole, and each path
+ * segment or query value that looks like a key (8+ characters with a digit: a UUID, a token), so
+ * `<url>/fail?rid=…` is masked too. Words such as `ping` stay readable.
+ */
+export function secretPartsOfUrl(url: string): string[] {
   try {
     const u = new URL(url);
-    const rest = `${u.pathname}${u.search}`.replace(/^\/+/, '').replace(/\/+$/, '');
-    return rest.length > 0 ? rest : null;
+    const whole = `${u.pathname}${u.search}`.replace(/^\/+/, '').replace(/\/+$/, '');
+    const pieces = [...u.pathname.split('/'), ...[...u.searchParams.values()]];
+    return [whole, ...pieces.filter((p) => p.length >= 8 && /\d/.test(p))].filter((p) => p.length > 0);
   } catch {
-    return null;
+    return [];
   }
 }
