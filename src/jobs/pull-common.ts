@@ -35,6 +35,23 @@ export function classifyOroError(err: unknown): OroFailure {
   throw err;
 }
 
+/**
+ * The reason for a row whose record Oro refused with 403: the record is outside the access level
+ * of the role of the user that owns the OAuth application (fact sheet §11.2), which is what to fix.
+ */
+export function accessDeniedMessage(
+  what: string,
+  permission: 'View' | 'Edit' | 'Create',
+  f: OroFailure,
+): string {
+  const detail = f.kind === 'record' ? f.detail : '';
+  return clip(
+    `Oro denied the API user access to ${what} (403: ${detail}). Give the role of the user that owns the ` +
+      `OAuth application the ${permission} permission on it at an access level that reaches this record ` +
+      `(System > User Management > Roles, e.g. Organization instead of User), then set this row back to NEW.`,
+  );
+}
+
 /** True when no new batch may start: the time budget is spent or a signal asked to stop. */
 export function pastDeadline(deps: JobDeps): boolean {
   return stopCause(deps) !== undefined;

@@ -9,6 +9,7 @@ import type { InboundUpdate } from '../staging/store.js';
 import type { SagesyncError } from '../errors.js';
 import type { OroClient } from '../oro/types.js';
 import {
+  accessDeniedMessage,
   PullTally,
   budgetMessage,
   classifyOroError,
@@ -165,6 +166,7 @@ async function openOro(deps: JobDeps): Promise<OroClient | SagesyncError> {
 
 function recordMessage(f: RecordFailure, g: CreditGroup, field: string): string {
   const via = g.erpCode ? ` (X3 code "${g.erpCode}")` : '';
+  if (f.status === 403) return accessDeniedMessage(`Oro customer ${g.oroCustomerId}${via}`, 'Edit', f);
   if (f.status === 404) {
     return clip(
       `Oro customer ${g.oroCustomerId}${via} does not exist (404 from Oro). Check oro_customer_id or the ` +

@@ -9,6 +9,7 @@ import type { OroClient } from '../oro/types.js';
 import type { InboundUpdate } from '../staging/store.js';
 import { SHIPMENT } from '../staging/tables.js';
 import {
+  accessDeniedMessage,
   PullTally,
   budgetMessage,
   classifyOroError,
@@ -134,11 +135,14 @@ async function applyBatch(
       update = {
         stagingId: t.row.staging_id,
         status: 'ERROR',
-        message: clip(
-          f.status === 404
-            ? `Oro order ${t.orderId} does not exist (404 from Oro); check the row's order reference.`
-            : `Oro refused the tracking ${t.method} ${t.number} on order ${t.orderId} (${f.status}: ${f.detail}).`,
-        ),
+        message:
+          f.status === 403
+            ? accessDeniedMessage(`Oro order ${t.orderId}`, 'View', f)
+            : clip(
+                f.status === 404
+                  ? `Oro order ${t.orderId} does not exist (404 from Oro); check the row's order reference.`
+                  : `Oro refused the tracking ${t.method} ${t.number} on order ${t.orderId} (${f.status}: ${f.detail}).`,
+              ),
       };
     }
     await finish(deps, options, tally, [update], 'written');

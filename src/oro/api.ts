@@ -88,7 +88,7 @@ export function createCall(d: ApiDeps): Call {
           continue;
         }
         previous401 = false;
-        if (!isRetriableStatus(status)) throw classify(label, res);
+        if (!isRetriableStatus(status)) throw classify(method, pathAndQuery, d.apiBase, res);
         problem = `HTTP ${status}`;
         ambiguous = isAmbiguousStatus(status);
         wait = retryAfterMs(res.headers['retry-after']);
@@ -125,11 +125,27 @@ function fatal401(clientId: string, label: string): ServiceUnavailableError {
   );
 }
 
-function classify(label: string, res: ExchangeResult): Error {
+/**
+ * Oro's detail for a record that does not exist (oroinc/platform
+ * src/Oro/Bundle/ApiBundle/Processor/Shared/ValidateEntityExists.php @6.1.0). Any other 404 is no
+ * answer about a record: the Web API feature off, or a wrong path or backend prefix (oroinc/platform
+ * src/Oro/Bundle/ApiBundle/Security/Http/Firewall/FeatureAccessListener.php @6.1.0).
+ */
+export const ENTITY_NOT_FOUND = 'An entity with the requested identifier does not exist.';
+
+/** A request about one record (GET/PATCH of `type/id…`, any POST), not a list of a type. */
+function isRecordRequest(method: string, pathAndQuery: string): boolean {
+  return method !== 'GET' || (pathAndQuery.split('?')[0] ?? '').includes('/');
+}
+
+function classify(method: string, pathAndQuery: string, apiBase: string, res: ExchangeResult): Error {
+  const label = `${method} ${pathAndQuery.split('?')[0]}`;
   const errors = errorObjects(res.body);
   const first = errors[0];
   const what = [first?.title, first?.detail].filter(Boolean).join(': ');
-  if (res.status === 403) {
+  // 403 on one record: that record is outside the role's access level (fact sheet §11.2), the
+  // caller fails that record and goes on. On a list: the role lacks VIEW on the whole type.
+  if (res.status === 403 && !isRecordRequest(method, pathAndQuery)) {
     return new ServiceUnavailableError(
       'oro',
       `Oro denied access to ${label} (403${what ? ` ${what}` : ''}).`,
@@ -137,6 +153,17 @@ function classify(label: string, res: ExchangeResult): Error {
         hint:
           'Give the role of the user that owns the OAuth application the View/Edit permission on this ' +
           'entity (System > User Management > Roles).',
+      },
+    );
+  }
+  if (res.status === 404 && !errors.some((e) => e.detail === ENTITY_NOT_FOUND)) {
+    return new ServiceUnavailableError(
+      'oro',
+      `Oro answered 404 to ${label} at ${apiBase}: nothing there answers as Oro's back-office API.`,
+      {
+        hint:
+          'Enable the Web API feature (System > Configuration > General Setup > Application Settings > ' +
+          "Web API), and check oro.url and oro.apiPath (Oro's back-office prefix, /admin/api by default).",
       },
     );
   }
@@ -155,6 +182,5 @@ function classify(label: string, res: ExchangeResult): Error {
       `Oro answered ${label} with ${redirectProblem(res.status, res.headers)}.`,
     );
   }
-  const [method, ...rest] = label.split(' ');
-  return new OroRecordError(method ?? '', rest.join(' '), res.status, errors);
+  return new OroRecordError(method, pathAndQuery.split('?')[0] ?? '', res.status, errors);
 }

@@ -115,13 +115,24 @@ describe('fatal failures', () => {
     expect(apiRequests(r.sb)).toHaveLength(2);
   });
 
-  it('403 stops with a clear message and a fix', async () => {
+  it('403 on a list stops with a clear message and a fix; on one record it is that record failure', async () => {
     r = await rig({ sandbox: { seed: { orders: 1 }, faults: { errorRate: { 403: 1 } } } });
-    const err = await expectRejection(r.client.get('orders', '1'));
+    const err = await expectRejection(r.client.list('orders')[Symbol.asyncIterator]().next());
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect((err as Error).message).toContain('403');
     expect((err as ServiceUnavailableError).hint).toMatch(/permission/);
     expect(apiRequests(r.sb)).toHaveLength(1);
+    const one = await expectRejection(r.client.get('orders', '1'));
+    expect(one).toBeInstanceOf(OroRecordError);
+    expect(one).toMatchObject({ status: 403, detail: 'No access to the entity.' });
+  });
+
+  it('a 404 other than "An entity with the requested identifier does not exist." is fatal (Web API off, wrong path)', async () => {
+    r = await rig({ sandbox: { seed: { orders: 1 }, webApi: false } });
+    const err = await expectRejection(r.client.get('orders', '1'));
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect((err as Error).message).toContain('404');
+    expect((err as ServiceUnavailableError).hint).toMatch(/Web API.*oro\.apiPath/s);
   });
 
   it('415 (a media-type parameter reached Oro) stops without retrying', async () => {
