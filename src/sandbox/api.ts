@@ -26,6 +26,8 @@ export interface ApiAnswer {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Resources served (`data` + `included`), for the per-record cost of Faults.perRecordMs. */
+  records?: number;
 }
 
 export interface ApiState {
@@ -153,10 +155,12 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
     if (!rec) throw notFound();
     const q = parseQuery(req.query, def);
     ctx.fields = q.fields;
+    const included = collectIncluded(s.store, s.defs, [rec], q.include, ctx);
     return {
       status: 200,
       headers: {},
-      body: singleDocument(rec, collectIncluded(s.store, s.defs, [rec], q.include, ctx), ctx),
+      body: singleDocument(rec, included, ctx),
+      records: 1 + included.length,
     };
   }
   if (req.method !== 'GET') allowed(['GET']);
@@ -182,11 +186,13 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
   ctx.fields = q.fields;
   if (!relDef.many) {
     const target = data && !Array.isArray(data) ? s.store.get(data.type, data.id) : undefined;
-    if (!target) return { status: 200, headers: {}, body: '{"data":null}' };
+    if (!target) return { status: 200, headers: {}, body: '{"data":null}', records: 0 };
+    const included = collectIncluded(s.store, s.defs, [target], q.include, ctx);
     return {
       status: 200,
       headers: {},
-      body: singleDocument(target, collectIncluded(s.store, s.defs, [target], q.include, ctx), ctx),
+      body: singleDocument(target, included, ctx),
+      records: 1 + included.length,
     };
   }
   const related = (Array.isArray(data) ? data : [])
@@ -248,5 +254,10 @@ function listAnswer(
   const headers: Record<string, string> = totalCount
     ? { 'X-Include-Total-Count': String(matched.length) }
     : {};
-  return { status: 200, headers, body: collectionDocument(page, included, ctx, links) };
+  return {
+    status: 200,
+    headers,
+    body: collectionDocument(page, included, ctx, links),
+    records: page.length + included.length,
+  };
 }

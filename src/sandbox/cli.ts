@@ -23,6 +23,7 @@ const USAGE = `Usage: node dist/sandbox/cli.js [options]
   --long-strings         add overlong names and notes
   --error-rate R         share of requests answered 500 (0..1)
   --latency-ms N         delay before each answer
+  --per-record-ms N      delay per resource served (a quarter with fields[type]=…)
   --token-lifetime S     access token lifetime in seconds
 See docs/oro.md.`;
 
@@ -54,6 +55,7 @@ function parseOptions() {
       'long-strings': { type: 'boolean', default: false },
       'error-rate': { type: 'string' },
       'latency-ms': { type: 'string' },
+      'per-record-ms': { type: 'string' },
       'token-lifetime': { type: 'string' },
     },
   });
@@ -88,6 +90,7 @@ async function serve(values: NonNullable<ReturnType<typeof parseOptions>>['value
     faults: {
       ...(values['error-rate'] ? { errorRate: { 500: Number(values['error-rate']) } } : {}),
       ...(values['latency-ms'] ? { latencyMs: Number(values['latency-ms']) } : {}),
+      ...(values['per-record-ms'] ? { perRecordMs: Number(values['per-record-ms']) } : {}),
       ...(values['token-lifetime'] ? { tokenLifetimeSeconds: Number(values['token-lifetime']) } : {}),
     },
   });

@@ -149,6 +149,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         headers: req.headers as Record<string, string | undefined>,
         body,
       });
+      if (answer.records !== undefined) entry.records = answer.records;
+      const perRecord = faults.current.perRecordMs;
+      if (perRecord && answer.records) {
+        // A sparse fieldset (fields[type]=…) costs Oro a quarter: no hydration of the rest.
+        const sparse = /(^|&)fields(\[|%5B)/i.test(query);
+        entry.recordCostMs = answer.records * perRecord * (sparse ? 0.25 : 1);
+        await new Promise((r) => setTimeout(r, entry.recordCostMs));
+      }
       send(answer.status, answer.body, answer.headers);
     } catch (err) {
       if (err instanceof ApiError) {

@@ -38,6 +38,13 @@ export interface Faults {
   retryAfterSeconds?: number;
   /** Added to every request (ms). */
   latencyMs?: number;
+  /**
+   * Added per resource an answer serves (`data` and `included`), after it is built: the cost of
+   * Doctrine hydration and serialisation that makes a real Oro page of 100 orders with its
+   * includes take seconds. A quarter of it when the request names a sparse fieldset
+   * (`fields[type]=…`). With `latencyMs`: an Oro answering in 300 ms + 1 ms per record.
+   */
+  perRecordMs?: number;
   /** Probability of destroying the socket without an answer. */
   resetRate?: number;
   /** Lifetime of issued tokens; existing tokens keep theirs. */
@@ -82,6 +89,10 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   body: string;
   status: number;
+  /** Resources served (`data` + `included`); 0 for errors and writes. */
+  records?: number;
+  /** The delay `perRecordMs` added to this answer (ms). */
+  recordCostMs?: number;
 }
 
 export interface SandboxResource {
