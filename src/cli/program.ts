@@ -4,6 +4,7 @@
  * so `--help` never loads a database driver or the HTTP client.
  */
 import { Command, Option } from 'commander';
+import { packageFile } from '../package-root.js';
 import { parseIds } from './ids.js';
 import type { CliIo } from './io.js';
 
@@ -23,7 +24,7 @@ const CONFIG_HELP = `
 Configuration: --config <file>, else $SAGESYNC_CONFIG, else the first of package.json ("sagesync"
 key), .sagesyncrc, .sagesyncrc.{json,yaml,yml,js,ts,cjs,mjs}, sagesync.config.{js,ts,cjs,mjs} in the
 current directory. Any key can be set by SAGESYNC_<KEY_PATH> (oro.clientSecret is
-SAGESYNC_ORO_CLIENT_SECRET). See docs/configuration.md.`;
+SAGESYNC_ORO_CLIENT_SECRET). See man 5 sagesync-config, or ${packageFile('docs/configuration.md')}.`;
 
 interface JobHelp {
   name: string;
@@ -134,7 +135,7 @@ export function buildProgram(io: CliIo, dispatch: Dispatch, version: string): Co
     .description(
       'Runs one custom stream declared under "streams" in the configuration, under its own lock, like a built-in job: ' +
         'a push stream stages changed Oro records in its table, a pull stream applies NEW rows of its table to Oro. ' +
-        'run-all runs every stream after the four built-in jobs. See docs/streams.md.',
+        `run-all runs every stream after the four built-in jobs. See ${packageFile('docs/streams.md')}.`,
     )
     .option('--dry-run', 'read both sides and print what would be written; write nothing')
     .option(

@@ -3,6 +3,7 @@
  * validation of everything at once, relative paths made absolute, frozen
  * (../shared/contract/cli-and-config.md "Configuration"; docs/configuration.md).
  */
+import { packageFile } from '../package-root.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
@@ -117,9 +118,9 @@ function resolvePaths(
 function hintFor(problems: ConfigProblem[], filepath: string | null, fileHint: string | undefined): string {
   if (fileHint) return fileHint;
   if (filepath === null && problems.some((p) => p.message.startsWith('required'))) {
-    return 'No configuration file was found: create .sagesyncrc.yaml (see examples/sagesync.yaml), pass --config <file> or set SAGESYNC_CONFIG; see docs/configuration.md.';
+    return `No configuration file was found: create .sagesyncrc.yaml (see ${packageFile('examples/sagesync.yaml')}), pass --config <file> or set SAGESYNC_CONFIG; see man 5 sagesync-config.`;
   }
-  return 'Fix the keys named above; docs/configuration.md lists every key with its default and environment variable.';
+  return 'Fix the keys named above; man 5 sagesync-config lists every key with its default and environment variable.';
 }
 
 export async function loadConfigDetailed(opts: LoadConfigOptions = {}): Promise<LoadedConfig> {

@@ -28,7 +28,7 @@ export function parseSet(items: readonly string[]): CliOverride[] {
     const key = keys.get(path);
     if (!key) {
       throw new UsageError(`--set "${item}" names no configuration key.`, {
-        hint: 'Write --set key=value with a key of docs/configuration.md, e.g. --set oro.url=https://shop.example.com.',
+        hint: 'Write --set key=value with a key listed by man 5 sagesync-config, e.g. --set oro.url=https://shop.example.com.',
       });
     }
     const converted = convertEnvValue(key, item.slice(eq + 1));
@@ -103,7 +103,7 @@ async function withInitHint(load: () => Promise<Config>): Promise<Config> {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError([...err.problems], {
-      hint: 'Give each answer named above as --set key=value or as its SAGESYNC_* variable (docs/configuration.md lists them), then run sagesync init again.',
+      hint: 'Give each answer named above as --set key=value or as its SAGESYNC_* variable (man 5 sagesync-config lists them), then run sagesync init again.',
     });
   }
 }

@@ -35,7 +35,7 @@ export function plan(given: Answers, deps: InitDeps, opts: FinishOptions): Write
     secrets: opts.secrets,
     header: [
       `sagesync configuration written by "sagesync init" on ${deps.now().toISOString()}.`,
-      'Every key, its default and its SAGESYNC_* variable: docs/configuration.md (man 5 sagesync-config).',
+      'Every key, its default and its SAGESYNC_* variable: man 5 sagesync-config.',
     ],
   });
   const dir = path.dirname(opts.configPath);
