@@ -67,3 +67,16 @@ export class RecordsFailedError extends SagesyncError {
 
 /** Staging schema missing or older than this sagesync expects: fatal, exit 69. */
 export class SchemaVersionError extends ServiceUnavailableError {}
+
+/**
+ * The run's time budget (runAll.maxDurationSeconds) was spent before a request could start. Not
+ * a failure: the job stops at this safe point (nothing is half-written: the cursor and the rows
+ * it covers commit together, a pull row is marked only after its request) and the next run
+ * continues. Its kind is `unavailable` so that code not expecting it leaves rows for next time.
+ */
+export class TimeBudgetSpentError extends SagesyncError {
+  readonly kind = 'unavailable' as const;
+  constructor() {
+    super('Stopped at the time budget of this run (runAll.maxDurationSeconds); the next run continues.');
+  }
+}

@@ -9,7 +9,11 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'oro.clientSecret': 'Client secret of that application. Prefer the environment or clientSecretFile.',
   'oro.clientSecretFile': 'Read the client secret from this file (trailing newline trimmed).',
   'oro.pageSize': 'JSON:API page size (1-1000).',
-  'oro.timeoutMs': 'Timeout of one HTTP request, in milliseconds.',
+  'oro.timeoutMs':
+    'Total time one HTTP request may take, first byte sent to last byte read, in milliseconds.',
+  'oro.maxResponseBytes':
+    'Largest answer accepted from Oro, in bytes; a larger one fails the run as Oro unavailable.',
+  'oro.maxPagesPerRead': 'Requests one listing or incremental read may make before sagesync stops it.',
   'oro.creditLimitField': 'The customer attribute (a custom field created in Oro) that pull-credit sets.',
   'oro.apiVersion': 'Oro API shape: 6.0 or 6.1; detected from the server when not set.',
   'oro.overlapSeconds': 'Seconds re-read behind the cursor so late commits are not missed.',

@@ -59,7 +59,21 @@ export const configSchema = z.strictObject({
     /** Read the client secret from this file (a Kubernetes secret mount); trailing newline trimmed. */
     clientSecretFile: nonEmpty.optional(),
     pageSize: z.number().int().min(1).max(1000).default(100),
-    timeoutMs: z.number().int().min(100).default(30_000),
+    /** Total time of one request, first byte sent to last byte read (not an idle timeout). */
+    timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    /**
+     * Largest answer accepted, in bytes. A page of 1,000 orders with their lines, addresses and
+     * customers is a few MB; 64 MiB leaves room for long notes and many lines without letting a
+     * broken server fill the memory.
+     */
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(65_536)
+      .max(1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024),
+    /** Requests one read may make before sagesync stops it (a server that never ends a listing). */
+    maxPagesPerRead: z.number().int().min(1).max(10_000_000).default(10_000),
     creditLimitField: nonEmpty.default('creditLimit'),
     apiVersion: z.enum(['6.0', '6.1']).optional(),
     /** Seconds re-read behind the cursor so late commits with older `updatedAt` are not lost. */

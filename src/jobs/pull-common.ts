@@ -3,7 +3,7 @@
  * as it stands" and "try again next run" (STYLE.md "Errors say what happens next"), the time
  * budget, message clipping and the report tally.
  */
-import { SagesyncError, ServiceUnavailableError, type ErrorKind } from '../errors.js';
+import { SagesyncError, ServiceUnavailableError, TimeBudgetSpentError, type ErrorKind } from '../errors.js';
 import { OroRecordError } from '../oro/errors.js';
 import type { InboundRow, InboundUpdate } from '../staging/store.js';
 import { stopCause, stopMessage } from './stop.js';
@@ -100,6 +100,11 @@ export class PullTally {
   }
 
   unavailable(err: SagesyncError, rowsLeft: number): void {
+    if (err instanceof TimeBudgetSpentError) {
+      // Not a failure: the budget ran out between two requests (a safe point).
+      this.notes.push(stopMessage({ kind: 'budget' }, `${rowsLeft} row${rowsLeft === 1 ? ' is' : 's are'}`));
+      return;
+    }
     this.error = {
       kind: 'unavailable',
       message: `${err.message} ${rowsLeft} row${rowsLeft === 1 ? '' : 's'} left NEW for the next run.`,

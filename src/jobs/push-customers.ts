@@ -10,7 +10,7 @@ import type { Row, StageBatch } from '../staging/store.js';
 import { CUSTOMER } from '../staging/tables.js';
 import { mapCustomer } from './mapping/customer-snapshot.js';
 import { CustomerSource } from './mapping/customer-source.js';
-import { chunks, parseIds, readAhead, ReportBuilder } from './mapping/job-kit.js';
+import { chunks, parseIds, readAhead, ReportBuilder, screenPage, stagingIdsOnly } from './mapping/job-kit.js';
 import { missingProblem, ResourceCache } from './mapping/resource-cache.js';
 import type { JobDeps, JobOptions, JobReport } from './types.js';
 
@@ -89,7 +89,9 @@ async function learnCodes(deps: JobDeps, report: ReportBuilder): Promise<void> {
   }
 }
 
-async function byIds(ctx: Ctx, ids: string[], explicit: boolean): Promise<void> {
+async function byIds(ctx: Ctx, asked: string[], explicit: boolean): Promise<void> {
+  const { deps, report, options } = ctx;
+  const ids = await stagingIdsOnly(asked, explicit, PUSH_CUSTOMERS, 'customer', deps, report, options.dryRun);
   const seen = new Set<string>();
   for (const chunk of chunks(ids, 100)) {
     for await (const page of ctx.oro.list('customers', { filter: { id: chunk.join(',') }, pageSize: 100 })) {
@@ -116,7 +118,10 @@ async function byIds(ctx: Ctx, ids: string[], explicit: boolean): Promise<void> 
 async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Promise<boolean> {
   const { deps, report } = ctx;
   const cfg = deps.config;
-  report.counts.read += page.data.length;
+  const screened = screenPage(page, 'customer', report, deps.logger, (r) => [
+    { what: 'customer id', id: r.id },
+  ]);
+  report.counts.read += page.data.length + screened.length;
   const given = new Map<string, JsonApiResource>(page.included);
   for (const c of page.data) given.set(`${c.type}:${c.id}`, c);
   const ids = page.data.map((c) => c.id);
@@ -140,7 +145,7 @@ async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Pr
     }),
   );
   const rows: Row[] = [];
-  const failures: { id: string; reason: string }[] = [];
+  const failures: { id: string; reason: string }[] = [...screened];
   let resolved: string[] = [];
   for (const m of mapped) {
     const problems = [...m.problems, ...(m.missing.length > 0 ? [missingProblem(m.missing)] : [])];

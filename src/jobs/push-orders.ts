@@ -13,7 +13,7 @@ import type { JsonApiResource, OroClient, OroOrder, Page } from '../oro/types.js
 import type { StageBatch, TableWrite } from '../staging/store.js';
 import { CUSTOMER, ORDER, ORDER_LINE } from '../staging/tables.js';
 import { CustomerSource } from './mapping/customer-source.js';
-import { chunks, parseIds, readAhead, ReportBuilder } from './mapping/job-kit.js';
+import { chunks, parseIds, readAhead, ReportBuilder, screenPage, stagingIdsOnly } from './mapping/job-kit.js';
 import {
   planOrders,
   releaseStaged,
@@ -132,7 +132,9 @@ async function incremental(ctx: Ctx): Promise<void> {
 }
 
 /** `--id` (explicit) or quarantine retries: read by id, stage without touching the cursor. */
-async function byIds(ctx: Ctx, ids: string[], explicit: boolean): Promise<void> {
+async function byIds(ctx: Ctx, asked: string[], explicit: boolean): Promise<void> {
+  const { deps, report, options } = ctx;
+  const ids = await stagingIdsOnly(asked, explicit, PUSH_ORDERS, 'order', deps, report, options.dryRun);
   const seen = new Set<string>();
   for (const chunk of chunks(ids, 100)) {
     const pages = ctx.oro.list('orders', {
@@ -170,8 +172,9 @@ async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Pr
 
 async function planPage(ctx: Ctx, page: Page): Promise<OrderPagePlan> {
   const { report } = ctx;
+  const screened = screenPage(page, 'order', report, ctx.deps.logger, orderIds);
   const orders: OroOrder[] = ctx.oro.resolveOrders(page);
-  report.counts.read += orders.length;
+  report.counts.read += orders.length + screened.length;
   // Before 6.1.8 an order lists at most 100 lines: such an order's lines are read whole first.
   const reread = await ctx.oro.completeOrders(orders);
   if (reread > 0) ctx.deps.logger.debug('orders at the to-many cap: lines read whole', { orders: reread });
@@ -186,6 +189,7 @@ async function planPage(ctx: Ctx, page: Page): Promise<OrderPagePlan> {
   orders.length = 0;
   page.data.length = 0;
   page.included.clear();
+  plan.failures.push(...screened);
   plan.failures = plan.failures.filter((f) => !ctx.failedThisRun.has(f.id));
   for (const f of plan.failures) {
     ctx.failedThisRun.add(f.id);
@@ -242,6 +246,14 @@ async function applyPage(ctx: Ctx, plan: OrderPagePlan, cursor: string | undefin
     report.progress();
   }
   return true;
+}
+
+/** The ids of an order that go into int columns: its own and its customer's. */
+function orderIds(r: JsonApiResource): { what: string; id: string }[] {
+  const out = [{ what: 'order id', id: r.id }];
+  const c = r.relationships['customer']?.data;
+  if (c && !Array.isArray(c)) out.push({ what: 'its customer id', id: c.id });
+  return out;
 }
 
 /** Customers first, in the same transaction as the orders (guarantee 2). */

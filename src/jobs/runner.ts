@@ -63,7 +63,12 @@ export async function runJobs(
   }
 
   let oroPromise: Promise<OroClient> | undefined;
-  const oro = (): Promise<OroClient> => (oroPromise ??= ctx.openOro());
+  // The budget also holds inside a job: the client starts no request once it is spent.
+  const oro = (): Promise<OroClient> =>
+    (oroPromise ??= ctx.openOro().then((client) => {
+      client.setDeadline?.(deadline);
+      return client;
+    }));
   const reports: JobReport[] = [];
   for (const name of names) {
     const cause = stopCause({

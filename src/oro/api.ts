@@ -4,15 +4,17 @@
  * 429/503 honouring Retry-After, and classification of what is left (§6):
  * record-level → OroRecordError, fatal → ServiceUnavailableError.
  */
-import { ServiceUnavailableError } from '../errors.js';
+import { ServiceUnavailableError, TimeBudgetSpentError } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import type { TokenSource } from './auth.js';
 import { errorObjects, OroRecordError } from './errors.js';
+import { notJsonApi } from './document-check.js';
 import { backoffMs, isAmbiguousStatus, isRetriableStatus, retryAfterMs } from './retry.js';
 import {
   isRedirect,
   NetworkError,
   redirectProblem,
+  RESPONSE_TOO_LARGE,
   type ExchangeResult,
   type Transport,
 } from './transport.js';
@@ -38,6 +40,9 @@ export interface ApiDeps {
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /** Epoch ms after which no request starts (the run's time budget), read before each attempt. */
+  deadline: () => number | undefined;
+  now: () => number;
 }
 
 export type Call = (
@@ -60,6 +65,8 @@ export function createCall(d: ApiDeps): Call {
     let failures = 0;
     let previous401 = false;
     for (;;) {
+      const deadline = d.deadline();
+      if (deadline !== undefined && d.now() >= deadline) throw new TimeBudgetSpentError();
       const token = await d.tokens.get();
       let res: ExchangeResult | undefined;
       let problem: string;
@@ -74,12 +81,25 @@ export function createCall(d: ApiDeps): Call {
         });
       } catch (err) {
         if (!(err instanceof NetworkError)) throw err;
+        if (err.code === RESPONSE_TOO_LARGE) {
+          throw new ServiceUnavailableError('oro', `Oro's answer to ${label} was refused: ${err.message}.`, {
+            hint: 'Raise oro.maxResponseBytes if pages this large are expected, or lower oro.pageSize.',
+          });
+        }
         problem = err.message;
         ambiguous = err.code !== 'ECONNREFUSED';
       }
       if (res) {
         const { status } = res;
-        if (status < 300) return res;
+        if (status < 300) {
+          const odd = status === 204 ? null : notJsonApi(res);
+          if (odd === null) return res;
+          throw new ServiceUnavailableError('oro', `Oro answered ${label} with ${status} but ${odd}.`, {
+            hint:
+              'Something in front of Oro (a maintenance page, a proxy or a login wall) may be answering ' +
+              'instead of its API: check oro.url and that OroCommerce is up; the next run will try again.',
+          });
+        }
         if (status === 401) {
           // Expired or revoked token (empty body): renew once and retry once (fact sheet §1.3).
           if (previous401) throw fatal401(d.clientId, label);

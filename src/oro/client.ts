@@ -34,8 +34,11 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
   const random = opts.random ?? Math.random;
   // The transport masks tokens the token source issues; the token source needs the transport.
   const issued: { tokens: readonly string[] } = { tokens: [] };
+  let deadline: number | undefined;
+  const now = opts.now ?? Date.now;
   const transport = createTransport({
     timeoutMs: oro.timeoutMs,
+    maxResponseBytes: oro.maxResponseBytes,
     ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
     secrets: () => [oro.clientSecret, ...issued.tokens],
   });
@@ -48,7 +51,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     logger,
     sleep,
     random,
-    now: opts.now ?? Date.now,
+    now,
   });
   issued.tokens = tokens.issued;
   const call: Call = createCall({
@@ -60,7 +63,10 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     logger,
     sleep,
     random,
+    deadline: () => deadline,
+    now,
   });
+  const reading = { call, maxPages: oro.maxPagesPerRead, now };
 
   let version: Promise<OroApiVersion> | undefined = oro.apiVersion
     ? Promise.resolve(oro.apiVersion)
@@ -72,7 +78,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     const out: JsonApiResource[] = [];
     // The subresource exists on every version (fact sheet §1.1), unlike the `order`/`orders` filter.
     for await (const page of listPages(
-      call,
+      reading,
       `orders/${encodeURIComponent(orderId)}/shippingTrackings`,
       {},
       100,
@@ -90,8 +96,11 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
       });
       return version;
     },
-    list: (resource, query = {}) => listPages(call, resource, query, oro.pageSize),
-    readIncremental: (resource, query) => readIncrementalPages(call, resource, query, oro.pageSize),
+    list: (resource, query = {}) => listPages(reading, resource, query, oro.pageSize),
+    readIncremental: (resource, query) => readIncrementalPages(reading, resource, query, oro.pageSize),
+    setDeadline(at) {
+      deadline = at;
+    },
     async get(resource, id, query = {}) {
       const res = await call(
         'GET',
@@ -137,7 +146,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     async completeOrders(orders) {
       if (!orders.some((o) => maybeCutLines(o))) return 0;
       const link = (await client.apiVersion()) === '6.0' ? 'order' : 'orders';
-      return completeLineItems((resource, q) => listPages(call, resource, q, q.pageSize), link, orders);
+      return completeLineItems((resource, q) => listPages(reading, resource, q, q.pageSize), link, orders);
     },
     async close() {
       transport.close();

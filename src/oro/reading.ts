@@ -1,9 +1,28 @@
 /**
  * Listing and incremental reading, one page at a time (never a whole collection in memory).
+ * Neither trusts the server to end a read: a `links.next` seen before, a page that brings the
+ * same records again or does not move the keyset forward, and more than `oro.maxPagesPerRead`
+ * pages stop the read (an endless `links.next` once made 326,635 requests in four minutes).
  */
+import { ServiceUnavailableError } from '../errors.js';
 import type { Call } from './api.js';
+import { assertListData } from './document-check.js';
 import { buildQuery, formatOroDateTime, toPage, type JsonApiDocument } from './query.js';
-import type { IncrementalQuery, ListQuery, Page, QueryFilter } from './types.js';
+import type { IncrementalQuery, JsonApiResource, ListQuery, Page, QueryFilter } from './types.js';
+
+/** What the readers need from the client. */
+export interface Reading {
+  call: Call;
+  /** Requests one read may make (oro.maxPagesPerRead). */
+  maxPages: number;
+  now: () => number;
+}
+
+/**
+ * How far a record's `updatedAt` may be ahead of this machine's clock before it is reported as
+ * in the future (Oro's clock and ours differ a little). The watermark never passes our clock.
+ */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /**
  * Follows `links.next` (fact sheet §2: present only when more records exist). The link's query
@@ -13,7 +32,7 @@ import type { IncrementalQuery, ListQuery, Page, QueryFilter } from './types.js'
  * back full.
  */
 export async function* listPages(
-  call: Call,
+  r: Reading,
   resource: string,
   q: ListQuery,
   defaultSize: number,
@@ -22,11 +41,26 @@ export async function* listPages(
   let path: string | null = resource + buildQuery({ ...q, pageSize });
   let pageNumber = 1;
   const options = q.links === false ? { xInclude: ['noHateoas'] } : undefined;
-  while (path !== null) {
-    const { page, link, more } = readPage(await call('GET', path, undefined, options), pageSize);
-    if (link !== null) path = resource + link;
-    else if (more) path = resource + buildQuery({ ...q, pageSize, pageNumber: ++pageNumber });
-    else path = null;
+  const links = new Set<string>();
+  let previousIds = '';
+  for (let n = 1; path !== null; n++) {
+    if (n > r.maxPages) throw tooManyPages(resource, r.maxPages);
+    const res = await r.call('GET', path, undefined, options);
+    const { page, link, more } = readPage(res, pageSize, `GET ${resource}`);
+    if (link !== null) {
+      const ids = page.data.map((d) => d.id).join(',');
+      // Oro links to a next page only when more records exist (fact sheet §2): an empty page
+      // with a link, a link met before, or the same records again would never end.
+      if (ids === '' || ids === previousIds || links.has(link)) throw notAdvancing(resource, 'links.next');
+      links.add(link);
+      previousIds = ids;
+      path = resource + link;
+    } else if (more) {
+      const ids = page.data.map((d) => d.id).join(',');
+      if (ids === previousIds) throw notAdvancing(resource, 'page[number]');
+      previousIds = ids;
+      path = resource + buildQuery({ ...q, pageSize, pageNumber: ++pageNumber });
+    } else path = null;
     yield page; // the caller's from now on (it may empty it): not looked at again here
   }
 }
@@ -40,8 +74,10 @@ export async function* listPages(
 function readPage(
   res: { body: unknown },
   pageSize: number,
+  label: string,
 ): { page: Page; link: string | null; more: boolean } {
   const doc = (res.body ?? {}) as JsonApiDocument;
+  assertListData(doc.data, label);
   const page = toPage(doc);
   const next = doc.links?.['next'];
   return {
@@ -63,17 +99,23 @@ function readPage(
  * run re-reads from T minus the overlap (`gte`), so a record sharing T is never lost.
  */
 export async function* readIncrementalPages(
-  call: Call,
+  r: Reading,
   resource: string,
   q: IncrementalQuery,
   defaultSize: number,
 ): AsyncGenerator<Page> {
   const pageSize = q.pageSize ?? defaultSize;
-  const fetch = async (filter: QueryFilter, sort: string): Promise<Page> => {
+  let requests = 0;
+  const fetch = async (filter: QueryFilter, sort: string): Promise<Page | null> => {
+    // A catch-up longer than the cap ends here as if the data ended; the cursor moved with
+    // every page staged, so the next run continues from there.
+    if (++requests > r.maxPages) return null;
     const path =
       resource + buildQuery({ filter: { ...q.filter, ...filter }, sort, include: q.include, pageSize });
-    const res = await call('GET', path, undefined, { xInclude: ['noHateoas'] });
-    return toPage((res.body ?? {}) as JsonApiDocument);
+    const res = await r.call('GET', path, undefined, { xInclude: ['noHateoas'] });
+    const doc = (res.body ?? {}) as JsonApiDocument;
+    assertListData(doc.data, `GET ${resource}`);
+    return toPage(doc);
   };
 
   let lower: QueryFilter = {};
@@ -82,26 +124,120 @@ export async function* readIncrementalPages(
     if (Number.isNaN(since)) throw new Error(`Invalid incremental cursor ${JSON.stringify(q.since)}`);
     lower = { updatedAt: { op: 'gte', value: formatOroDateTime(since - q.overlapSeconds * 1000) } };
   }
+  let previous: Key | null = null;
   for (;;) {
     const page = await fetch(lower, 'updatedAt,id');
-    const last = page.data.at(-1);
-    if (!last) return;
-    const t = String(last.attributes['updatedAt']);
-    let lastId = last.id;
+    if (page === null) return;
+    const full = page.data.length >= pageSize;
+    const key = screen(page, r.now());
+    if (key === null) {
+      // Nothing on the page can move the keyset: with more to come, reading would never end.
+      if (full) throw notAdvancing(resource, 'updatedAt');
+      if (page.rejected?.length) yield page;
+      return;
+    }
+    if (previous !== null && compareKeys(key, previous) <= 0) throw notAdvancing(resource, 'updatedAt');
+    previous = key;
+    const t = key.t;
+    let lastId = key.id;
     // A page is the caller's once yielded (it may empty it): what comes next is decided before.
-    const short = page.data.length < pageSize;
-    yield { ...page, watermark: t };
-    if (short) return;
+    yield { ...page, watermark: watermark(key, r.now()) };
+    if (!full) return;
 
     for (;;) {
       const group = await fetch({ updatedAt: t, id: { op: 'gt', value: lastId } }, 'id');
-      const end = group.data.at(-1);
-      if (!end) break;
-      const groupShort = group.data.length < pageSize;
+      if (group === null) return;
+      const groupFull = group.data.length >= pageSize;
+      const end = screen(group, r.now());
+      if (end === null) {
+        if (groupFull) throw notAdvancing(resource, 'id');
+        if (group.rejected?.length) yield group;
+        break;
+      }
+      if (compareIds(end.id, lastId) <= 0) throw notAdvancing(resource, 'id');
       lastId = end.id;
-      yield { ...group, watermark: t };
-      if (groupShort) break;
+      yield { ...group, watermark: watermark(key, r.now()) };
+      if (!groupFull) break;
     }
     lower = { updatedAt: { op: 'gt', value: t } };
   }
+}
+
+/** The keyset position of a record: its `updatedAt` as sent and as a time, and its id. */
+interface Key {
+  t: string;
+  ms: number;
+  id: string;
+}
+
+/** Oro's datetime (fact sheet §2), with fractions or an offset tolerated. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Takes the records whose `updatedAt` is not a date out of the page (into `rejected`), notes the
+ * ones too far in the future, and returns the key of the last good record (null: none).
+ */
+function screen(page: Page, now: number): Key | null {
+  let last: Key | null = null;
+  const kept: JsonApiResource[] = [];
+  for (const rec of page.data) {
+    const raw = rec.attributes['updatedAt'];
+    const ms = typeof raw === 'string' && DATE_TIME.test(raw) ? Date.parse(raw) : NaN;
+    if (Number.isNaN(ms)) {
+      const shown = JSON.stringify(raw === undefined ? null : raw).slice(0, 60);
+      (page.rejected ??= []).push({
+        id: rec.id,
+        reason: `its updatedAt ${shown} is not a date and time, so the sync cursor cannot use it; fix it in Oro`,
+      });
+      continue;
+    }
+    if (ms > now + FUTURE_TOLERANCE_MS) (page.future ??= []).push({ id: rec.id, updatedAt: raw as string });
+    kept.push(rec);
+    last = { t: raw as string, ms, id: rec.id };
+  }
+  if (kept.length !== page.data.length) {
+    page.data.length = 0;
+    page.data.push(...kept);
+  }
+  return last;
+}
+
+/** A page's watermark: its last `updatedAt`, but never past this machine's clock. */
+function watermark(key: Key, now: number): string {
+  return key.ms <= now ? key.t : formatOroDateTime(now);
+}
+
+function compareKeys(a: Key, b: Key): number {
+  return a.ms !== b.ms ? a.ms - b.ms : compareIds(a.id, b.id);
+}
+
+/** Ids in Oro's order: whole numbers by value (any length), anything else as text. */
+export function compareIds(a: string, b: string): number {
+  const na = /^\d+$/.test(a);
+  const nb = /^\d+$/.test(b);
+  if (na && nb) {
+    const x = a.replace(/^0+(?=\d)/, '');
+    const y = b.replace(/^0+(?=\d)/, '');
+    if (x.length !== y.length) return x.length - y.length;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function notAdvancing(resource: string, by: string): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    'oro',
+    `Oro's paging of ${resource} does not move forward (${by} brought back records already read, or ` +
+      'none at all while promising more); sagesync stopped reading rather than loop.',
+    {
+      hint: 'Something between sagesync and Oro may be ignoring the query string: check oro.url; the next run will try again.',
+    },
+  );
+}
+
+function tooManyPages(resource: string, max: number): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    'oro',
+    `Reading ${resource} took more than ${max} pages (oro.maxPagesPerRead); sagesync stopped reading.`,
+    { hint: 'Raise oro.maxPagesPerRead if this listing is really that long.' },
+  );
 }

@@ -35,20 +35,30 @@ export class NetworkError extends Error {
   }
 }
 
+/** NetworkError code of an answer over oro.maxResponseBytes: not retried (it would come again). */
+export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';
+
 export interface Transport {
   exchange(x: Exchange): Promise<ExchangeResult>;
   close(): void;
 }
 
 export function createTransport(opts: {
+  /** Total time for one exchange, from sending to the last byte (not an idle timeout). */
   timeoutMs: number;
+  /** Largest response body accepted (after decompression); a larger one fails unread. */
+  maxResponseBytes?: number;
   onHttp?: CommunicationObserver;
   /** Current secrets (client secret, tokens) to mask in events and error messages. */
   secrets: () => readonly string[];
 }): Transport {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  const maxBytes = opts.maxResponseBytes ?? Infinity;
   const ax: AxiosInstance = axios.create({
+    // axios's `timeout` is a socket idle timeout on Node (ClientRequest#setTimeout): a server
+    // sending one byte a second never trips it. It stays as the connect/idle guard; the total
+    // deadline is the abort signal of each request (exchange below).
     timeout: opts.timeoutMs,
     httpAgent,
     httpsAgent,
@@ -56,7 +66,8 @@ export function createTransport(opts: {
     responseType: 'text',
     transformRequest: [(data: unknown) => data],
     transformResponse: [(data: unknown) => data],
-    maxContentLength: Infinity,
+    // Counted on the decompressed stream, so a small gzip bomb is stopped too.
+    maxContentLength: maxBytes,
     maxBodyLength: Infinity,
     // Redirects are reported, not followed (redirectProblem): a redirect to another host would
     // lose the bearer token, and Oro's API answers without them when oro.url is right. It also
@@ -81,12 +92,15 @@ export function createTransport(opts: {
         ...(error !== undefined ? { error: redactText(error, secrets) } : {}),
       });
     };
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), opts.timeoutMs);
     try {
       const res = await ax.request<string>({
         method: x.method,
         url: x.url,
         headers: { 'User-Agent': 'sagesync', ...x.headers },
         data: x.body,
+        signal: abort.signal,
       });
       const text = typeof res.data === 'string' ? res.data : '';
       const body = text === '' ? undefined : parseMaybe(text);
@@ -99,10 +113,20 @@ export function createTransport(opts: {
     } catch (err) {
       // axios errors hold config.headers (the bearer token): keep only code and message.
       const e = err as { code?: string; message?: string };
-      const code = e.code ?? 'ERR_NETWORK';
-      const message = redactText(`${code}: ${e.message ?? 'request failed'}`, opts.secrets());
+      let code = e.code ?? 'ERR_NETWORK';
+      let text = `${code}: ${e.message ?? 'request failed'}`;
+      if (abort.signal.aborted) {
+        code = 'ETIMEDOUT';
+        text = `ETIMEDOUT: no complete answer within oro.timeoutMs (${opts.timeoutMs} ms)`;
+      } else if (/maxContentLength/.test(e.message ?? '')) {
+        code = RESPONSE_TOO_LARGE;
+        text = `the answer is larger than oro.maxResponseBytes (${maxBytes} bytes)`;
+      }
+      const message = redactText(text, opts.secrets());
       emit(null, undefined, message);
       throw new NetworkError(code, message);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

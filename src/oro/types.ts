@@ -26,6 +26,16 @@ export interface Page {
    * Storing it as the cursor after this page's records are committed loses nothing.
    */
   watermark?: string;
+  /**
+   * Incremental reads: records left out of `data` because their `updatedAt` is not a date
+   * (the cursor cannot be moved by them). The job quarantines them.
+   */
+  rejected?: { id: string; reason: string }[];
+  /**
+   * Incremental reads: records of `data` whose `updatedAt` lies further ahead of this machine's
+   * clock than the tolerance. They are read, but the watermark does not move past now.
+   */
+  future?: { id: string; updatedAt: string }[];
 }
 
 /** A filter value as sent: `filter[field]=v` or `filter[field][op]=v`. */
@@ -102,5 +112,10 @@ export interface OroClient {
    * (src/oro/to-many.ts) and puts them in place; the number of orders read again.
    */
   completeOrders(orders: readonly OroOrder[]): Promise<number>;
+  /**
+   * Epoch ms after which no request starts (the run's time budget): one then throws
+   * TimeBudgetSpentError, and the job stops there. Undefined: no budget.
+   */
+  setDeadline?(at: number | undefined): void;
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@
  */
 import type { Filter } from '../config/schema.js';
 import { evaluateFilter } from '../jobs/criteria.js';
-import { chunks, parseIds, ReportBuilder } from '../jobs/mapping/job-kit.js';
+import { chunks, parseIds, ReportBuilder, screenPage } from '../jobs/mapping/job-kit.js';
 import type { RecordSpec } from '../jobs/mapping/mapper.js';
 import { missingProblem, ResourceCache } from '../jobs/mapping/resource-cache.js';
 import type { Job, JobDeps, JobOptions, JobReport } from '../jobs/types.js';
@@ -135,7 +135,8 @@ interface Mapped {
 /** Plans and applies one page; false when the time budget stopped it before the end. */
 async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Promise<boolean> {
   const { deps, report, def } = ctx;
-  report.counts.read += page.data.length;
+  const screened = screenPage(page, def.resource, report, deps.logger);
+  report.counts.read += page.data.length + screened.length;
   const lookup = ctx.cache.lookup(page.included);
   const mapped = await ctx.cache.settle((): Mapped[] =>
     page.data.map((r) => {
@@ -151,7 +152,7 @@ async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Pr
     }),
   );
   const rows: Row[] = [];
-  const failures: { id: string; reason: string }[] = [];
+  const failures = screened.filter((f) => !ctx.failedThisRun.has(f.id));
   let resolved: string[] = [];
   for (const m of mapped) {
     if (m.filteredOut) {

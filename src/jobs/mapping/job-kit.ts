@@ -2,9 +2,13 @@
  * Small pieces both push jobs share: the report being built, the time budget, and turning a
  * thrown error into a `failed` report (the CLI maps its kind to an exit code).
  */
-import { SagesyncError } from '../../errors.js';
+import { SagesyncError, TimeBudgetSpentError } from '../../errors.js';
+import type { Logger } from '../../log/types.js';
+import type { JsonApiResource, Page } from '../../oro/types.js';
 import { stopCause } from '../stop.js';
 import type { JobCounts, JobDeps, JobName, JobReport, RecordFailure } from '../types.js';
+
+const BUDGET_NOTE = 'stopped early: the time budget of this run is spent; the next run continues';
 
 export class ReportBuilder {
   readonly counts: JobCounts = { read: 0, written: 0, skipped: 0, failed: 0 };
@@ -25,6 +29,12 @@ export class ReportBuilder {
     this.counts.failed++;
   }
 
+  /** Something the report says besides the counts (shown with the job's line). */
+  note(text: string): void {
+    if (this.message?.includes(text)) return;
+    this.message = this.message ? `${this.message} ${text}` : text;
+  }
+
   progress(): void {
     this.deps.progress?.({ ...this.counts });
   }
@@ -33,10 +43,11 @@ export class ReportBuilder {
   outOfTime(): boolean {
     const cause = stopCause(this.deps, this.deps.clock().getTime());
     if (!cause) return false;
-    this.message ??=
+    this.note(
       cause.kind === 'signal'
         ? `stopped early: sagesync received ${cause.signal}; the next run continues`
-        : 'stopped early: the time budget of this run is spent; the next run continues';
+        : BUDGET_NOTE,
+    );
     return true;
   }
 
@@ -54,6 +65,11 @@ export class ReportBuilder {
   }
 
   failed(err: unknown, dryRun: boolean): JobReport {
+    if (err instanceof TimeBudgetSpentError) {
+      // Stopped between two requests: what was staged is committed with its cursor.
+      this.note(BUDGET_NOTE);
+      return this.finish(dryRun);
+    }
     const report = this.finish(dryRun);
     report.outcome = 'failed';
     const message = err instanceof Error ? err.message : String(err);
@@ -102,4 +118,83 @@ export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T>
   } finally {
     await it.return?.(undefined).catch(() => undefined);
   }
+}
+
+/** Largest value of the staging tables' `int` id columns (SQL Server int, PostgreSQL integer). */
+const MAX_STAGING_ID = 2_147_483_647;
+
+/** An Oro id the staging tables can hold: a whole number from 1 to 2,147,483,647. */
+export function isStagingId(id: string): boolean {
+  return /^[1-9]\d{0,9}$/.test(id) && Number(id) <= MAX_STAGING_ID;
+}
+
+/** An id as a quarantine entity id (varchar(100)) and in a message: never longer than that. */
+export function shownId(id: string): string {
+  return id.length <= 100 ? id : `${id.slice(0, 99)}…`;
+}
+
+/**
+ * The records of a page that cannot be staged whatever the mapping says, taken out of it: those
+ * the reader left out for an `updatedAt` that is not a date, and (`idsOf`) those with an id, or a
+ * related id, that is not a staging id. One such record is quarantined; the rest of the page goes
+ * on. Records dated too far in the future stay in the page and are reported: the cursor does
+ * not follow them past this machine's clock (src/oro/reading.ts).
+ */
+export function screenPage(
+  page: Page,
+  entity: string,
+  report: ReportBuilder,
+  logger: Logger,
+  idsOf?: (r: JsonApiResource) => { what: string; id: string }[],
+): { id: string; reason: string }[] {
+  const out = (page.rejected ?? []).map((r) => ({ id: shownId(r.id), reason: `${entity} ${r.reason}` }));
+  page.rejected = [];
+  if (idsOf) {
+    const kept = page.data.filter((r) => {
+      const odd = idsOf(r).find((x) => !isStagingId(x.id));
+      if (!odd) return true;
+      out.push({
+        id: shownId(r.id),
+        reason: `${odd.what} ${JSON.stringify(shownId(odd.id))} is not a whole number from 1 to ${MAX_STAGING_ID}, so it cannot be staged`,
+      });
+      return false;
+    });
+    if (kept.length !== page.data.length) page.data.splice(0, page.data.length, ...kept);
+  }
+  if (page.future?.length) {
+    const list = page.future.map((f) => `${shownId(f.id)} (${f.updatedAt})`).join(', ');
+    const text = `${entity} ${list}: updatedAt more than 5 minutes ahead of this machine's clock; read, but the cursor stays at the current time. Check the clocks or the record in Oro.`;
+    logger.warn(text);
+    report.note(text);
+    page.future = [];
+  }
+  return out;
+}
+
+/**
+ * Ids to read by id (`--id` or quarantine retries) that are staging ids; the others are never
+ * sent to Oro (an id filter holding `1 OR 1=1` is a 400 for the whole request). `--id` reports
+ * them; a quarantined one stays quarantined (its next attempt backs off further).
+ */
+export async function stagingIdsOnly(
+  ids: readonly string[],
+  explicit: boolean,
+  job: string,
+  entity: string,
+  deps: JobDeps,
+  report: ReportBuilder,
+  dryRun: boolean,
+): Promise<string[]> {
+  const odd = ids.filter((id) => !isStagingId(id));
+  if (odd.length === 0) return [...ids];
+  const reason = (id: string): string =>
+    `${entity} id ${JSON.stringify(shownId(id))} is not a whole number from 1 to ${MAX_STAGING_ID}, so it cannot be staged`;
+  if (explicit) for (const id of odd) report.fail(entity, shownId(id), reason(id));
+  else if (!dryRun) {
+    await deps.store.quarantine(
+      odd.map((id) => ({ job, entity, entityId: shownId(id), error: reason(id) })),
+      deps.clock(),
+    );
+  }
+  return ids.filter(isStagingId);
 }
