@@ -15,6 +15,7 @@ import { tempDir } from '../config/helpers.js';
 import { bodyOf, startSmtp, type SmtpHarness } from '../notify/smtp-harness.js';
 import { BACKENDS, randomSchema } from '../staging/helpers/backends.js';
 import { runCli } from './helpers.js';
+import { openOrders, runAllOn } from './init-helpers.js';
 
 const pgUrl = process.env.SAGESYNC_TEST_PG_URL;
 if (!pgUrl) console.warn('test/cli/init-non-interactive.test.ts skipped: SAGESYNC_TEST_PG_URL is not set');
@@ -63,10 +64,7 @@ describe.skipIf(!pgUrl)('sagesync init --non-interactive', () => {
     const args = ['init', '--non-interactive', '--order-statuses', 'open', '--send-test-email'];
     const r = await runCli([...args, '--schedule', 'crontab'], { env, cwd });
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    const open = sandbox.all('orders').filter((o) => {
-      const status = o.relationships['internalStatus'];
-      return status && !Array.isArray(status) && status.id === 'open';
-    });
+    const open = openOrders(sandbox);
     expect(open.length).toBeGreaterThan(0);
     expect(r.stdout).toContain(`${open.length} of the 30 orders in Oro now would be staged`);
     expect(r.stdout).toMatch(/Migrated the staging tables/);
@@ -97,12 +95,9 @@ describe.skipIf(!pgUrl)('sagesync init --non-interactive', () => {
     expect(loaded.config.orders.criteria).toEqual({ internalStatus: ['open'] });
     expect(loaded.config.notifications.smtp?.port).toBe(smtp.port);
 
-    const run = await runCli(['run-all', '--json', '-c', file], { cwd });
+    const run = await runAllOn(file, cwd);
     expect(run.code, run.stderr).toBe(0);
-    const jobs = (
-      JSON.parse(run.stdout) as { result: { jobs: { job: string; counts: { written: number } }[] } }
-    ).result.jobs;
-    expect(jobs.find((j) => j.job === 'push-orders')?.counts.written).toBe(open.length);
+    expect(run.written).toBe(open.length);
   }, 120_000);
 
   it('a wrong client secret: exit 69, the failed check with the Oro screen to fix, nothing written', async () => {

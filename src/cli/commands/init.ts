@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
-import type { FinishReport } from '../../ops/init/finish.js';
+import type { FinishOptions, FinishReport } from '../../ops/init/finish.js';
 import type { InitDeps } from '../../ops/init/steps.js';
 import type { RunContext } from '../../jobs/context.js';
 import { UsageError } from '../../errors.js';
@@ -44,6 +44,7 @@ export function initDeps(env: CommandEnv): InitDeps {
     now: () => new Date(),
     node: process.execPath,
     bin: path.resolve(process.argv[1] ?? 'sagesync'),
+    stopped: () => env.stop?.aborted === true,
   };
 }
 
@@ -63,30 +64,42 @@ export async function run(
       : {}),
     writeSchedule: opts.writeSchedule === true,
   };
-  if (opts.nonInteractive !== true) {
-    if (!process.stdin.isTTY || env.io.stdout.isTTY !== true) {
-      throw new UsageError('sagesync init asks its questions on a terminal, and this is not one.', {
-        hint: 'For automation, run sagesync init --non-interactive with the answers as SAGESYNC_* variables or --set key=value (sagesync init --help).',
-      });
-    }
-    const { initInteractive } = await import('../../ops/init/interactive.js');
-    const { PromptInterrupted } = await import('../../ops/init/prompter.js');
-    const { inquirerPrompter } = await import('../prompter.js');
-    try {
-      const outcome = await initInteractive(deps, inquirerPrompter(), common);
-      const exitCode = outcome.finished ? finalExit(outcome.finished, outcome.migrate) : EXIT.ok;
-      return { exitCode, report: reportOf(outcome.finished), lines: [], problems: [] };
-    } catch (err) {
-      if (!(err instanceof PromptInterrupted)) throw err;
-      return {
-        exitCode: INTERRUPTED,
-        report: { interrupted: true },
-        lines: [],
-        problems: ['Interrupted: nothing was written.'],
-      };
-    }
+  const { PromptInterrupted } = await import('../../ops/init/prompter.js');
+  try {
+    return opts.nonInteractive === true
+      ? await nonInteractive(deps, opts, common)
+      : await interactive(deps, env, common);
+  } catch (err) {
+    if (!(err instanceof PromptInterrupted)) throw err;
+    return {
+      exitCode: INTERRUPTED,
+      report: { interrupted: true, written: [] },
+      lines: [],
+      problems: ['Interrupted: nothing was written.'],
+    };
   }
+}
 
+type Common = Omit<FinishOptions, 'ddl'>;
+
+async function interactive(deps: InitDeps, env: CommandEnv, common: Common): Promise<CommandResult> {
+  if (!process.stdin.isTTY || env.io.stdout.isTTY !== true) {
+    throw new UsageError('sagesync init asks its questions on a terminal, and this is not one.', {
+      hint: 'For automation, run sagesync init --non-interactive with the answers as SAGESYNC_* variables or --set key=value (sagesync init --help).',
+    });
+  }
+  const { initInteractive } = await import('../../ops/init/interactive.js');
+  const { inquirerPrompter } = await import('../prompter.js');
+  const outcome = await initInteractive(deps, inquirerPrompter(), common);
+  const exitCode = outcome.finished ? finalExit(outcome.finished, outcome.migrate) : EXIT.ok;
+  return { exitCode, report: reportOf(outcome.finished), lines: [], problems: [] };
+}
+
+async function nonInteractive(
+  deps: InitDeps,
+  opts: Record<string, unknown>,
+  common: Common,
+): Promise<CommandResult> {
   const { parseSet } = await import('../../ops/init/answers.js');
   const { initNonInteractive } = await import('../../ops/init/non-interactive.js');
   const statuses = list(opts.orderStatuses);

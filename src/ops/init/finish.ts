@@ -8,7 +8,7 @@ import { loadConfigDetailed } from '../../config/load.js';
 import { formatChecks, testConnection, type TestConnectionReport } from '../test-connection.js';
 import type { Answers } from './answers.js';
 import { schedule, type Scheduler } from './schedule.js';
-import type { InitDeps } from './steps.js';
+import { checkStopped, type InitDeps } from './steps.js';
 import { applyWrite, planWrite, type Applied, type SecretsMode, type WritePlan } from './write-plan.js';
 
 export interface FinishOptions {
@@ -62,6 +62,7 @@ function scheduleFor(p: WritePlan, deps: InitDeps, opts: FinishOptions): ReturnT
 
 export async function finish(given: Answers, deps: InitDeps, opts: FinishOptions): Promise<FinishReport> {
   const p = plan(given, deps, opts);
+  checkStopped(deps);
   const applied = applyWrite(p, { force: opts.force, now: deps.now() });
   const lines: string[] = [`Wrote ${opts.configPath}.`];
   for (const b of applied.backups) lines.push(`Kept the previous ${b.from} as ${b.to}.`);

@@ -7,7 +7,7 @@
 import { answersFromEnvironment, removeAnswer, setAnswer } from './answers.js';
 import { askNotifications, askOro, askStaging } from './ask-connections.js';
 import { finish, plan, type FinishOptions, type FinishReport } from './finish.js';
-import type { Prompter } from './prompter.js';
+import { stoppable, type Prompter } from './prompter.js';
 import type { Scheduler } from './schedule.js';
 import {
   formatCensus,
@@ -28,9 +28,10 @@ export interface InteractiveOutcome {
 
 export async function initInteractive(
   deps: InitDeps,
-  p: Prompter,
+  prompter: Prompter,
   o: Omit<FinishOptions, 'ddl'>,
 ): Promise<InteractiveOutcome> {
+  const p = stoppable(prompter, deps.stopped);
   deps.say(`sagesync init: a few questions, each tested at once, then ${o.configPath} is written.`);
   deps.say('Ctrl-C at any question stops without writing anything.');
   // SAGESYNC_* variables already set are offered as the defaults.

@@ -14,10 +14,27 @@ export interface Prompter {
   checkbox(message: string, choices: { name: string; value: string; checked: boolean }[]): Promise<string[]>;
 }
 
-/** Ctrl-C at a question: the setup stops and nothing is written. */
+/** Ctrl-C at a question, or SIGINT/SIGTERM during a test: the setup stops and nothing is written. */
 export class PromptInterrupted extends Error {
   constructor() {
-    super('interrupted at a question');
+    super('interrupted');
     this.name = 'PromptInterrupted';
   }
+}
+
+/** Asks nothing more once the process was asked to stop (a Ctrl-C during a test). */
+export function stoppable(p: Prompter, stopped: () => boolean): Prompter {
+  const guard =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> => {
+      if (stopped()) return Promise.reject(new PromptInterrupted());
+      return f(...a);
+    };
+  return {
+    input: guard(p.input.bind(p)),
+    secret: guard(p.secret.bind(p)),
+    select: guard(p.select.bind(p)) as Prompter['select'],
+    confirm: guard(p.confirm.bind(p)),
+    checkbox: guard(p.checkbox.bind(p)),
+  };
 }

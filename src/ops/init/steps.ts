@@ -8,6 +8,7 @@ import type { Config } from '../../config/schema.js';
 import type { RunContext } from '../../jobs/context.js';
 import { createMailer } from '../../notify/mailer.js';
 import { testConnection, type CheckPart, type CheckResult } from '../test-connection.js';
+import { PromptInterrupted } from './prompter.js';
 
 export interface InitDeps {
   cwd: string;
@@ -20,6 +21,13 @@ export interface InitDeps {
   /** How this sagesync was started, for the scheduling line. */
   node: string;
   bin: string;
+  /** True once Ctrl-C (SIGINT) or SIGTERM arrived outside a question: stop before writing. */
+  stopped: () => boolean;
+}
+
+/** Throws PromptInterrupted when the process was asked to stop; called between steps. */
+export function checkStopped(deps: InitDeps): void {
+  if (deps.stopped()) throw new PromptInterrupted();
 }
 
 /**
@@ -43,6 +51,7 @@ export async function testPart(
   opts: { beforeMigrate?: boolean } = {},
 ): Promise<PartResult> {
   const report = await deps.withContext(config, (ctx) => testConnection(ctx, [part]));
+  checkStopped(deps);
   const failed = report.checks.filter(
     (c) => !c.ok && !c.skipped && !(opts.beforeMigrate && AFTER_MIGRATE.has(c.name)),
   );
@@ -107,31 +116,29 @@ export interface OrderCensus {
 const CENSUS_CAP = 40_000;
 
 /**
- * The order internal statuses Oro has, with how many current orders hold each: the statuses Oro
- * lists (orderinternalstatuses, fact sheet: read-only enum with `name`), and those the orders hold.
+ * The order internal statuses the current orders hold, with how many hold each, read with the
+ * status included (its `name`). The statuses' own resource (orderinternalstatuses) is not
+ * listed: Oro disables paging on it and answers 400 to page[size] (fact sheet, "Resources with
+ * paging disabled"), and a status no order holds stages nothing either way.
  */
 export async function orderCensus(deps: InitDeps, config: Config): Promise<OrderCensus> {
   return deps.withContext(config, async (ctx) => {
     const oro = await ctx.openOro();
     const byId = new Map<string, StatusCount>();
-    try {
-      for await (const page of oro.list('orderinternalstatuses', { links: false })) {
-        for (const r of page.data) {
-          byId.set(r.id, { id: r.id, name: String(r.attributes['name'] ?? r.id), orders: 0 });
-        }
-      }
-    } catch (err) {
-      // The statuses the orders hold are still counted below; the names are then the ids.
-      ctx.logger.debug(`Could not list orderinternalstatuses: ${(err as Error).message}`);
-    }
     let total = 0;
     let capped = false;
-    const query = { fields: { orders: ['internalStatus'] }, links: false, pageSize: 100 };
+    const query = {
+      fields: { orders: ['internalStatus'], orderinternalstatuses: ['name'] },
+      include: ['internalStatus'],
+      links: false,
+      pageSize: 100,
+    };
     for await (const page of oro.list('orders', query)) {
       for (const order of page.data) {
         const rel = order.relationships['internalStatus']?.data;
         const id = rel && !Array.isArray(rel) ? rel.id : '(none)';
-        const entry = byId.get(id) ?? { id, name: id, orders: 0 };
+        const name = page.included.get(`orderinternalstatuses:${id}`)?.attributes['name'];
+        const entry = byId.get(id) ?? { id, name: typeof name === 'string' ? name : id, orders: 0 };
         entry.orders++;
         byId.set(id, entry);
         total++;
@@ -141,7 +148,7 @@ export async function orderCensus(deps: InitDeps, config: Config): Promise<Order
         break;
       }
     }
-    return { statuses: [...byId.values()], total, capped };
+    return { statuses: [...byId.values()].sort((a, b) => b.orders - a.orders), total, capped };
   });
 }
 
