@@ -6,9 +6,10 @@
  */
 import type { Config } from '../config/schema.js';
 import type { RunContext } from '../jobs/context.js';
-import { createCommunicationObserver } from '../log/communication.js';
+import { combineObservers, createCommunicationObserver } from '../log/communication.js';
 import { createLogger, type ClosableLogger } from '../log/logger.js';
 import { createRedactor } from '../log/redact.js';
+import type { RunMetrics } from '../monitoring/metrics.js';
 import type { OroClient } from '../oro/types.js';
 import type { StagingStore } from '../staging/store.js';
 import type { CliIo, GlobalFlags } from './io.js';
@@ -17,6 +18,8 @@ import type { Output } from './output.js';
 export interface Runtime {
   ctx: RunContext;
   logger: ClosableLogger;
+  /** When monitoring.textfile or monitoring.pushgateway is set: this run's metrics (issue 19). */
+  metrics?: RunMetrics;
   /** Closes what was opened, newest first; logs (never throws) what fails to close. */
   close(): Promise<void>;
 }
@@ -51,7 +54,15 @@ export async function createRuntime(
   // Insecure settings (TLS or certificate verification off) are warned about on every run.
   const { logSecurityWarnings } = await import('../ops/security-warnings.js');
   logSecurityWarnings(config, logger);
-  const observe = createCommunicationObserver(config.logging, logger);
+  // Metrics count and time every Oro request and SQL statement through the same observer seam.
+  const { metricsConfigured } = await import('../monitoring/monitor.js');
+  const metrics = metricsConfigured(config)
+    ? (await import('../monitoring/metrics.js')).createRunMetrics()
+    : undefined;
+  const observe = combineObservers(
+    createCommunicationObserver(config.logging, logger),
+    metrics ? (e) => metrics.observe(e) : undefined,
+  );
   const closers: { what: string; close: () => Promise<void> | void }[] = [];
 
   const openStore = memo(async (): Promise<StagingStore> => {
@@ -115,7 +126,7 @@ export async function createRuntime(
       }
       await logger.close();
     })());
-  return { ctx, logger, close };
+  return { ctx, logger, close, ...(metrics ? { metrics } : {}) };
 }
 
 /** Runs `fn` with a fresh runtime and closes it afterwards, whatever happens. */

@@ -50,6 +50,15 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'monitoring.heartbeat.url': 'Ping URL; /start and /fail are appended. Treated as a secret in logs.',
   'monitoring.heartbeat.timeoutMs':
     'Longest a ping may take; a slow or down server never delays the run more.',
+  'monitoring.textfile':
+    "Write each run's metrics to this file for node_exporter's textfile collector (name it *.prom).",
+  'monitoring.pushgateway':
+    "Push each run's metrics to a Prometheus Pushgateway, grouped by job and instance.",
+  'monitoring.pushgateway.url': 'Base URL of the Pushgateway, e.g. http://pushgateway:9091.',
+  'monitoring.pushgateway.job': 'The job label of the group.',
+  'monitoring.pushgateway.instance': "The instance label of the group (default: this host's name).",
+  'monitoring.pushgateway.timeoutMs':
+    'Longest a push may take; a slow or down Pushgateway never delays the run more.',
   notifications: 'E-mail about sync problems.',
   'notifications.to': 'E-mail addresses that receive sync problems.',
   'notifications.from': 'Sender address of those e-mails.',

@@ -38,6 +38,7 @@ export const PATH_KEYS: readonly string[] = [
   'staging.tls.caFile',
   'staging.sshTunnel.privateKeyFile',
   'logging.file',
+  'monitoring.textfile',
 ];
 
 /** Variables starting with `SAGESYNC_` that are not configuration keys. */

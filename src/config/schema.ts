@@ -157,6 +157,20 @@ export const configSchema = z.strictObject({
           timeoutMs: z.number().int().min(100).max(60_000).default(5000),
         })
         .optional(),
+      /** A file for node_exporter's textfile collector (name it *.prom), rewritten atomically. */
+      textfile: nonEmpty.optional(),
+      pushgateway: z
+        .strictObject({
+          url: z.url({
+            protocol: /^https?$/,
+            message: 'expected the base URL of a Prometheus Pushgateway, e.g. http://pushgateway:9091',
+          }),
+          job: nonEmpty.default('sagesync'),
+          /** Default: this host's name. */
+          instance: nonEmpty.optional(),
+          timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+        })
+        .optional(),
     })
     .prefault({}),
   logging: z

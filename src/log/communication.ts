@@ -17,6 +17,19 @@ export function createCommunicationObserver(
   return (event) => logCommunication(logger, event);
 }
 
+/** One observer calling both; bodies are prepared only when the log wants them. */
+export function combineObservers(
+  log: CommunicationObserver | undefined,
+  metrics: ((event: CommunicationEvent) => void) | undefined,
+): CommunicationObserver | undefined {
+  if (!metrics) return log;
+  if (!log) return Object.assign((e: CommunicationEvent) => metrics(e), { withBodies: false });
+  return (e) => {
+    metrics(e);
+    log(e);
+  };
+}
+
 export function logCommunication(logger: Logger, event: CommunicationEvent): void {
   const ms = Math.round(event.durationMs);
   if (event.kind === 'http') {

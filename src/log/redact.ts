@@ -73,6 +73,8 @@ export class Redactor implements SecretSink {
     // A ping URL is a credential (whoever has it can ping): its path and query are masked.
     const heartbeat = config.monitoring?.heartbeat?.url;
     if (heartbeat) for (const part of secretPartsOfUrl(heartbeat)) this.addSecret(part);
+    const pushgateway = config.monitoring?.pushgateway?.url;
+    if (pushgateway) this.addSecret(passwordOfUrl(pushgateway));
     const tunnel = config.staging.sshTunnel;
     if (tunnel) {
       this.addSecret(tunnel.passphrase);

@@ -20,7 +20,10 @@ export type CommunicationEvent =
     }
   | { kind: 'sql'; statement: string; durationMs: number; rowCount: number | null; error?: string };
 
-export type CommunicationObserver = (event: CommunicationEvent) => void;
+export type CommunicationObserver = ((event: CommunicationEvent) => void) & {
+  /** false: the observer never reads bodies, so none is prepared (metrics only count and time). */
+  withBodies?: boolean;
+};
 
 /**
  * Where a component reports a secret it obtained at run time (the Oro client: each access token it

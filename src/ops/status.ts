@@ -1,6 +1,8 @@
 /**
  * `sagesync status` (issue 6): backlog per staging table and status, the last run of each job,
- * the oldest NEW row's age, quarantined records, rows X3 rejected, cursor lag, open alerts.
+ * the oldest NEW row's age, quarantined records, rows X3 rejected, cursor lag, open alerts, and
+ * each job's last success (issue 19: the metrics of src/monitoring/metrics.ts are made from this
+ * report, so `status --json` carries the same figures).
  * Read-only. The CLI prints `formatStatus(report)` on a terminal and the report itself with --json.
  */
 import type { RunContext } from '../jobs/context.js';
@@ -22,9 +24,15 @@ export interface StatusReport {
     durationMs: number | null;
     host: string;
     message: string | null;
+    /** read, written, skipped, failed (and durationMs) as the run recorded them. */
+    counts: Record<string, number> | null;
   }[];
+  /** When each job last finished a run that was not a failure; null when it never did. */
+  lastSuccess: { job: string; at: string | null; ageSeconds: number | null }[];
   quarantine: {
     open: number;
+    /** Open records per job (all of them; `records` lists the first few). */
+    byJob: { job: string; open: number }[];
     records: {
       job: string;
       entity: string;
@@ -36,6 +44,7 @@ export interface StatusReport {
   };
   rejectedByX3: {
     count: number;
+    byTable: { table: string; count: number }[];
     rows: { table: string; stagingId: string; key: string; message: string | null }[];
   };
   /**
@@ -68,6 +77,7 @@ export async function status(ctx: RunContext): Promise<StatusReport> {
   const store = await ctx.openStore();
   await store.assertSchemaCurrent();
   const { streamTables } = await import('../streams/tables.js');
+  const { runAllJobNames } = await import('../jobs/registry.js');
   const [backlog, runs, quarantine, rejected, cursors, alerts] = await Promise.all([
     store.backlog(streamTables(ctx.config)),
     store.lastRuns(),
@@ -77,6 +87,8 @@ export async function status(ctx: RunContext): Promise<StatusReport> {
     store.openAlerts(),
   ]);
   const age = (d: Date): number => Math.max(0, Math.round((now.getTime() - d.getTime()) / 1000));
+  const jobs = [...new Set([...runAllJobNames(ctx.config), ...runs.map((r) => r.job)])];
+  const successes = await store.lastSuccesses(jobs);
   let oldestNew: StatusReport['oldestNew'] = null;
   for (const b of backlog) {
     if (b.status !== 'NEW' || !b.oldest) continue;
@@ -97,9 +109,15 @@ export async function status(ctx: RunContext): Promise<StatusReport> {
       durationMs: r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
       host: r.host,
       message: r.message,
+      counts: r.counts,
     })),
+    lastSuccess: jobs.map((job) => {
+      const at = successes.get(job);
+      return { job, at: at ? at.toISOString() : null, ageSeconds: at ? age(at) : null };
+    }),
     quarantine: {
       open: quarantine.length,
+      byJob: countBy(quarantine.map((q) => q.job)).map(([job, open]) => ({ job, open })),
       records: quarantine.slice(0, LISTED).map((q) => ({
         job: q.job,
         entity: q.entity,
@@ -109,7 +127,11 @@ export async function status(ctx: RunContext): Promise<StatusReport> {
         error: q.error,
       })),
     },
-    rejectedByX3: { count: rejected.length, rows: rejected.slice(0, LISTED) },
+    rejectedByX3: {
+      count: rejected.length,
+      byTable: countBy(rejected.map((r) => r.table)).map(([table, count]) => ({ table, count })),
+      rows: rejected.slice(0, LISTED),
+    },
     cursors: cursors.map((c) => ({
       job: c.job,
       cursor: c.cursor,
@@ -128,6 +150,12 @@ export async function status(ctx: RunContext): Promise<StatusReport> {
       lastSentAt: a.lastSentAt ? a.lastSentAt.toISOString() : null,
     })),
   };
+}
+
+function countBy(keys: readonly string[]): [string, number][] {
+  const out = new Map<string, number>();
+  for (const k of keys) out.set(k, (out.get(k) ?? 0) + 1);
+  return [...out];
 }
 
 /**

@@ -81,14 +81,15 @@ export function createTransport(opts: {
     const emit = (status: number | null, responseBody?: unknown, error?: string): void => {
       if (!opts.onHttp) return;
       const secrets = opts.secrets();
+      const bodies = opts.onHttp.withBodies !== false;
       opts.onHttp({
         kind: 'http',
         method: x.method,
         url: redactText(x.url, secrets),
         status,
         durationMs: Math.round(performance.now() - started),
-        ...(x.body !== undefined ? { requestBody: redact(parseMaybe(x.body), secrets) } : {}),
-        ...(responseBody !== undefined ? { responseBody: redact(responseBody, secrets) } : {}),
+        ...(bodies && x.body !== undefined ? { requestBody: redact(parseMaybe(x.body), secrets) } : {}),
+        ...(bodies && responseBody !== undefined ? { responseBody: redact(responseBody, secrets) } : {}),
         ...(error !== undefined ? { error: redactText(error, secrets) } : {}),
       });
     };

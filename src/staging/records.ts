@@ -51,6 +51,13 @@ export function toRunRecord(r: Record<string, unknown>): RunRecord {
   };
 }
 
+/** Rows of `job`, `at` (null when the job never succeeded) → job → time. */
+export function successMap(rows: readonly Record<string, unknown>[]): Map<string, Date> {
+  const out = new Map<string, Date>();
+  for (const r of rows) if (r.at !== null && r.at !== undefined) out.set(String(r.job), date(r.at));
+  return out;
+}
+
 /** Later entries for the same record win (one upsert may not touch a row twice). */
 export function dedupeEntries(entries: readonly QuarantineEntry[]): QuarantineEntry[] {
   const map = new Map<string, QuarantineEntry>();

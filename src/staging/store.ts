@@ -224,6 +224,11 @@ export interface StagingStore {
     result: { outcome: RunOutcome; counts: Record<string, number>; message: string | null },
   ): Promise<void>;
   lastRuns(): Promise<RunRecord[]>;
+  /**
+   * When each of `jobs` last finished a run that was not a failure (outcome ok or
+   * records-failed); a job that never did is absent. One index seek per job (issue 19 metrics).
+   */
+  lastSuccesses(jobs: readonly string[]): Promise<Map<string, Date>>;
 
   /**
    * Records an occurrence of a problem and decides atomically (across hosts, under the row's

@@ -49,6 +49,7 @@ describe('example configurations', () => {
       url: 'https://hc-ping.com/your-check-uuid',
       timeoutMs: 5000,
     });
+    expect(config.monitoring.textfile).toMatch(/\.prom$/);
   });
 
   it('cron, systemd and Kubernetes show where the heartbeat URL goes (issue 19)', () => {
@@ -170,6 +171,8 @@ describe('scheduling examples', () => {
     expect(config.oro.clientSecret).toBe('from-env');
     expect(config.staging.password).toBe('from-secret-file');
     expect(config.notifications.smtp?.password).toBe('smtp-from-secret-file');
+    // A pod's host name changes every run: a fixed instance keeps one Pushgateway group.
+    expect(config.monitoring.pushgateway).toMatchObject({ job: 'sagesync', instance: 'sagesync' });
     expect(read('kubernetes/cronjob.yaml')).not.toMatch(/TODO|FIXME|XXX/);
   });
 

@@ -272,6 +272,7 @@ describe('every statement the SQL Server store sends (golden file)', () => {
     await store.startRun({ job: 'push-orders', command: 'run-all', host: 'h', pid: 1 });
     await store.finishRun('1', { outcome: 'ok', counts: { read: 1 }, message: null });
     await store.lastRuns();
+    await store.lastSuccesses(['push-orders', 'stream:products']);
     await store.noteAlert('f', 's', 60, now, [{ key: '1', text: 'staging_id 1: unknown code' }]);
     await store.inboundErrors(CREDIT_LIMIT, 1000);
     await store.openAlerts();

@@ -513,6 +513,13 @@ describe.each(backends.map((b) => [b.name, b] as const))(
         message: 'one failed',
       });
       expect(runs[1]?.finishedAt).toBeNull();
+      // The last success: push-orders' running run b does not count, a's finish does.
+      const d = await store.startRun({ job: 'pull-credit', command: 'run-all', host: 'h1', pid: 1 });
+      await store.finishRun(d, { outcome: 'failed', counts: {}, message: 'Oro down' });
+      const successes = await store.lastSuccesses(['push-orders', 'pull-credit', 'pull-tracking']);
+      expect([...successes.keys()]).toEqual(['push-orders', 'pull-credit']);
+      expect(successes.get('pull-credit')?.getTime()).toBe(runs[0]?.finishedAt?.getTime());
+      expect(successes.get('push-orders')?.getTime()).toBeLessThanOrEqual(Date.now());
     });
 
     it('alerts are throttled atomically and cleared once', async () => {

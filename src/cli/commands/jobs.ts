@@ -7,11 +7,10 @@ import type { RunSummary } from '../../jobs/runner.js';
 import type { CommandEnv } from '../command.js';
 import { exitCodeForError, exitCodeForSummary } from '../exit.js';
 import type { CommandResult } from '../output.js';
-import { withRuntime } from '../runtime.js';
+import { withRuntime, type Runtime } from '../runtime.js';
 import { loadFor } from './load.js';
 import type { Config } from '../../config/schema.js';
-import type { Logger } from '../../log/types.js';
-import type { Heartbeat } from '../../monitoring/heartbeat.js';
+import type { RunMonitor } from '../../monitoring/monitor.js';
 import { UsageError } from '../../errors.js';
 
 export async function run(
@@ -44,10 +43,9 @@ export async function run(
     const ids = Array.isArray(opts.id) ? (opts.id as string[]) : undefined;
     const { createProgress } = await import('../progress.js');
     const progress = await createProgress({ json: env.flags.json, quiet: env.flags.quiet });
-    // A dry run is not a run the dead-man's switch may count.
-    const heartbeat = opts.dryRun === true ? undefined : await heartbeatOf(loaded.config, rt.logger);
-    // Sent alongside the run (it never delays it); the end ping waits for it, so they arrive in order.
-    const started = heartbeat?.start();
+    // A dry run is not a run the dead-man's switch or the metrics may count.
+    const monitor = opts.dryRun === true ? undefined : await monitorOf(loaded.config, rt);
+    monitor?.start();
     let summary: RunSummary;
     try {
       summary = await runJobs(
@@ -60,24 +58,27 @@ export async function run(
         },
       );
     } catch (err) {
-      await started;
-      await heartbeat?.finish(exitCodeForError(err), err instanceof Error ? err.message : String(err));
+      const details = err instanceof Error ? err.message : String(err);
+      await monitor?.finish({ exitCode: exitCodeForError(err), details, summary: null });
       throw err;
     } finally {
       progress.stop();
     }
     const result = summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
-    await started;
-    await heartbeat?.finish(result.exitCode, [...result.problems, ...jobLines(summary)].join('\n'));
+    const details = [...result.problems, ...jobLines(summary)].join('\n');
+    await monitor?.finish({ exitCode: result.exitCode, details, summary });
     return result;
   });
 }
 
-async function heartbeatOf(config: Config, logger: Logger): Promise<Heartbeat | undefined> {
-  const cfg = config.monitoring.heartbeat;
-  if (!cfg) return undefined;
-  const { createHeartbeat } = await import('../../monitoring/heartbeat.js');
-  return createHeartbeat(cfg, { logger });
+async function monitorOf(config: Config, rt: Runtime): Promise<RunMonitor | undefined> {
+  if (!config.monitoring.heartbeat && !rt.metrics) return undefined;
+  const { createRunMonitor } = await import('../../monitoring/monitor.js');
+  return createRunMonitor(config, {
+    logger: rt.logger,
+    ctx: rt.ctx,
+    ...(rt.metrics ? { metrics: rt.metrics } : {}),
+  });
 }
 
 function jobLines(summary: RunSummary): string[] {

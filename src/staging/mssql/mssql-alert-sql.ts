@@ -1,12 +1,12 @@
 /**
- * T-SQL for `sagesync_alert` and the ERROR rows the alerts list (issue 19). The digest decision
+ * T-SQL for `sagesync_alert`, the ERROR rows the alerts list and the runs the metrics read (issue 19). The digest decision
  * (src/staging/alert-plan.ts) is taken in TypeScript between two statements of one transaction:
  * the first makes sure the row exists and reads it under UPDLOCK, HOLDLOCK, which holds until
  * commit, so a second host waits and then sees the first one's decision.
  */
 import type { StoreNames } from '../names.js';
 import type { AlertRecord } from '../store.js';
-import { ALERT, type TableDef } from '../tables.js';
+import { ALERT, RUN, type TableDef } from '../tables.js';
 import { qualified, type MssqlStatement } from './mssql-sql.js';
 
 export const lockAlertSql = (
@@ -55,4 +55,13 @@ export const inboundErrorsSql = (names: StoreNames, table: TableDef, limit: numb
     `SELECT TOP (@p1) CONVERT(varchar(20), [staging_id]) AS [staging_id], [sync_message] FROM ${qualified(names, table)}\n` +
     `WHERE [status] = 'ERROR' ORDER BY [staging_id] DESC;`,
   params: [{ name: 'p1', type: 'int', value: limit }],
+});
+
+/** Each job's last non-failed run: one TOP (1) seek per job on the (job, started_at) index. */
+export const lastSuccessesSql = (names: StoreNames, jobs: readonly string[]): MssqlStatement => ({
+  text:
+    `SELECT v.[job], (SELECT TOP (1) r.[finished_at] FROM ${qualified(names, RUN)} AS r\n` +
+    `  WHERE r.[job] = v.[job] AND r.[outcome] IN ('ok', 'records-failed') ORDER BY r.[started_at] DESC) AS [at]\n` +
+    `FROM (VALUES ${jobs.map((_, i) => `(@p${i + 1})`).join(', ')}) AS v ([job]);`,
+  params: jobs.map((job, i) => ({ name: `p${i + 1}`, type: 'varchar(100)' as const, value: job })),
 });

@@ -2,7 +2,7 @@
 import { planCustomerCodes, type CodeCandidate } from '../learn-codes.js';
 import { assertCurrent } from '../migrations.js';
 import { applockResource, physicalName, type StoreNames } from '../names.js';
-import { dedupeEntries, toAlertRecord, toQuarantineRecord, toRunRecord } from '../records.js';
+import { dedupeEntries, successMap, toAlertRecord, toQuarantineRecord, toRunRecord } from '../records.js';
 import type {
   AlertDecision,
   AlertItem,
@@ -192,6 +192,10 @@ export class MssqlStore implements StagingStore {
   }
   async lastRuns(): Promise<RunRecord[]> {
     return (await this.db.run(own.lastRunsSql(this.names))).rows.map(toRunRecord);
+  }
+  async lastSuccesses(jobs: readonly string[]): Promise<Map<string, Date>> {
+    if (jobs.length === 0) return new Map();
+    return successMap((await this.db.run(alerts.lastSuccessesSql(this.names, jobs))).rows);
   }
   async noteAlert(
     fingerprint: string,

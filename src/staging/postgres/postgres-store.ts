@@ -26,7 +26,7 @@ import type {
 import { CUSTOMER, CUSTOMER_MAP, ORDER, QUARANTINE, RUN, STATE, ALERT, type TableDef } from '../tables.js';
 import { fitMessage, normaliseRow } from '../values.js';
 import { noteAlertPostgres, quarantinePostgres, startRunPostgres } from './postgres-bookkeeping.js';
-import { toAlertRecord, toQuarantineRecord, toRunRecord } from '../records.js';
+import { successMap, toAlertRecord, toQuarantineRecord, toRunRecord } from '../records.js';
 import { qualified } from './postgres-ddl.js';
 import type { PgDriver } from './postgres-driver.js';
 import { learnCustomerCodesPostgres, backlogPostgres, rejectedRowsPostgres } from './postgres-queries.js';
@@ -239,6 +239,18 @@ export class PostgresStore implements StagingStore {
       `SELECT DISTINCT ON (job) * FROM ${this.t(RUN)} ORDER BY job, started_at DESC, staging_id DESC`,
     );
     return rows.map(toRunRecord);
+  }
+
+  async lastSuccesses(jobs: readonly string[]): Promise<Map<string, Date>> {
+    if (jobs.length === 0) return new Map();
+    const { rows } = await this.db.query(
+      `SELECT u.job, (SELECT r.finished_at FROM ${this.t(RUN)} r
+                       WHERE r.job = u.job AND r.outcome IN ('ok', 'records-failed')
+                       ORDER BY r.started_at DESC LIMIT 1) AS at
+         FROM unnest($1::text[]) AS u(job)`,
+      [[...jobs]],
+    );
+    return successMap(rows);
   }
 
   noteAlert(

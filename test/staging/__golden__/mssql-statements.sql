@@ -433,6 +433,11 @@ WHERE [staging_id] = CAST(@p1 AS bigint);
 SELECT x.[staging_id], x.[job], x.[command], x.[host], x.[pid], x.[started_at], x.[finished_at], x.[outcome], x.[counts], x.[message] FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY [job] ORDER BY [started_at] DESC, [staging_id] DESC) AS [rn]
 FROM [dbo].[sagesync_run]) AS x WHERE x.[rn] = 1 ORDER BY x.[job];
 
+-- params: @p1 varchar(100), @p2 varchar(100)
+SELECT v.[job], (SELECT TOP (1) r.[finished_at] FROM [dbo].[sagesync_run] AS r
+  WHERE r.[job] = v.[job] AND r.[outcome] IN ('ok', 'records-failed') ORDER BY r.[started_at] DESC) AS [at]
+FROM (VALUES (@p1), (@p2)) AS v ([job]);
+
 -- params: @p1 varchar(255), @p2 nvarchar(4000), @p3 datetime2(3)
 INSERT INTO [dbo].[sagesync_alert] ([fingerprint], [summary], [first_seen_at], [last_seen_at], [occurrences])
 SELECT @p1, @p2, @p3, @p3, 0 WHERE NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_alert] WITH (UPDLOCK, HOLDLOCK) WHERE [fingerprint] = @p1);
