@@ -4,7 +4,8 @@
  * change is recorded under its own name.
  */
 import { ConfigError, SchemaVersionError } from '../errors.js';
-import { CONTRACT_VERSION, type ColumnType } from './tables.js';
+import { constraintName, physicalName, type StoreNames } from './names.js';
+import { CONTRACT_VERSION, type ColumnType, type TableDef } from './tables.js';
 
 export const CONTRACT_MIGRATION = '0001_contract_v1';
 
@@ -17,11 +18,16 @@ export interface ExistingColumn {
   scale: number | null;
 }
 
-export type Compat = 'ok' | 'widen' | 'incompatible';
+export type Compat = 'ok' | 'widen' | 'shorter' | 'incompatible';
 
 /**
  * An existing column can stay when it holds every value the definition allows. A shorter
- * string column is widened (never loses data); anything else different is refused.
+ * string column is widened (never loses data); a longer one is `shorter` (the definition asks
+ * for less than the table has: refused for custom streams, docs/streams.md); anything else
+ * different is refused. A non-Unicode `varchar` never stands for an `nvarchar`: SQL Server would
+ * turn what its code page lacks into `?` silently (learn.microsoft.com/sql/t-sql/data-types/
+ * char-and-varchar-transact-sql). PostgreSQL's strings are reported as `nvarchar` (they are
+ * Unicode), so only SQL Server's varchar meets this rule.
  */
 export function compareColumn(existing: ExistingColumn, want: ColumnType): Compat {
   // SQL Server keeps JSON in nvarchar(max) (fact sheet A.8).
@@ -29,10 +35,12 @@ export function compareColumn(existing: ExistingColumn, want: ColumnType): Compa
     return existing.length === 'max' ? 'ok' : 'incompatible';
   const stringKinds = ['nvarchar', 'varchar'];
   if (stringKinds.includes(want.kind) && stringKinds.includes(existing.kind)) {
+    if (want.kind === 'nvarchar' && existing.kind === 'varchar') return 'incompatible';
     const wantLen = 'length' in want ? want.length : 'max';
-    if (existing.length === 'max' || existing.length === null) return 'ok';
+    if (existing.length === null || existing.length === wantLen) return 'ok';
+    if (existing.length === 'max') return 'shorter';
     if (wantLen === 'max') return 'widen';
-    return existing.length >= wantLen ? 'ok' : 'widen';
+    return existing.length > wantLen ? 'shorter' : 'widen';
   }
   if (existing.kind !== want.kind) return 'incompatible';
   if (want.kind === 'char') return existing.length === want.length ? 'ok' : 'incompatible';
@@ -43,17 +51,98 @@ export function compareColumn(existing: ExistingColumn, want: ColumnType): Compa
   return 'ok';
 }
 
+/** The catalog's column type as text, for messages: `nvarchar(30)`, `decimal(19,4)`. */
+export function existingText(have: ExistingColumn): string {
+  const size =
+    have.length !== null
+      ? `(${have.length})`
+      : have.precision !== null
+        ? `(${have.precision},${have.scale})`
+        : '';
+  return `${have.kind}${size}`;
+}
+
+function columnProblem(table: string, column: string, message: string): ConfigError {
+  return new ConfigError([
+    { path: `streams.${table}.columns.${column}`, source: 'staging database', message },
+  ]);
+}
+
 export function incompatibleColumnError(
   table: string,
   column: string,
   have: string,
   want: string,
 ): ConfigError {
+  const unicode = /^varchar/.test(have) && /^nvarchar/.test(want);
+  return columnProblem(
+    table,
+    column,
+    unicode
+      ? `column ${table}.${column} exists as ${have}, which cannot hold Unicode (SQL Server turns such characters into "?" silently), but the contract expects ${want}. Convert it by hand: ALTER TABLE ${table} ALTER COLUMN ${column} ${want} (keeping its NULL/NOT NULL).`
+      : `column ${table}.${column} exists as ${have} but the configuration expects ${want}; sagesync will not change it (data could be lost). Rename the column in the configuration or convert it by hand.`,
+  );
+}
+
+/**
+ * Decides what `compareColumn`'s answer means for a table: a contract column that a DBA made
+ * longer stays; a stream column configured shorter than the table's is refused (docs/streams.md).
+ */
+export function reconcileDecision(
+  compat: Compat,
+  contract: boolean,
+): 'ok' | 'widen' | 'refuse-shorter' | 'refuse' {
+  if (compat === 'shorter') return contract ? 'ok' : 'refuse-shorter';
+  return compat === 'incompatible' ? 'refuse' : compat;
+}
+
+export function shorterColumnError(table: string, column: string, have: string, want: string): ConfigError {
+  return columnProblem(
+    table,
+    column,
+    `column ${table}.${column} exists as ${have} but the configuration asks for ${want}; sagesync does not shorten a column (longer values would be cut). Set the configured length back to at least the existing one, or shorten the column by hand.`,
+  );
+}
+
+/** Adding a NOT NULL column without a default to a table with rows fails (SQL Server Msg 4901; PostgreSQL 23502). */
+export function requiredColumnError(table: string, column: string): ConfigError {
+  return columnProblem(
+    table,
+    column,
+    `column ${table}.${column} is new and required (a key or "required: true"), but ${table} already has rows, which would have no value for it. Add it without "required" first, fill it, then make it required; or add and fill it by hand.`,
+  );
+}
+
+/** SQL Server cannot widen a column an index or key uses (Msg 5074 "… is dependent on column"). */
+export function indexedWidenError(table: string, column: string, index: string, want: string): ConfigError {
+  return columnProblem(
+    table,
+    column,
+    `column ${table}.${column} must be widened to ${want}, but the index ${index} uses it and SQL Server cannot alter an indexed column (Msg 5074). Drop ${index}, run ALTER TABLE ${table} ALTER COLUMN ${column} ${want}, then run "sagesync migrate" again to recreate it.`,
+  );
+}
+
+/** The PRIMARY KEY and UNIQUE keys of `t` (by the names both dialects give them) that `has` lacks. */
+export function missingKey(
+  names: StoreNames,
+  t: TableDef,
+  has: (constraint: string) => boolean,
+): { name: string; kind: 'PRIMARY KEY' | 'UNIQUE'; columns: string[] } | null {
+  const table = physicalName(names, t);
+  const keys = [
+    { name: constraintName(table, 'pk', t.primaryKey), kind: 'PRIMARY KEY' as const, columns: t.primaryKey },
+    ...t.unique.map((u) => ({ name: constraintName(table, 'uq', u), kind: 'UNIQUE' as const, columns: u })),
+  ];
+  return keys.find((k) => !has(k.name)) ?? null;
+}
+
+/** An existing table lacks a key the contract relies on (idempotency, ids). */
+export function missingConstraintError(table: string, constraint: string, ddl: string): ConfigError {
   return new ConfigError([
     {
-      path: `streams.${table}.columns.${column}`,
+      path: `staging.tables.${table}`,
       source: 'staging database',
-      message: `column ${table}.${column} exists as ${have} but the configuration expects ${want}; sagesync will not change it (data could be lost). Rename the column in the configuration or convert it by hand.`,
+      message: `table ${table} exists without the constraint ${constraint} that sagesync relies on (duplicates would go unnoticed). Add it by hand, after removing any duplicate rows: ${ddl}`,
     },
   ]);
 }

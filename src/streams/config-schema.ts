@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { CONTRACT_TABLES } from '../staging/tables.js';
+import { keyProblems } from './key-size.js';
 import { parseSqlType, SQL_TYPE_FORMS } from './sql-types.js';
 
 const ident = /^[a-z][a-z0-9_]*$/;
@@ -170,6 +171,10 @@ export function streamProblems(
         if (!has(k))
           out.push({ path: [i, 'key', j], message: `key column "${String(k)}" is not among the columns` });
       });
+    }
+    if (s.direction === 'push' && Array.isArray(s.key)) {
+      for (const p of keyProblems(s.key, columns))
+        out.push({ path: [i, 'key', ...p.path], message: p.message });
     }
     if (s.direction === 'push') {
       const include = Array.isArray(s.include) ? s.include : [];

@@ -120,7 +120,7 @@ describe('T-SQL statements, exact', () => {
         'SELECT @rc AS [rc];',
     );
     expect(types(s)).toEqual(['p1 nvarchar(255)']);
-    expect(migrationLockSql('r').text).toContain("@LockOwner = N'Transaction', @LockTimeout = 60000");
+    expect(migrationLockSql('r').text).toContain("@LockOwner = N'Transaction', @LockTimeout = 20000");
   });
 
   it('pending inbound rows: TOP, decimals converted to text, ids cast', () => {

@@ -45,6 +45,17 @@ describe('invalid stream definitions (exit 78, key path named)', { timeout: 120_
     ['a duplicate table', [PRODUCTS_STREAM, push({ name: 'products-2' })], 'streams[1].table'],
     ['a clash with a contract table', [push({ table: 'order_line' })], 'streams[0].table'],
     ['a key column that is not a column', [push({ key: ['ean'] })], 'streams[0].key[0]'],
+    // SQL Server cannot index string(max) (Msg 1919) nor a key past 1,700 bytes (Msg 1946).
+    [
+      'a string(max) key column',
+      [push({ columns: cols({ sku: { source: 'sku', type: 'string(max)' } }) })],
+      'streams[0].key[0]',
+    ],
+    [
+      'a key past the 1,700-byte index limit',
+      [push({ columns: cols({ sku: { source: 'sku', type: 'string(900)' } }) })],
+      'streams[0].key (',
+    ],
     [
       'a pull stream setting from a column that does not exist',
       [{ ...RATINGS_STREAM, set: { erp_rating: 'score' } }],

@@ -61,7 +61,11 @@ describe('migrate with stream tables (PGlite)', () => {
     );
     expect((await columns()).find((c) => c.column_name === 'sku')?.len).toBe(400);
 
-    const incompatible = withColumns({ unit_precision: { source: 'x', type: 'string(10)' } });
+    const incompatible = withColumns({
+      sku: { source: 'sku', type: 'string(400)' },
+      ean: { source: 'ean', type: 'string(13)' },
+      unit_precision: { source: 'x', type: 'string(10)' },
+    });
     const err = await store.migrate(streamTables(incompatible)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(String((err as Error).message)).toMatch(

@@ -143,7 +143,9 @@ export function coerceValue(col: ColumnDef, raw: unknown): CellValue | Rejected 
       else if (typeof raw === 'string' && CANONICAL_WHOLE.test(raw)) s = raw;
       else s = decimalText(raw);
       if (s === null || !/^-?\d+$/.test(s)) return bad('is not a whole number');
-      if (t.kind === 'bigint') return s;
+      // SQL Server would fail the whole batch with Msg 8115 (arithmetic overflow) in its CAST.
+      if (t.kind === 'bigint')
+        return inBigintRange(s) ? s : bad('is out of the bigint range (±9223372036854775807)');
       const n = Number(s);
       return n < INT_MIN || n > INT_MAX ? bad('is out of the int range') : n;
     }
@@ -181,4 +183,11 @@ export function preview(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+const BIGINT_MAX = 9223372036854775807n;
+
+function inBigintRange(s: string): boolean {
+  const n = BigInt(s);
+  return n <= BIGINT_MAX && n >= -BIGINT_MAX - 1n;
 }

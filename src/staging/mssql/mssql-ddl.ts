@@ -3,7 +3,7 @@
  * `migrate --print`. Each statement is guarded so it can run again (`IF OBJECT_ID … IS NULL`).
  */
 import { constraintName, physicalName, type StoreNames } from '../names.js';
-import type { ColumnDef, TableDef } from '../tables.js';
+import { CONTRACT_TABLES, type ColumnDef, type TableDef } from '../tables.js';
 import { q, qualified, sqlType } from './mssql-sql.js';
 
 function literal(text: string): string {
@@ -20,9 +20,36 @@ export function columnSql(names: StoreNames, t: TableDef, c: ColumnDef): string 
     parts.push(`CONSTRAINT ${q(`${table}_df_${c.name}`)} DEFAULT ${value}`);
   }
   // nvarchar(max) has no validation of its own; jsonb on PostgreSQL has (SQL Server 2016+, A.8).
-  if (c.type.kind === 'json')
-    parts.push(`CONSTRAINT ${q(`${table}_ck_${c.name}`)} CHECK (ISJSON(${q(c.name)}) = 1)`);
+  if (c.type.kind === 'json') {
+    const ck = jsonCheck(names, t, c);
+    parts.push(`CONSTRAINT ${q(ck.name)} CHECK (${ck.expr})`);
+  }
   return parts.join(' ');
+}
+
+/**
+ * The CHECK of a JSON column. `ISJSON(x) = 1` holds only for an object or an array before SQL
+ * Server 2022 (learn.microsoft.com/sql/t-sql/functions/isjson-transact-sql: "Returns 1 if the
+ * string contains valid JSON"; the json_type_constraint argument that admits scalars is 2022+).
+ * A contract table's `custom_attributes` is always an object; a custom stream's json column may
+ * hold a scalar (a to-one relationship's id, a string), so it is checked wrapped in an array:
+ * one JSON value (or a comma-separated list of them) passes. sagesync itself only ever writes
+ * one JSON.stringify value.
+ */
+export function jsonCheck(names: StoreNames, t: TableDef, c: ColumnDef): { name: string; expr: string } {
+  const table = physicalName(names, t);
+  if (CONTRACT_TABLES.some((ct) => ct.name === t.name))
+    return { name: `${table}_ck_${c.name}`, expr: `ISJSON(${q(c.name)}) = 1` };
+  return { name: `${table}_ckv_${c.name}`, expr: `ISJSON(N'[' + ${q(c.name)} + N']') = 1` };
+}
+
+/** Replaces the object-only CHECK that stream tables had before (defect: scalars refused). */
+export function replaceJsonCheckSql(names: StoreNames, t: TableDef, c: ColumnDef, old: string): string {
+  const ck = jsonCheck(names, t, c);
+  return (
+    `ALTER TABLE ${qualified(names, t)} DROP CONSTRAINT ${q(old)};\n` +
+    `ALTER TABLE ${qualified(names, t)} ADD CONSTRAINT ${q(ck.name)} CHECK (${ck.expr});`
+  );
 }
 
 export function createTableSql(names: StoreNames, t: TableDef): string {

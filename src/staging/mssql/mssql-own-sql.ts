@@ -6,6 +6,7 @@ import {
 } from '../backoff.js';
 import type { CodeCandidate } from '../learn-codes.js';
 import type { StoreNames } from '../names.js';
+import type { TableDef } from '../tables.js';
 import type { QuarantineEntry, RunOutcome } from '../store.js';
 import { ALERT, CUSTOMER, CUSTOMER_MAP, QUARANTINE, RUN } from '../tables.js';
 import { fitMessage } from '../values.js';
@@ -207,12 +208,18 @@ export const appLockModesSql = (resources: readonly string[]): MssqlStatement =>
   };
 };
 
-/** Transaction-owned: two concurrent `migrate` runs wait for each other (up to a minute). */
+/**
+ * Transaction-owned: two concurrent `migrate` runs wait for each other, for less than the
+ * request timeout (60 s, mssql-open.ts) so that the user sees this message, not ETIMEOUT.
+ */
+export const MIGRATION_LOCK_WAIT_MS = 20_000;
+export const MIGRATION_LOCK_ERROR = 50002;
+
 export const migrationLockSql = (resource: string): MssqlStatement => ({
   text:
     `DECLARE @rc int;\n` +
-    `EXEC @rc = sp_getapplock @Resource = @p1, @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 60000, @DbPrincipal = N'public';\n` +
-    `IF @rc < 0 THROW 50002, N'sagesync: the migration lock was not granted', 1;`,
+    `EXEC @rc = sp_getapplock @Resource = @p1, @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = ${MIGRATION_LOCK_WAIT_MS}, @DbPrincipal = N'public';\n` +
+    `IF @rc < 0 THROW ${MIGRATION_LOCK_ERROR}, N'sagesync: the migration lock was not granted', 1;`,
   params: [{ name: 'p1', type: 'nvarchar(255)', value: resource }],
 });
 
@@ -224,9 +231,25 @@ export const catalogColumnsSql = (schema: string): MssqlStatement => ({
   params: [{ name: 'p1', type: 'nvarchar(255)', value: schema }],
 });
 
+/** Every index (constraints' own included) of the schema, with its columns. */
 export const catalogIndexesSql = (schema: string): MssqlStatement => ({
-  text: `SELECT i.[name] FROM sys.indexes AS i JOIN sys.tables AS t ON t.[object_id] = i.[object_id] WHERE t.[schema_id] = SCHEMA_ID(@p1) AND i.[name] IS NOT NULL;`,
+  text:
+    `SELECT t.[name] AS [table_name], i.[name] AS [name], c.[name] AS [column_name] FROM sys.indexes AS i\n` +
+    `JOIN sys.tables AS t ON t.[object_id] = i.[object_id]\n` +
+    `JOIN sys.index_columns AS ic ON ic.[object_id] = i.[object_id] AND ic.[index_id] = i.[index_id]\n` +
+    `JOIN sys.columns AS c ON c.[object_id] = ic.[object_id] AND c.[column_id] = ic.[column_id]\n` +
+    `WHERE t.[schema_id] = SCHEMA_ID(@p1) AND i.[name] IS NOT NULL;`,
   params: [{ name: 'p1', type: 'nvarchar(255)', value: schema }],
+});
+
+export const catalogChecksSql = (schema: string): MssqlStatement => ({
+  text: `SELECT [name] FROM sys.check_constraints WHERE [schema_id] = SCHEMA_ID(@p1);`,
+  params: [{ name: 'p1', type: 'nvarchar(255)', value: schema }],
+});
+
+export const hasRowsSql = (names: StoreNames, table: TableDef): MssqlStatement => ({
+  text: `SELECT TOP (1) 1 AS [x] FROM ${qualified(names, table)};`,
+  params: [],
 });
 
 export const recordMigrationSql = (

@@ -3,11 +3,19 @@
  * processes migrating at once wait for each other). Nothing is issued when everything is there.
  */
 import { applockResource, physicalName, type StoreNames } from '../names.js';
+import { ServiceUnavailableError } from '../../errors.js';
 import {
   compareColumn,
   CONTRACT_MIGRATION,
+  existingText,
   incompatibleColumnError,
+  indexedWidenError,
   migrationName,
+  missingConstraintError,
+  missingKey,
+  reconcileDecision,
+  requiredColumnError,
+  shorterColumnError,
   type ExistingColumn,
 } from '../migrations.js';
 import type { MigrationReport } from '../store.js';
@@ -17,17 +25,23 @@ import {
   createSchemaSql,
   createTableSql,
   indexStatements,
+  jsonCheck,
+  replaceJsonCheckSql,
   widenColumnSql,
 } from './mssql-ddl.js';
 import type { MssqlDriver, MssqlExec } from './mssql-driver.js';
 import {
+  catalogChecksSql,
   catalogColumnsSql,
   catalogIndexesSql,
+  hasRowsSql,
+  MIGRATION_LOCK_ERROR,
+  MIGRATION_LOCK_WAIT_MS,
   migrationLockSql,
   recordMigrationSql,
 } from './mssql-own-sql.js';
 import { schemaVersionExistsSql, schemaVersionSql } from './mssql-read-sql.js';
-import { sqlType } from './mssql-sql.js';
+import { q, qualified, sqlType } from './mssql-sql.js';
 
 const ddl = (text: string) => ({ text, params: [] });
 
@@ -68,35 +82,87 @@ export async function readSchemaVersionMssql(
   };
 }
 
+/** What the catalog says about the schema, read once per migrate. */
+interface Catalog {
+  columns: Map<string, Map<string, ExistingColumn>>;
+  /** table → index name → its columns (constraints' indexes included). */
+  indexes: Map<string, Map<string, string[]>>;
+  checks: Set<string>;
+}
+
+async function readCatalog(tx: MssqlExec, schema: string): Promise<Catalog> {
+  const columns = new Map<string, Map<string, ExistingColumn>>();
+  for (const r of (await tx.run(catalogColumnsSql(schema))).rows) {
+    const tn = String(r.table_name);
+    if (!columns.has(tn)) columns.set(tn, new Map());
+    columns.get(tn)?.set(String(r.column_name), toExisting(r));
+  }
+  const indexes = new Map<string, Map<string, string[]>>();
+  for (const r of (await tx.run(catalogIndexesSql(schema))).rows) {
+    const tn = String(r.table_name);
+    const byName = indexes.get(tn) ?? new Map<string, string[]>();
+    indexes.set(tn, byName);
+    byName.set(String(r.name), [...(byName.get(String(r.name)) ?? []), String(r.column_name)]);
+  }
+  const checks = new Set((await tx.run(catalogChecksSql(schema))).rows.map((r) => String(r.name)));
+  return { columns, indexes, checks };
+}
+
+/** The keys the store relies on (PK: ids; UNIQUE: "already staged ⇒ skip"). */
+function assertKeys(names: StoreNames, t: TableDef, has: (constraint: string) => boolean): void {
+  const k = missingKey(names, t, has);
+  if (!k) return;
+  const ddl = `ALTER TABLE ${qualified(names, t)} ADD CONSTRAINT ${q(k.name)} ${k.kind} (${k.columns.map(q).join(', ')});`;
+  throw missingConstraintError(`${names.schema}.${physicalName(names, t)}`, k.name, ddl);
+}
+
 async function reconcile(
   tx: MssqlExec,
   names: StoreNames,
   t: TableDef,
-  existing: Map<string, ExistingColumn> | undefined,
-  indexes: Set<string>,
+  catalog: Catalog,
+  contract: boolean,
 ): Promise<string[]> {
   const name = physicalName(names, t);
+  const existing = catalog.columns.get(name);
   if (!existing) {
     await tx.run(ddl(createTableSql(names, t)));
     for (const ix of indexStatements(names, t)) await tx.run(ddl(ix.text));
     return [`table:${name}`];
   }
+  const indexes = catalog.indexes.get(name) ?? new Map<string, string[]>();
+  assertKeys(names, t, (cn) => indexes.has(cn));
   const changes: string[] = [];
+  let hasRows: boolean | undefined;
   for (const c of t.columns) {
     const have = existing.get(c.name);
     if (!have) {
+      if (!c.nullable && !c.default && !c.identity) {
+        hasRows ??= (await tx.run(hasRowsSql(names, t))).rows.length > 0;
+        if (hasRows) throw requiredColumnError(name, c.name);
+      }
       await tx.run(ddl(addColumnSql(names, t, c)));
       changes.push(`column:${name}.${c.name}`);
       continue;
     }
-    const compat = compareColumn(have, c.type);
-    if (compat === 'incompatible') {
-      const h = `${have.kind}${have.length !== null ? `(${have.length})` : have.precision !== null ? `(${have.precision},${have.scale})` : ''}`;
-      throw incompatibleColumnError(name, c.name, h, sqlType(c.type));
-    }
-    if (compat === 'widen') {
+    const decision = reconcileDecision(compareColumn(have, c.type), contract);
+    if (decision === 'refuse')
+      throw incompatibleColumnError(name, c.name, existingText(have), sqlType(c.type));
+    if (decision === 'refuse-shorter')
+      throw shorterColumnError(name, c.name, existingText(have), sqlType(c.type));
+    if (decision === 'widen') {
+      const using = [...indexes].find(([, cols]) => cols.includes(c.name));
+      if (using) throw indexedWidenError(name, c.name, using[0], sqlType(c.type));
       await tx.run(ddl(widenColumnSql(names, t, c)));
       changes.push(`widen:${name}.${c.name}`);
+    }
+    if (c.type.kind === 'json') {
+      const ck = jsonCheck(names, t, c);
+      const old = `${name}_ck_${c.name}`;
+      if (ck.name !== old && catalog.checks.has(old) && !catalog.checks.has(ck.name)) {
+        await tx.run(ddl(replaceJsonCheckSql(names, t, c, old)));
+        changes.push(`check:${ck.name}`);
+      }
     }
   }
   for (const ix of indexStatements(names, t)) {
@@ -114,16 +180,17 @@ export async function migrateMssql(
   extraTables: readonly TableDef[],
 ): Promise<MigrationReport> {
   return driver.transaction(async (tx) => {
-    await tx.run(migrationLockSql(applockResource(names, 'migrate')));
+    await tx.run(migrationLockSql(applockResource(names, 'migrate'))).catch((err: unknown) => {
+      if ((err as { number?: unknown }).number !== MIGRATION_LOCK_ERROR) throw err;
+      throw new ServiceUnavailableError(
+        'database',
+        `Another "sagesync migrate" held the migration lock of schema [${names.schema}] for ${MIGRATION_LOCK_WAIT_MS / 1000} s. Nothing was changed; run migrate again when it has finished.`,
+        { cause: err },
+      );
+    });
     await tx.run(ddl(createSchemaSql(names.schema)));
     const before = await readSchemaVersionMssql(tx, names);
-    const cols = new Map<string, Map<string, ExistingColumn>>();
-    for (const r of (await tx.run(catalogColumnsSql(names.schema))).rows) {
-      const tn = String(r.table_name);
-      if (!cols.has(tn)) cols.set(tn, new Map());
-      cols.get(tn)?.set(String(r.column_name), toExisting(r));
-    }
-    const indexes = new Set((await tx.run(catalogIndexesSql(names.schema))).rows.map((r) => String(r.name)));
+    const catalog = await readCatalog(tx, names.schema);
     const applied: string[] = [];
     const record = async (m: string): Promise<void> => {
       await tx.run(recordMigrationSql(names, migrationName(m), CONTRACT_VERSION));
@@ -131,13 +198,12 @@ export async function migrateMssql(
     };
     const contractChanges: string[] = [];
     for (const t of CONTRACT_TABLES) {
-      contractChanges.push(...(await reconcile(tx, names, t, cols.get(physicalName(names, t)), indexes)));
+      contractChanges.push(...(await reconcile(tx, names, t, catalog, true)));
     }
     if (!before?.migrations.includes(CONTRACT_MIGRATION)) await record(CONTRACT_MIGRATION);
     else for (const c of contractChanges) await record(`upgrade:${c}`);
     for (const t of extraTables) {
-      for (const c of await reconcile(tx, names, t, cols.get(physicalName(names, t)), indexes))
-        await record(c);
+      for (const c of await reconcile(tx, names, t, catalog, false)) await record(c);
     }
     return { applied, alreadyCurrent: applied.length === 0, contractVersion: CONTRACT_VERSION };
   });

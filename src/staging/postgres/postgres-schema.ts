@@ -8,8 +8,14 @@ import { advisoryKey, physicalName, type StoreNames } from '../names.js';
 import {
   compareColumn,
   CONTRACT_MIGRATION,
+  existingText,
   incompatibleColumnError,
   migrationName,
+  missingConstraintError,
+  missingKey,
+  reconcileDecision,
+  requiredColumnError,
+  shorterColumnError,
   type ExistingColumn,
 } from '../migrations.js';
 import type { MigrationReport } from '../store.js';
@@ -19,8 +25,9 @@ import { addColumnSql, createTableSql, indexSql, pgType, q, qualified } from './
 
 function toExisting(r: Record<string, unknown>): ExistingColumn {
   const kinds: Record<string, string> = {
-    'character varying': 'varchar',
-    text: 'varchar',
+    // Unicode, whatever the length: PostgreSQL has no non-Unicode varchar (see compareColumn).
+    'character varying': 'nvarchar',
+    text: 'nvarchar',
     character: 'char',
     numeric: 'decimal',
     integer: 'int',
@@ -83,6 +90,7 @@ async function reconcileTable(
   t: TableDef,
   existing: Map<string, ExistingColumn> | undefined,
   indexNames: Set<string>,
+  contract: boolean,
 ): Promise<string[]> {
   const name = physicalName(names, t);
   if (!existing) {
@@ -90,20 +98,26 @@ async function reconcileTable(
     for (const s of indexSql(names, t)) await tx.query(s);
     return [`table:${name}`];
   }
+  assertKeys(names, t, (cn) => indexNames.has(cn));
   const changes: string[] = [];
+  let hasRows: boolean | undefined;
   for (const c of t.columns) {
     const have = existing.get(c.name);
     if (!have) {
+      if (!c.nullable && !c.default && !c.identity) {
+        hasRows ??= (await tx.query(`SELECT 1 FROM ${qualified(names, t)} LIMIT 1`)).rows.length > 0;
+        if (hasRows) throw requiredColumnError(name, c.name);
+      }
       await tx.query(addColumnSql(names, t, c));
       changes.push(`column:${name}.${c.name}`);
       continue;
     }
-    const compat = compareColumn(have, c.type);
-    if (compat === 'incompatible') {
-      const haveText = `${have.kind}${have.length !== null ? `(${have.length})` : have.precision !== null ? `(${have.precision},${have.scale})` : ''}`;
-      throw incompatibleColumnError(name, c.name, haveText, pgType(c.type));
-    }
-    if (compat === 'widen') {
+    const decision = reconcileDecision(compareColumn(have, c.type), contract);
+    if (decision === 'refuse')
+      throw incompatibleColumnError(name, c.name, existingText(have), pgType(c.type));
+    if (decision === 'refuse-shorter')
+      throw shorterColumnError(name, c.name, existingText(have), pgType(c.type));
+    if (decision === 'widen') {
       await tx.query(`ALTER TABLE ${qualified(names, t)} ALTER COLUMN ${q(c.name)} TYPE ${pgType(c.type)}`);
       changes.push(`widen:${name}.${c.name}`);
     }
@@ -116,6 +130,14 @@ async function reconcileTable(
     }
   }
   return changes;
+}
+
+/** The keys the store relies on (PK: ids; UNIQUE: "already staged ⇒ skip"). */
+function assertKeys(names: StoreNames, t: TableDef, has: (constraint: string) => boolean): void {
+  const k = missingKey(names, t, has);
+  if (!k) return;
+  const ddl = `ALTER TABLE ${qualified(names, t)} ADD CONSTRAINT ${q(k.name)} ${k.kind} (${k.columns.map(q).join(', ')});`;
+  throw missingConstraintError(`${names.schema}.${physicalName(names, t)}`, k.name, ddl);
 }
 
 export async function migratePostgres(
@@ -137,7 +159,7 @@ export async function migratePostgres(
     const contractChanges: string[] = [];
     for (const t of CONTRACT_TABLES) {
       contractChanges.push(
-        ...(await reconcileTable(tx, names, t, columns.get(physicalName(names, t)), indexNames)),
+        ...(await reconcileTable(tx, names, t, columns.get(physicalName(names, t)), indexNames, true)),
       );
     }
     const record = async (migration: string): Promise<void> => {
@@ -151,7 +173,14 @@ export async function migratePostgres(
     if (!before?.migrations.includes(CONTRACT_MIGRATION)) await record(CONTRACT_MIGRATION);
     else for (const c of contractChanges) await record(`upgrade:${c}`);
     for (const t of extraTables) {
-      const changes = await reconcileTable(tx, names, t, columns.get(physicalName(names, t)), indexNames);
+      const changes = await reconcileTable(
+        tx,
+        names,
+        t,
+        columns.get(physicalName(names, t)),
+        indexNames,
+        false,
+      );
       for (const c of changes) await record(c);
     }
     return { applied, alreadyCurrent: applied.length === 0, contractVersion: CONTRACT_VERSION };

@@ -1,6 +1,6 @@
 -- params: @p1 nvarchar(255)
 DECLARE @rc int;
-EXEC @rc = sp_getapplock @Resource = @p1, @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 60000, @DbPrincipal = N'public';
+EXEC @rc = sp_getapplock @Resource = @p1, @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 20000, @DbPrincipal = N'public';
 IF @rc < 0 THROW 50002, N'sagesync: the migration lock was not granted', 1;
 
 -- params: (none)
@@ -15,7 +15,14 @@ SELECT [TABLE_NAME] AS [table_name], [COLUMN_NAME] AS [column_name], [DATA_TYPE]
 FROM INFORMATION_SCHEMA.COLUMNS WHERE [TABLE_SCHEMA] = @p1;
 
 -- params: @p1 nvarchar(255)
-SELECT i.[name] FROM sys.indexes AS i JOIN sys.tables AS t ON t.[object_id] = i.[object_id] WHERE t.[schema_id] = SCHEMA_ID(@p1) AND i.[name] IS NOT NULL;
+SELECT t.[name] AS [table_name], i.[name] AS [name], c.[name] AS [column_name] FROM sys.indexes AS i
+JOIN sys.tables AS t ON t.[object_id] = i.[object_id]
+JOIN sys.index_columns AS ic ON ic.[object_id] = i.[object_id] AND ic.[index_id] = i.[index_id]
+JOIN sys.columns AS c ON c.[object_id] = ic.[object_id] AND c.[column_id] = ic.[column_id]
+WHERE t.[schema_id] = SCHEMA_ID(@p1) AND i.[name] IS NOT NULL;
+
+-- params: @p1 nvarchar(255)
+SELECT [name] FROM sys.check_constraints WHERE [schema_id] = SCHEMA_ID(@p1);
 
 -- params: (none)
 IF OBJECT_ID(N'dbo.sagesync_schema_version', N'U') IS NULL
