@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { loadConfigDetailed } from '../../config/load.js';
 import { formatChecks, testConnection, type TestConnectionReport } from '../test-connection.js';
-import type { Answers } from './answers.js';
+import { PATH_KEYS, SECRET_FILE_KEYS } from '../../config/keys.js';
+import { answer, setAnswer, type Answers } from './answers.js';
 import { schedule, type Scheduler } from './schedule.js';
 import { checkStopped, type InitDeps } from './steps.js';
 import { applyWrite, planWrite, type Applied, type SecretsMode, type WritePlan } from './write-plan.js';
@@ -30,7 +31,7 @@ export interface FinishReport {
 }
 
 export function plan(given: Answers, deps: InitDeps, opts: FinishOptions): WritePlan {
-  const p = planWrite(given, {
+  const p = planWrite(relativeToFile(given, deps.cwd, path.dirname(opts.configPath)), {
     configPath: opts.configPath,
     secrets: opts.secrets,
     header: [
@@ -47,6 +48,20 @@ export function plan(given: Answers, deps: InitDeps, opts: FinishOptions): Write
     );
   }
   return p;
+}
+
+/**
+ * A path answered relative to the working directory, rewritten relative to the file's folder:
+ * the loader resolves it against the folder of the file it is written in (src/config/load.ts).
+ */
+function relativeToFile(given: Answers, cwd: string, dir: string): Answers {
+  const out = structuredClone(given);
+  for (const key of [...PATH_KEYS, ...SECRET_FILE_KEYS.map(([, file]) => file)]) {
+    const v = answer(out, key);
+    if (typeof v === 'string' && !path.isAbsolute(v))
+      setAnswer(out, key, path.relative(dir, path.resolve(cwd, v)) || '.');
+  }
+  return out;
 }
 
 function scheduleFor(p: WritePlan, deps: InitDeps, opts: FinishOptions): ReturnType<typeof schedule> | null {

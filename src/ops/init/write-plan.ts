@@ -186,18 +186,39 @@ export function applyWrite(plan: WritePlan, opts: { force: boolean; now: Date })
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z');
     const backups: Applied['backups'] = [];
-    for (const s of staged) {
-      if (existsSync(s.to)) {
-        const to = `${s.to}.${stamp}.bak`;
-        copyFileSync(s.to, to);
-        backups.push({ from: s.to, to });
+    const placed: string[] = [];
+    try {
+      for (const s of staged) {
+        if (existsSync(s.to)) {
+          const to = `${s.to}.${stamp}.bak`;
+          copyFileSync(s.to, to);
+          backups.push({ from: s.to, to });
+        }
+        mkdirSync(path.dirname(s.to), { recursive: true, mode: 0o700 });
+        renameSync(s.from, s.to);
+        placed.push(s.to);
       }
-      mkdirSync(path.dirname(s.to), { recursive: true, mode: 0o700 });
-      renameSync(s.from, s.to);
+    } catch (err) {
+      rollBack(placed, backups);
+      throw err;
     }
     return { written: staged.map((s) => s.to), backups };
   } finally {
     rmSync(temp, { recursive: true, force: true });
     process.off('SIGINT', hold);
   }
+}
+
+/** A rename failed: the files placed so far are removed, or put back from their backups. */
+function rollBack(placed: readonly string[], backups: Applied['backups']): void {
+  for (const file of placed) {
+    const backup = backups.find((b) => b.from === file);
+    try {
+      if (backup) renameSync(backup.to, file);
+      else rmSync(file, { force: true });
+    } catch {
+      // Best effort: the error that stopped the write is the one reported.
+    }
+  }
+  for (const b of backups) if (!placed.includes(b.from)) rmSync(b.to, { force: true });
 }
