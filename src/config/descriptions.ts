@@ -82,6 +82,8 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'orders.customAttributes':
     'Extra Oro order attributes copied into custom_attributes (JSON key: attribute).',
   'orders.batchSize': 'Orders per staging transaction.',
+  'orders.subOrders':
+    'Multi-shipping sub-orders: split stages each sub-order (not their main order), main stages the main order only.',
   orderLines: 'Order lines.',
   'orderLines.customAttributes': 'Extra Oro line item attributes copied into custom_attributes.',
   customers: 'Customers.',

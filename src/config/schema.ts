@@ -185,6 +185,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       criteria: criteriaSchema.optional(),
       customAttributes: customAttributesSchema,
+      /**
+       * Multi-shipping sub-orders (fact sheet §11.4): `split` stages the sub-orders and not a main
+       * order that has them; `main` stages the main order and not its sub-orders.
+       */
+      subOrders: z.enum(['split', 'main']).default('split'),
       /** Orders per staging transaction. */
       batchSize: z.number().int().min(1).max(1000).default(100),
     })

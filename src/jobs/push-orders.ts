@@ -196,6 +196,13 @@ async function planPage(ctx: Ctx, page: Page): Promise<OrderPagePlan> {
     report.fail('order', f.id, f.reason);
   }
   report.counts.skipped += plan.skipped.length;
+  for (const k of plan.skipped) {
+    if (!k.subOrder) continue;
+    // Visible in --dry-run with its reason; a main order staged before it had sub-orders is
+    // worth a warning (its sub-orders are never staged, X3 has its demand already).
+    if (ctx.options.dryRun) ctx.report.plan.push({ table: 'order', oroOrderId: k.id, skipped: k.why });
+    if (k.why.includes('before it had sub-orders')) ctx.deps.logger.warn(`order ${k.id}: ${k.why}`);
+  }
   return plan;
 }
 

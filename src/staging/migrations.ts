@@ -8,6 +8,12 @@ import { constraintName, physicalName, type StoreNames } from './names.js';
 import { CONTRACT_VERSION, type ColumnType, type TableDef } from './tables.js';
 
 export const CONTRACT_MIGRATION = '0001_contract_v1';
+/**
+ * Additions to contract version 1 (new nullable or defaulted columns, staging-tables.md version
+ * note): `migrate` adds their columns (contract tables are reconciled) and records each name; the
+ * jobs refuse a database without them, as they would fail to write their rows.
+ */
+export const CONTRACT_ADDITIONS: readonly string[] = ['0002_order_parent_and_kit_items'];
 
 /** What a catalog says about an existing column, in portable terms. */
 export interface ExistingColumn {
@@ -155,7 +161,11 @@ export function assertCurrent(
   version: { contractVersion: number; migrations: string[] } | null,
   where: string,
 ): void {
-  if (!version || !version.migrations.includes(CONTRACT_MIGRATION)) {
+  if (
+    !version ||
+    !version.migrations.includes(CONTRACT_MIGRATION) ||
+    CONTRACT_ADDITIONS.some((m) => !version.migrations.includes(m))
+  ) {
     throw new SchemaVersionError(
       'database',
       `The staging tables in ${where} do not exist or are older than contract version ${CONTRACT_VERSION}. Run "sagesync migrate" (or have a DBA apply "sagesync migrate --print").`,

@@ -4,12 +4,18 @@
  * direction-1 tables, SELECT/UPDATE on direction-2 tables, full DML on sagesync's own tables, no
  * DDL). No database is needed.
  */
-import { CONTRACT_MIGRATION } from './migrations.js';
+import { CONTRACT_ADDITIONS, CONTRACT_MIGRATION } from './migrations.js';
 import { physicalName, type StoreNames } from './names.js';
 import * as mssqlDdl from './mssql/mssql-ddl.js';
 import { q as msq, qualified as msQualified } from './mssql/mssql-sql.js';
 import * as pgDdl from './postgres/postgres-ddl.js';
-import { CONTRACT_TABLES, CONTRACT_VERSION, SCHEMA_VERSION, type TableDef } from './tables.js';
+import { ADDED_COLUMNS, CONTRACT_TABLES, CONTRACT_VERSION, SCHEMA_VERSION, type TableDef } from './tables.js';
+
+/** The added columns of a table created by an earlier sagesync (a no-op on a fresh one). */
+function addedColumns(tables: readonly TableDef[]): [TableDef, NonNullable<ReturnType<typeof column>>][] {
+  return ADDED_COLUMNS.filter(([t]) => tables.includes(t)).map(([t, name]) => [t, column(t, name)!]);
+}
+const column = (t: TableDef, name: string) => t.columns.find((c) => c.name === name);
 
 export interface PrintDdlOptions {
   schema?: string;
@@ -41,6 +47,7 @@ export function printDdl(dialect: 'mssql' | 'postgres', options: PrintDdlOptions
   // Custom-stream tables are recorded as `migrate` records them, so the streams see them created.
   const migrations = [
     CONTRACT_MIGRATION,
+    ...CONTRACT_ADDITIONS,
     ...(options.extraTables ?? []).map((t) => `table:${physicalName(names, t)}`),
   ];
   return dialect === 'mssql'
@@ -57,6 +64,7 @@ function printPostgres(
 ): string {
   const out = [...header, 'BEGIN;', ''];
   for (const s of pgDdl.schemaDdl(names, tables)) out.push(`${s};`, '');
+  for (const [t, c] of addedColumns(tables)) out.push(`${pgDdl.addColumnSql(names, t, c)};`, '');
   for (const m of migrations) {
     out.push(
       `INSERT INTO ${pgDdl.qualified(names, SCHEMA_VERSION)} (migration, contract_version) VALUES ('${m}', ${CONTRACT_VERSION}) ON CONFLICT (migration) DO NOTHING;`,
@@ -84,6 +92,15 @@ function printMssql(
 ): string {
   const out = [...header];
   for (const s of mssqlDdl.schemaDdl(names, tables)) out.push(s, 'GO', '');
+  for (const [t, c] of addedColumns(tables)) {
+    const where = `${names.schema}.${physicalName(names, t)}`.replace(/'/g, "''");
+    out.push(
+      `IF COL_LENGTH(N'${where}', N'${c.name}') IS NULL`,
+      `  ${mssqlDdl.addColumnSql(names, t, c)}`,
+      'GO',
+      '',
+    );
+  }
   for (const m of migrations) {
     out.push(
       `IF NOT EXISTS (SELECT 1 FROM ${msQualified(names, SCHEMA_VERSION)} WHERE migration = '${m}')`,

@@ -143,6 +143,8 @@ export const ORDER: TableDef = {
     col('staged_at', ts, false, { default: { kind: 'now' } }),
     col('processed_at', ts),
     col('erp_order_number', nv(20)),
+    // Contract addition 0002: the main order of a sub-order (orders.subOrders: split).
+    col('parent_oro_order_id', int),
   ],
   primaryKey: ['staging_id'],
   unique: [['oro_order_id']],
@@ -167,6 +169,8 @@ export const ORDER_LINE: TableDef = {
     col('currency', ch(3)),
     col('ship_by', { kind: 'date' }),
     col('custom_attributes', json, false),
+    // Contract addition 0002: a product kit's components, `[]` for other lines.
+    col('kit_items', json, false, { default: { kind: 'string', value: '[]' } }),
   ],
   primaryKey: ['staging_id'],
   unique: [['order_staging_id', 'oro_line_item_id']],
@@ -325,6 +329,12 @@ export const SCHEMA_VERSION: TableDef = {
 export const CONTRACT_VERSION = 1;
 
 /** In creation order (referenced tables first). */
+/** Columns of contract additions (migrations.ts CONTRACT_ADDITIONS), for `migrate --print` upgrades. */
+export const ADDED_COLUMNS: readonly (readonly [TableDef, string])[] = [
+  [ORDER, 'parent_oro_order_id'],
+  [ORDER_LINE, 'kit_items'],
+];
+
 export const CONTRACT_TABLES: readonly TableDef[] = [
   SCHEMA_VERSION,
   CUSTOMER,

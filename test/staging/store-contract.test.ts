@@ -55,6 +55,8 @@ describe.each(backends.map((b) => [b.name, b] as const))(
     it('migrate creates every contract column with its type, nullability and constraints', async () => {
       const report = await store.migrate();
       expect(report.applied).toContain('0001_contract_v1');
+      // Contract additions (issue 16): recorded, so that an older database is told to migrate.
+      expect(report.applied).toContain('0002_order_parent_and_kit_items');
       const cols = await store.query(COLUMNS_SQL(p(1)), [schema]);
       const byName = new Map(cols.map((c) => [`${c.tn}.${c.cn}`, c]));
       for (const t of CONTRACT_TABLES) {
@@ -95,7 +97,10 @@ describe.each(backends.map((b) => [b.name, b] as const))(
     it('migrate is idempotent', async () => {
       const again = await store.migrate();
       expect(again).toEqual({ applied: [], alreadyCurrent: true, contractVersion: 1 });
-      expect((await store.schemaVersion())?.migrations).toEqual(['0001_contract_v1']);
+      expect((await store.schemaVersion())?.migrations).toEqual([
+        '0001_contract_v1',
+        '0002_order_parent_and_kit_items',
+      ]);
     });
 
     it.runIf(server)(
@@ -122,7 +127,10 @@ describe.each(backends.map((b) => [b.name, b] as const))(
       try {
         const [ra, rb] = await Promise.all([a.migrate(), b.migrate()]);
         expect([ra.alreadyCurrent, rb.alreadyCurrent].sort()).toEqual([false, true]);
-        expect((await a.schemaVersion())?.migrations).toEqual(['0001_contract_v1']);
+        expect((await a.schemaVersion())?.migrations).toEqual([
+          '0001_contract_v1',
+          '0002_order_parent_and_kit_items',
+        ]);
       } finally {
         await a.close();
         await b.close();

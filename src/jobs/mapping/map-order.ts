@@ -2,7 +2,7 @@
  * An Oro order (header + lines) → contract rows, or the precise reasons it cannot be staged.
  * A header with any bad line is not staged at all: X3 never sees a header without all its lines.
  */
-import type { OroOrder } from '../../oro/types.js';
+import type { JsonApiResource, OroOrder } from '../../oro/types.js';
 import type { Row } from '../../staging/store.js';
 import { mapRecord } from './mapper.js';
 import type { ResourceLookup } from './paths.js';
@@ -43,7 +43,7 @@ export function mapOrder(o: OroOrder, lookup: ResourceLookup, opts: OrderMapOpti
       root: item,
       lookup,
       customAttributes: opts.lineAttributes,
-      context: { oroOrderId: o.order.id, lineNumber: i + 1 },
+      context: { oroOrderId: o.order.id, lineNumber: i + 1, kitItems: kitItemsOf(item, lookup, missing) },
     });
     for (const p of m.problems) problems.push(`line ${i + 1} (Oro line item ${item.id}): ${p.message}`);
     missing.push(...m.missing);
@@ -56,6 +56,35 @@ export function mapOrder(o: OroOrder, lookup: ResourceLookup, opts: OrderMapOpti
     problems,
     missing: [...new Set(missing)],
   };
+}
+
+const NO_KIT_ITEMS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * A product-kit line's components (`kitItemLineItems` → orderproductkititemlineitems, fields of
+ * oroinc/orocommerce src/Oro/Bundle/OrderBundle/Resources/doc/api/order_product_kit_item_line_item.md
+ * @6.1.0; fact sheet §11.10): sku, name, quantity, unit and price of each, `[]` for other lines.
+ * A component not read yet is reported missing (read in bulk, then mapped again).
+ */
+function kitItemsOf(item: JsonApiResource, lookup: ResourceLookup, missing: string[]): readonly unknown[] {
+  const refs = item.relationships['kitItemLineItems']?.data;
+  if (!Array.isArray(refs) || refs.length === 0) return NO_KIT_ITEMS;
+  const out: unknown[] = [];
+  for (const ref of refs) {
+    const k = lookup(ref.type, ref.id);
+    if (k === undefined) missing.push(`${ref.type}:${ref.id}`);
+    if (!k) continue;
+    const a = k.attributes;
+    out.push({
+      sku: a['productSku'] ?? null,
+      name: a['productName'] ?? null,
+      quantity: a['quantity'] ?? null,
+      unit: a['productUnitCode'] ?? null,
+      price: a['value'] ?? null,
+      currency: a['currency'] ?? null,
+    });
+  }
+  return out;
 }
 
 function lineItemIds(o: OroOrder): string[] | null {

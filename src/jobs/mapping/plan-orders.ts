@@ -67,8 +67,41 @@ export function releaseStaged(p: PlannedOrder): void {
 export interface OrderPagePlan {
   stage: PlannedOrder[];
   failures: { id: string; reason: string }[];
-  skipped: { id: string; why: 'already staged' | 'criteria not met' }[];
+  skipped: { id: string; why: string; subOrder?: true }[];
 }
+
+/**
+ * Which of a main order and its sub-orders is staged (orders.subOrders; fact sheet §11.4: checkout
+ * with "create sub-orders for each group" saves a main order holding every line and one sub-order
+ * per group, all listed by /admin/api/orders, oroinc/orocommerce
+ * src/Oro/Bundle/CheckoutBundle/DataProvider/Converter/CheckoutToOrderConverter.php @6.1.0). Each
+ * order says which it is (`parent`, `subOrders`), so the order they are read in does not matter.
+ * `stagedParents`: main orders already staged; a sub-order of one is not staged in split mode
+ * either (that would send the demand twice), as when its main order was staged before it had any.
+ */
+function subOrderSkip(
+  o: OroOrder,
+  mode: 'split' | 'main',
+  stagedParents: ReadonlySet<number>,
+): string | null {
+  const parent = o.order.relationships['parent']?.data;
+  const parentId = parent && !Array.isArray(parent) ? parent.id : null;
+  const subs = o.order.relationships['subOrders']?.data;
+  if (mode === 'split' && Array.isArray(subs) && subs.length > 0) {
+    return `main order of sub-orders ${subs.map((r) => r.id).join(', ')} (orders.subOrders: split stages those)`;
+  }
+  if (parentId === null) return null;
+  if (mode === 'main') return `sub-order of order ${parentId} (orders.subOrders: main stages that one)`;
+  if (stagedParents.has(Number(parentId))) {
+    return `sub-order of order ${parentId}, which was staged whole before it had sub-orders: not staged again`;
+  }
+  return null;
+}
+
+const parentOf = (o: OroOrder): number | null => {
+  const p = o.order.relationships['parent']?.data;
+  return p && !Array.isArray(p) ? Number(p.id) : null;
+};
 
 export async function planOrders(
   orders: readonly OroOrder[],
@@ -86,8 +119,9 @@ export async function planOrders(
   ].map(Number);
   const askCodes = pageCustomers.filter((id) => !s.codes.has(id));
   const askHashes = pageCustomers.filter((id) => !s.latestHash.has(id));
+  const parents = orders.map(parentOf).filter((id): id is number => id !== null);
   const lookups = Promise.all([
-    s.store.stagedOrderIds(orders.map((o) => Number(o.order.id))),
+    s.store.stagedOrderIds([...orders.map((o) => Number(o.order.id)), ...parents]),
     askCodes.length > 0 ? s.store.customerCodes(askCodes) : new Map<number, string>(),
     askHashes.length > 0 ? s.store.lastCustomerHashes(askHashes) : new Map<number, string>(),
   ]);
@@ -103,6 +137,11 @@ export async function planOrders(
   orders.forEach((o, i) => {
     if (staged.has(Number(o.order.id))) {
       plan.skipped.push({ id: o.order.id, why: 'already staged' });
+      return;
+    }
+    const notThis = subOrderSkip(o, s.config.orders.subOrders, staged);
+    if (notThis !== null) {
+      plan.skipped.push({ id: o.order.id, why: notThis, subOrder: true });
       return;
     }
     const v = verdicts[i] as (typeof verdicts)[number];

@@ -59,6 +59,8 @@ export const ORDER_SPEC: RecordSpec = {
     order_created_at: { path: 'createdAt' },
     ...addressColumns('bill', 'billingAddress'),
     ...addressColumns('ship', 'shippingAddress'),
+    // The main order of a sub-order (`parent`, orders, since 6.0: fact sheet §11.4).
+    parent_oro_order_id: { path: 'parent' },
   },
 };
 
@@ -76,6 +78,7 @@ export const ORDER_LINE_SPEC: RecordSpec = {
     unit_price: { path: 'value' },
     currency: { path: 'currency' },
     ship_by: { path: 'shipBy' },
+    kit_items: { context: 'kitItems' },
   },
 };
 

@@ -6,6 +6,7 @@ import { applockResource, physicalName, type StoreNames } from '../names.js';
 import { ServiceUnavailableError } from '../../errors.js';
 import {
   compareColumn,
+  CONTRACT_ADDITIONS,
   CONTRACT_MIGRATION,
   existingText,
   incompatibleColumnError,
@@ -202,6 +203,7 @@ export async function migrateMssql(
     }
     if (!before?.migrations.includes(CONTRACT_MIGRATION)) await record(CONTRACT_MIGRATION);
     else for (const c of contractChanges) await record(`upgrade:${c}`);
+    for (const m of CONTRACT_ADDITIONS) if (!before?.migrations.includes(m)) await record(m);
     for (const t of extraTables) {
       for (const c of await reconcile(tx, names, t, catalog, false)) await record(c);
     }

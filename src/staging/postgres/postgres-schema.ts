@@ -7,6 +7,7 @@
 import { advisoryKey, physicalName, type StoreNames } from '../names.js';
 import {
   compareColumn,
+  CONTRACT_ADDITIONS,
   CONTRACT_MIGRATION,
   existingText,
   incompatibleColumnError,
@@ -172,6 +173,7 @@ export async function migratePostgres(
     };
     if (!before?.migrations.includes(CONTRACT_MIGRATION)) await record(CONTRACT_MIGRATION);
     else for (const c of contractChanges) await record(`upgrade:${c}`);
+    for (const m of CONTRACT_ADDITIONS) if (!before?.migrations.includes(m)) await record(m);
     for (const t of extraTables) {
       const changes = await reconcileTable(
         tx,

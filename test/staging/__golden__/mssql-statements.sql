@@ -121,6 +121,7 @@ CREATE TABLE [dbo].[sagesync_order] (
   [staged_at] datetime2(3) NOT NULL CONSTRAINT [sagesync_order_df_staged_at] DEFAULT SYSUTCDATETIME(),
   [processed_at] datetime2(3) NULL,
   [erp_order_number] nvarchar(20) NULL,
+  [parent_oro_order_id] int NULL,
   CONSTRAINT [sagesync_order_pk_staging_id] PRIMARY KEY ([staging_id]),
   CONSTRAINT [sagesync_order_uq_oro_order_id] UNIQUE ([oro_order_id])
 );
@@ -153,6 +154,7 @@ CREATE TABLE [dbo].[sagesync_order_line] (
   [currency] char(3) NULL,
   [ship_by] date NULL,
   [custom_attributes] nvarchar(max) NOT NULL CONSTRAINT [sagesync_order_line_ck_custom_attributes] CHECK (ISJSON([custom_attributes]) = 1),
+  [kit_items] nvarchar(max) NOT NULL CONSTRAINT [sagesync_order_line_df_kit_items] DEFAULT N'[]' CONSTRAINT [sagesync_order_line_ck_kit_items] CHECK (ISJSON([kit_items]) = 1),
   CONSTRAINT [sagesync_order_line_pk_staging_id] PRIMARY KEY ([staging_id]),
   CONSTRAINT [sagesync_order_line_uq_order_staging_id_oro_line_item_id] UNIQUE ([order_staging_id], [oro_line_item_id]),
   CONSTRAINT [sagesync_order_line_fk_order_staging_id] FOREIGN KEY ([order_staging_id]) REFERENCES [dbo].[sagesync_order] ([staging_id])
@@ -277,6 +279,10 @@ CREATE TABLE [dbo].[sagesync_alert] (
   [digest] nvarchar(max) NULL CONSTRAINT [sagesync_alert_ck_digest] CHECK (ISJSON([digest]) = 1),
   CONSTRAINT [sagesync_alert_pk_fingerprint] PRIMARY KEY ([fingerprint])
 );
+
+-- params: @p1 varchar(100), @p2 int
+IF NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_schema_version] WHERE [migration] = @p1)
+INSERT INTO [dbo].[sagesync_schema_version] ([migration], [contract_version]) VALUES (@p1, @p2);
 
 -- params: @p1 varchar(100), @p2 int
 IF NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_schema_version] WHERE [migration] = @p1)
