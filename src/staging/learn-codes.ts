@@ -15,16 +15,40 @@ export interface LearnResult {
   conflicts: { code: string; oroCustomerIds: number[]; stagingId: string }[];
 }
 
+/**
+ * How the database compares codes, so that `bp1` meets an existing `BP1` under a
+ * case-insensitive collation here instead of in the UNIQUE index on every run. SQL Server names
+ * its collations `…_CI_…`/`…_CS_…` and `…_AI_…`/`…_AS_…`, and ignores trailing spaces in `=`
+ * (learn.microsoft.com/sql/relational-databases/collations/collation-and-unicode-support;
+ * …/t-sql/language-elements/string-comparison-assignment). Kana and width sensitivity are not
+ * modelled: the UNIQUE index stays the backstop. PostgreSQL compares exactly (null collation
+ * → identity).
+ */
+export function codeFolder(collation: string | null | undefined): (code: string) => string {
+  if (!collation) return (c) => c;
+  const ci = /_CI(_|$)/i.test(collation);
+  const ai = /_AI(_|$)/i.test(collation);
+  return (code) => {
+    let c = code.replace(/ +$/, '');
+    if (ci) c = c.toLowerCase();
+    if (ai) c = c.normalize('NFD').replace(/\p{M}/gu, '');
+    return c;
+  };
+}
+
 export function planCustomerCodes(
   candidates: readonly CodeCandidate[],
   /** code → oro_customer_id currently holding it in the map */
   taken: ReadonlyMap<string, number>,
+  fold: (code: string) => string = (c) => c,
 ): LearnResult & { learntFrom: string[] } {
   const byCode = new Map<string, CodeCandidate[]>();
-  for (const c of candidates) byCode.set(c.code, [...(byCode.get(c.code) ?? []), c]);
+  for (const c of candidates) byCode.set(fold(c.code), [...(byCode.get(fold(c.code)) ?? []), c]);
+  const held = new Map([...taken].map(([code, id]) => [fold(code), id]));
   const out: LearnResult & { learntFrom: string[] } = { learnt: [], conflicts: [], learntFrom: [] };
-  for (const [code, list] of byCode) {
-    const holder = taken.get(code);
+  for (const [key, list] of byCode) {
+    const code = list[0]?.code ?? key;
+    const holder = held.get(key);
     const ids = [
       ...new Set([...(holder === undefined ? [] : [holder]), ...list.map((c) => c.oroCustomerId)]),
     ];
@@ -33,7 +57,7 @@ export function planCustomerCodes(
       out.conflicts.push({ code, oroCustomerIds: ids.sort((a, b) => a - b), stagingId: latest.stagingId });
       continue;
     }
-    out.learnt.push({ oroCustomerId: latest.oroCustomerId, code });
+    out.learnt.push({ oroCustomerId: latest.oroCustomerId, code: latest.code });
     out.learntFrom.push(latest.stagingId);
   }
   return out;

@@ -6,7 +6,7 @@
  */
 import type { Row, StagingStore } from '../staging/store.js';
 import { CARRIERS, carrierFor, customerCode, deliveryNumber, orderNumber, trackingNumber } from './codes.js';
-import { chunks, X3Sql, type Statement } from './sql.js';
+import { chunks, rowsPerStatement, X3Sql, type Statement } from './sql.js';
 
 export interface X3Rejection {
   /** Oro order identifier, or the Oro order id as a string. */
@@ -171,7 +171,8 @@ export class X3Simulator {
       const limit = overrides[code] ?? overrides[String(oroId)] ?? this.options.creditLimit ?? '25000.0000';
       return { code, oroCustomerId: oroId, limit, currency: this.options.currency ?? 'USD' };
     });
-    for (const part of chunks(written)) await this.run(this.sql.insertCreditLimits(part));
+    for (const part of chunks(written, rowsPerStatement(4)))
+      await this.run(this.sql.insertCreditLimits(part));
     return written.map(({ code, oroCustomerId, limit }) => ({ code, oroCustomerId, limit }));
   }
 
@@ -185,7 +186,7 @@ export class X3Simulator {
       limit: r.limit,
       currency: this.options.currency ?? 'USD',
     }));
-    for (const part of chunks(full)) await this.run(this.sql.insertCreditLimits(part));
+    for (const part of chunks(full, rowsPerStatement(4))) await this.run(this.sql.insertCreditLimits(part));
   }
 
   async writeShipments(): Promise<X3Report['shipments']> {
@@ -213,7 +214,7 @@ export class X3Simulator {
       trackingNumber: w.trackingNumber,
       deliveryNumber: w.delivery,
     }));
-    for (const part of chunks(inserts)) await this.run(this.sql.insertShipments(part));
+    for (const part of chunks(inserts, rowsPerStatement(6))) await this.run(this.sql.insertShipments(part));
     return written;
   }
 
@@ -238,7 +239,7 @@ export class X3Simulator {
       code: r.code,
       message: r.message,
     }));
-    for (const part of chunks(updates)) {
+    for (const part of chunks(updates, rowsPerStatement(4))) {
       for (const r of await this.run(this.sql.finish(table, column, part))) changed.add(str(r.staging_id));
     }
     return changed;

@@ -14,8 +14,17 @@ export interface Statement {
   params: unknown[];
 }
 
-/** Rows per statement: SQL Server allows 2,098 parameters per sp_executesql call (fact sheet A.5). */
-export const MAX_ROWS_PER_STATEMENT = 400;
+/**
+ * Parameters per statement: a procedure takes at most 2,100 (learn.microsoft.com/sql/sql-server/
+ * maximum-capacity-specifications-for-sql-server, "Parameters per stored procedure"), and mssql
+ * runs a query through sp_executesql, whose @statement and @params take 2 of them.
+ */
+export const MAX_PARAMS = 2098;
+
+/** Rows per multi-row statement with `paramsPerRow` parameters each (and at most 1,000 VALUES rows). */
+export function rowsPerStatement(paramsPerRow: number): number {
+  return Math.max(1, Math.min(1000, Math.floor(MAX_PARAMS / paramsPerRow)));
+}
 
 export class X3Sql {
   readonly mssql: boolean;
@@ -108,10 +117,14 @@ export class X3Sql {
     });
     const values = `(VALUES ${tuples.join(', ')}) AS v(staging_id, status, code, message)`;
     // The code keeps what sagesync already knew (erp_customer_code from the map) when X3 gives none.
+    // OUTPUT … INTO: a bare OUTPUT fails on a table with an enabled trigger (Msg 334; learn
+    // …/t-sql/queries/output-clause-transact-sql), and X3 sites add triggers to staging tables.
     const sql = this.mssql
-      ? `UPDATE t SET t.status = v.status, t.${codeColumn} = COALESCE(v.code, t.${codeColumn}), ` +
-        `t.erp_message = v.message, t.processed_at = ${this.now()} OUTPUT inserted.staging_id ` +
-        `FROM ${this.name(table)} AS t JOIN ${values} ON t.staging_id = v.staging_id WHERE t.status = N'NEW'`
+      ? `DECLARE @done TABLE (staging_id bigint); ` +
+        `UPDATE t SET t.status = v.status, t.${codeColumn} = COALESCE(v.code, t.${codeColumn}), ` +
+        `t.erp_message = v.message, t.processed_at = ${this.now()} OUTPUT inserted.staging_id INTO @done ` +
+        `FROM ${this.name(table)} AS t JOIN ${values} ON t.staging_id = v.staging_id WHERE t.status = N'NEW'; ` +
+        `SELECT CONVERT(varchar(20), staging_id) AS staging_id FROM @done`
       : `UPDATE ${this.name(table)} AS t SET status = v.status, ${codeColumn} = COALESCE(v.code, t.${codeColumn}), ` +
         `erp_message = v.message, processed_at = ${this.now()} FROM ${values} ` +
         `WHERE t.staging_id = v.staging_id AND t.status = 'NEW' RETURNING t.staging_id`;
@@ -197,7 +210,7 @@ export class X3Sql {
   }
 }
 
-export function chunks<T>(items: readonly T[], size = MAX_ROWS_PER_STATEMENT): T[][] {
+export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

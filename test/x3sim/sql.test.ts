@@ -6,7 +6,7 @@ import {
   orderNumber,
   trackingNumber,
 } from '../../src/x3sim/codes.js';
-import { chunks, X3Sql } from '../../src/x3sim/sql.js';
+import { chunks, rowsPerStatement, X3Sql } from '../../src/x3sim/sql.js';
 
 const names = (schema: string) => (t: string) => `${schema}.sagesync_${t}`;
 
@@ -22,10 +22,12 @@ describe('X3 simulator SQL', () => {
       { stagingId: '8', status: 'ERROR', code: null, message: 'blocked' },
     ]);
     expect(fin.sql).toBe(
-      'UPDATE t SET t.status = v.status, t.erp_order_number = COALESCE(v.code, t.erp_order_number), ' +
-        't.erp_message = v.message, t.processed_at = SYSUTCDATETIME() OUTPUT inserted.staging_id ' +
+      'DECLARE @done TABLE (staging_id bigint); ' +
+        'UPDATE t SET t.status = v.status, t.erp_order_number = COALESCE(v.code, t.erp_order_number), ' +
+        't.erp_message = v.message, t.processed_at = SYSUTCDATETIME() OUTPUT inserted.staging_id INTO @done ' +
         'FROM dbo.sagesync_order AS t JOIN (VALUES (CAST(@p1 AS bigint), @p2, @p3, @p4), (CAST(@p5 AS bigint), @p6, @p7, @p8)) ' +
-        "AS v(staging_id, status, code, message) ON t.staging_id = v.staging_id WHERE t.status = N'NEW'",
+        "AS v(staging_id, status, code, message) ON t.staging_id = v.staging_id WHERE t.status = N'NEW'; " +
+        'SELECT CONVERT(varchar(20), staging_id) AS staging_id FROM @done',
     );
     expect(fin.params).toEqual(['7', 'DONE', 'SOH2600007', null, '8', 'ERROR', null, 'blocked']);
     const ship = sql.insertShipments([
@@ -61,18 +63,22 @@ describe('X3 simulator SQL', () => {
     expect(sql.knownCodes([4, 5]).sql).toContain('oro_customer_id IN ($1, $2)');
   });
 
-  it('keeps every statement under the SQL Server parameter limit', () => {
-    const rows = Array.from({ length: 1000 }, (_, i) => ({
-      stagingId: String(i),
-      status: 'DONE' as const,
-      code: 'x',
-      message: null,
-    }));
-    for (const part of chunks(rows)) {
-      expect(
-        new X3Sql('mssql', names('dbo')).finish('order', 'erp_order_number', part).params.length,
-      ).toBeLessThan(2098);
-    }
+  it('keeps every statement under the SQL Server parameter limit (400 shipments × 6 was 2,400)', () => {
+    const sql = new X3Sql('mssql', names('dbo'));
+    const ship = {
+      oroOrderId: null,
+      erpOrderNumber: 'S',
+      orderIdentifier: null,
+      carrier: 'UPS',
+      trackingNumber: 'T',
+      deliveryNumber: null,
+    };
+    const parts = chunks(Array(1000).fill(ship), rowsPerStatement(6));
+    expect(parts.map((p) => p.length)).toEqual([349, 349, 302]);
+    for (const part of parts) expect(sql.insertShipments(part).params.length).toBeLessThanOrEqual(2098);
+    const fin = { stagingId: '1', status: 'DONE' as const, code: 'x', message: null };
+    for (const part of chunks(Array(3000).fill(fin), rowsPerStatement(4)))
+      expect(sql.finish('order', 'erp_order_number', part).params.length).toBeLessThanOrEqual(2098);
   });
 });
 

@@ -5,7 +5,7 @@ import {
   QUARANTINE_BACKOFF_MAX_EXPONENT as MAX_EXP,
 } from '../backoff.js';
 import type { CodeCandidate } from '../learn-codes.js';
-import type { StoreNames } from '../names.js';
+import { physicalName, type StoreNames } from '../names.js';
 import type { TableDef } from '../tables.js';
 import type { QuarantineEntry, RunOutcome } from '../store.js';
 import { ALERT, CUSTOMER, CUSTOMER_MAP, QUARANTINE, RUN } from '../tables.js';
@@ -141,6 +141,14 @@ export const codeCandidatesSql = (names: StoreNames): MssqlStatement => ({
     `) AS x LEFT JOIN ${qualified(names, CUSTOMER_MAP)} AS m WITH (UPDLOCK, HOLDLOCK) ON m.[oro_customer_id] = x.[oro_customer_id]\n` +
     `WHERE x.[rn] = 1 AND (m.[erp_customer_code] IS NULL OR m.[erp_customer_code] <> x.[erp_customer_code]);`,
   params: [],
+});
+
+/** The collation the map's UNIQUE (erp_customer_code) compares with (learn-codes.ts codeFolder). */
+export const codeCollationSql = (names: StoreNames): MssqlStatement => ({
+  text: `SELECT [collation_name] FROM sys.columns WHERE [object_id] = OBJECT_ID(@p1) AND [name] = N'erp_customer_code';`,
+  params: [
+    { name: 'p1', type: 'nvarchar(4000)', value: `${names.schema}.${physicalName(names, CUSTOMER_MAP)}` },
+  ],
 });
 
 export const takenCodesSql = (names: StoreNames, codes: readonly string[]): MssqlStatement[] =>

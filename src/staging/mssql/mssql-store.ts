@@ -1,5 +1,5 @@
 /** The SQL Server dialect of the staging store (T-SQL through mssql/tedious). */
-import { planCustomerCodes, type CodeCandidate } from '../learn-codes.js';
+import { codeFolder, planCustomerCodes, type CodeCandidate } from '../learn-codes.js';
 import { assertCurrent } from '../migrations.js';
 import { applockResource, physicalName, type StoreNames } from '../names.js';
 import { dedupeEntries, successMap, toAlertRecord, toQuarantineRecord, toRunRecord } from '../records.js';
@@ -118,9 +118,11 @@ export class MssqlStore implements StagingStore {
         own.takenCodesSql(this.names, [...new Set(candidates.map((c) => c.code))]),
         tx,
       );
+      const collation = (await tx.run(own.codeCollationSql(this.names))).rows[0]?.collation_name;
       const plan = planCustomerCodes(
         candidates,
         new Map(taken.map((r) => [String(r.erp_customer_code), Number(r.oro_customer_id)])),
+        codeFolder(collation === null || collation === undefined ? null : String(collation)),
       );
       const rows = plan.learnt.map((l, i) => ({ ...l, stagingId: plan.learntFrom[i] ?? '0' }));
       await this.all(own.upsertCodesSql(this.names, rows), tx);

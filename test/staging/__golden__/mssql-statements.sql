@@ -365,6 +365,9 @@ WHERE x.[rn] = 1 AND (m.[erp_customer_code] IS NULL OR m.[erp_customer_code] <> 
 -- params: @p1 nvarchar(4000)
 SELECT [erp_customer_code], [oro_customer_id] FROM [dbo].[sagesync_customer_map] WITH (UPDLOCK, HOLDLOCK) WHERE [erp_customer_code] IN (@p1);
 
+-- params: @p1 nvarchar(4000)
+SELECT [collation_name] FROM sys.columns WHERE [object_id] = OBJECT_ID(@p1) AND [name] = N'erp_customer_code';
+
 -- params: @p1 int, @p2 nvarchar(4000), @p3 varchar(20)
 UPDATE m SET [erp_customer_code] = v.[code], [learnt_from_staging_id] = v.[sid], [updated_at] = SYSUTCDATETIME()
 FROM [dbo].[sagesync_customer_map] AS m JOIN (VALUES (@p1, @p2, CAST(@p3 AS bigint))) AS v ([id], [code], [sid]) ON m.[oro_customer_id] = v.[id];
