@@ -58,6 +58,20 @@ export const configSchema = z.strictObject({
     clientSecret: nonEmpty,
     /** Read the client secret from this file (a Kubernetes secret mount); trailing newline trimmed. */
     clientSecretFile: nonEmpty.optional(),
+    /**
+     * Oro's back-office API path: `{web_backend_prefix}/api`, `/admin/api` unless the Oro instance
+     * changed its backend prefix (fact sheet §11.5; oroinc/customer-portal
+     * src/Oro/Bundle/FrontendBundle/DependencyInjection/OroFrontendExtension.php). The token
+     * endpoint stays at `/oauth2-token`.
+     */
+    apiPath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~\-/]*$/, {
+        message:
+          'expected a path starting with "/", e.g. /admin/api (Oro\'s backend prefix followed by /api)',
+      })
+      .transform((p) => p.replace(/\/+$/, ''))
+      .default('/admin/api'),
     pageSize: z.number().int().min(1).max(1000).default(100),
     /** Total time of one request, first byte sent to last byte read (not an idle timeout). */
     timeoutMs: z.number().int().min(100).max(600_000).default(30_000),

@@ -148,7 +148,7 @@ export async function testConnection(
         const data =
           resource === 'customers' && firstCustomers ? firstCustomers : await firstPage(client, resource);
         return {
-          detail: `GET /admin/api/${resource} answered (${data.length ? 'records present' : 'no records yet'})`,
+          detail: `GET ${config.oro.apiPath}/${resource} answered (${data.length ? 'records present' : 'no records yet'})`,
         };
       });
     }

@@ -55,7 +55,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
   });
   issued.tokens = tokens.issued;
   const call: Call = createCall({
-    apiBase: `${root}/admin/api/`,
+    apiBase: `${root}${oro.apiPath}/`,
     clientId: oro.clientId,
     maxRetries: oro.maxRetries,
     transport,

@@ -142,6 +142,16 @@ describe.skipIf(why !== null)('sagesync test-connection', () => {
     expect(r.stdout + r.stderr).not.toContain('wrong-secret-value');
   });
 
+  it('a wrong oro.apiPath (Oro under another backend prefix): the Oro line ✗ naming oro.apiPath, exit 69', async () => {
+    const r = await run((c) => {
+      (c.oro as Record<string, unknown>)['apiPath'] = '/backoffice/api';
+      return c;
+    });
+    expect(r.line('Oro token')?.ok).toBe(false);
+    expect(r.line('Oro token')?.fix).toMatch(/Web API.*oro\.apiPath/s);
+    expect(r.code).toBe(69);
+  });
+
   it('a credit-limit attribute Oro does not have: that line ✗, exit 78', async () => {
     const r = await run((c) => {
       c.oro.creditLimitField = 'erp_credit_limit';
