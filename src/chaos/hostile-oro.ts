@@ -31,6 +31,8 @@ export interface HostileRule {
   dribbleMs?: number;
   /** Waits this long before answering. */
   delayMs?: number;
+  /** Runs before the request is answered (a test changing something while Oro works). */
+  before?: (req: HostileRequest) => Promise<void> | void;
   /** How many requests the rule applies to (default: all). */
   times?: number;
 }
@@ -85,6 +87,7 @@ export async function startHostileOro(
     rule: HostileRule | undefined,
   ): Promise<void> {
     if (rule?.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
+    await rule?.before?.(hr);
     let answer: HostileAnswer;
     if (rule?.answer) answer = rule.answer(hr);
     else {

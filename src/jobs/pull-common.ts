@@ -5,7 +5,8 @@
  */
 import { SagesyncError, ServiceUnavailableError, TimeBudgetSpentError, type ErrorKind } from '../errors.js';
 import { OroRecordError } from '../oro/errors.js';
-import type { InboundRow, InboundUpdate } from '../staging/store.js';
+import type { InboundRow, InboundUpdate, Row, StagingStore } from '../staging/store.js';
+import type { TableDef } from '../staging/tables.js';
 import { stopCause, stopMessage } from './stop.js';
 import type { JobCounts, JobDeps, JobName, JobReport, RecordFailure } from './types.js';
 
@@ -74,6 +75,10 @@ export class PullTally {
   readonly plan: unknown[] = [];
   readonly notes: string[] = [];
   error: { kind: ErrorKind; message: string } | undefined;
+  /** The rows of the window being applied, as read: marking compares with them. */
+  private readonly asRead = new Map<string, InboundRow>();
+  /** Rows X3 changed (or another run took) between reading and marking: left NEW. */
+  private changedMidRun = 0;
 
   constructor(
     private readonly job: JobName,
@@ -81,9 +86,33 @@ export class PullTally {
     private readonly progress?: (counts: JobCounts) => void,
   ) {}
 
-  read(n: number): void {
-    this.counts.read += n;
+  read(rows: readonly InboundRow[]): void {
+    this.counts.read += rows.length;
+    this.asRead.clear();
+    for (const r of rows) this.asRead.set(r.staging_id, r);
     this.tick();
+  }
+
+  /**
+   * Marks rows DONE or ERROR, each only while it still holds the values of `columns` it was
+   * decided from (contract: what X3 may change in a NEW row). A row changed meanwhile stays NEW,
+   * is counted as not applied, and the next run decides it again.
+   */
+  async mark(
+    store: StagingStore,
+    table: TableDef,
+    updates: readonly InboundUpdate[],
+    columns: readonly string[],
+  ): Promise<void> {
+    const expecting = updates.map((u): InboundUpdate => {
+      const row = this.asRead.get(u.stagingId);
+      if (!row) return u;
+      const expect: Row = {};
+      for (const c of columns) expect[c] = row[c] ?? null;
+      return { ...u, expect };
+    });
+    const changed = await store.finishInbound(table, expecting);
+    this.changedMidRun += updates.length - changed;
   }
 
   /** Counts the updates that the store actually applied (rows still NEW). */
@@ -111,6 +140,18 @@ export class PullTally {
     };
   }
 
+  private message(): string {
+    const notes = [...this.notes];
+    if (this.changedMidRun > 0) {
+      const n = this.changedMidRun;
+      notes.push(
+        `${n} row${n === 1 ? ' was' : 's were'} changed in the staging table (or taken by another run) while being applied; ` +
+          `${n === 1 ? 'it stays' : 'they stay'} NEW and the next run applies ${n === 1 ? 'it' : 'them'} again.`,
+      );
+    }
+    return notes.join(' ');
+  }
+
   tick(): void {
     this.progress?.({ ...this.counts });
   }
@@ -124,7 +165,7 @@ export class PullTally {
       durationMs: Date.now() - startedAt,
       failures: this.failures,
       ...(dryRun ? { plan: this.plan } : {}),
-      ...(this.notes.length > 0 ? { message: this.notes.join(' ') } : {}),
+      ...(this.notes.length + this.changedMidRun > 0 ? { message: this.message() } : {}),
       ...(this.error ? { error: this.error } : {}),
     };
   }

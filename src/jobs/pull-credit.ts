@@ -21,6 +21,8 @@ import {
 import { planCredit, supersededMessage, type CreditGroup } from './pull-credit-plan.js';
 import type { Job, JobDeps, JobOptions, JobReport } from './types.js';
 
+/** What a credit row is decided from: the row is marked only while it still holds them. */
+const CREDIT_COLUMNS = ['oro_customer_id', 'erp_customer_code', 'credit_limit'];
 /** Rows read ahead at once, so that a customer's earlier rows are superseded, not applied. */
 const WINDOW = 2000;
 /** Customers applied between two checks of the time budget. */
@@ -48,7 +50,7 @@ export const pullCredit: Job = async (deps: JobDeps, options: JobOptions): Promi
     });
     if (rows.length === 0) break;
     rows.forEach((r) => seen.add(r.staging_id));
-    tally.read(rows.length);
+    tally.read(rows);
     afterId = rows[rows.length - 1]?.staging_id;
 
     const plan = await planCredit(rows, deps.store);
@@ -220,6 +222,6 @@ async function finish(
     tally.finished(updates, kind);
     return;
   }
-  await deps.store.finishInbound(CREDIT_LIMIT, updates);
+  await tally.mark(deps.store, CREDIT_LIMIT, updates, CREDIT_COLUMNS);
   tally.finished(updates, kind);
 }

@@ -21,6 +21,14 @@ import { existingTrackings, trackingKey } from './pull-tracking-existing.js';
 import { planShipments, resolveIdentifiers, type ShipmentTask } from './pull-tracking-resolve.js';
 import type { Job, JobDeps, JobOptions, JobReport } from './types.js';
 
+/** What a shipment row is decided from: the row is marked only while it still holds them. */
+const SHIPMENT_COLUMNS = [
+  'oro_order_id',
+  'erp_order_number',
+  'order_identifier',
+  'carrier',
+  'tracking_number',
+];
 /** Rows per batch: the time budget is checked between batches. */
 const BATCH = 100;
 
@@ -42,7 +50,7 @@ export const pullTracking: Job = async (deps: JobDeps, options: JobOptions): Pro
     });
     if (rows.length === 0) break;
     rows.forEach((r) => seen.add(r.staging_id));
-    tally.read(rows.length);
+    tally.read(rows);
     afterId = rows[rows.length - 1]?.staging_id;
 
     const plan = await planShipments(rows, deps.store);
@@ -163,7 +171,7 @@ async function finish(
       ...updates.map((u) => ({ stagingId: u.stagingId, action: u.status.toLowerCase(), message: u.message })),
     );
   } else {
-    await deps.store.finishInbound(SHIPMENT, updates);
+    await tally.mark(deps.store, SHIPMENT, updates, SHIPMENT_COLUMNS);
   }
   tally.finished(updates, kind);
 }

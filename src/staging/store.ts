@@ -57,6 +57,12 @@ export interface InboundUpdate {
   stagingId: string;
   status: 'DONE' | 'ERROR';
   message: string | null;
+  /**
+   * The columns the decision was made from, with their values as read (pendingInbound's
+   * normalised values). The row is marked only while it still holds them: a row X3 changed
+   * after it was read stays NEW and is decided again by the next run.
+   */
+  expect?: Row;
 }
 
 export interface QuarantineEntry {
@@ -207,7 +213,10 @@ export interface StagingStore {
   ): Promise<InboundRow[]>;
   /** The newest rows of a direction-2 table in ERROR (set by sagesync), with their reason. */
   inboundErrors(table: TableDef, limit: number): Promise<{ stagingId: string; message: string | null }[]>;
-  /** Sets status/sync_message/processed_at, only on rows still NEW; returns rows changed. */
+  /**
+   * Sets status/sync_message/processed_at, only on rows still NEW (and still holding `expect`,
+   * when given); returns rows changed.
+   */
   finishInbound(table: TableDef, updates: readonly InboundUpdate[]): Promise<number>;
 
   // --- quarantine, runs, alerts ---------------------------------------------

@@ -54,7 +54,7 @@ export function pullStreamJob(def: PullStreamDef): Job {
       });
       if (rows.length === 0) break;
       for (const r of rows) seen.add(r.staging_id);
-      tally.read(rows.length);
+      tally.read(rows);
       afterId = rows[rows.length - 1]?.staging_id;
       const stop = await applyRows(deps, options, def, table, rows, tally, cache);
       if (stop) {
@@ -129,7 +129,8 @@ async function applyRows(
     }
     if (options.dryRun && update.status === 'ERROR')
       tally.plan.push({ stagingId: row.staging_id, action: 'error', message: update.message });
-    if (!options.dryRun) await deps.store.finishInbound(table, [update]);
+    if (!options.dryRun)
+      await tally.mark(deps.store, table, [update], [def.match.column, ...Object.values(def.set)]);
     tally.finished([update], 'written');
   }
   return null;

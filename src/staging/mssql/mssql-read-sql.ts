@@ -4,6 +4,7 @@ import type { InboundUpdate } from '../store.js';
 import {
   backlogTables,
   backlogTimestamp,
+  column,
   CUSTOMER,
   CUSTOMER_MAP,
   ORDER,
@@ -13,8 +14,12 @@ import {
 } from '../tables.js';
 import { fitMessage } from '../values.js';
 import {
+  castExpr,
   chunks,
   Params,
+  paramType,
+  paramValue,
+  q,
   qualified,
   rowsPerChunk,
   selectList,
@@ -111,31 +116,64 @@ export function pendingInboundSql(
   };
 }
 
-/** Only rows still NEW change (another run, or X3, may have taken them meanwhile); returns how many did. */
+/**
+ * Only rows still NEW change (another run, or X3, may have taken them meanwhile); returns how
+ * many did. A row with `expect` changes only while it still holds those values (X3 changed it
+ * after it was read: it stays NEW and is applied again by the next run); each compared value is
+ * sent as its column's type.
+ */
 export function finishInboundSql(
   names: StoreNames,
   table: TableDef,
-  updates: readonly InboundUpdate[],
+  all: readonly InboundUpdate[],
 ): MssqlStatement[] {
-  return chunks(updates, rowsPerChunk(3)).map((chunk) => {
-    const params = new Params();
-    const values = chunk.map(
-      (u) =>
-        `(CAST(${params.add('varchar(20)', u.stagingId)} AS bigint), ${params.add('varchar(10)', u.status)}, ${params.add('nvarchar(4000)', fitMessage(u.message, 1000))})`,
-    );
-    return {
-      // Counted through OUTPUT INTO: rowsAffected also counts the rows a trigger's statements touch.
-      text:
-        `DECLARE @done TABLE ([staging_id] bigint);\n` +
-        `UPDATE t SET [status] = v.[status], [sync_message] = v.[msg], [processed_at] = SYSUTCDATETIME()\n` +
-        `OUTPUT INSERTED.[staging_id] INTO @done\n` +
-        `FROM ${qualified(names, table)} AS t\n` +
-        `JOIN (VALUES ${values.join(', ')}) AS v ([id], [status], [msg]) ON t.[staging_id] = v.[id]\n` +
-        `WHERE t.[status] = 'NEW';\n` +
-        `SELECT COUNT(*) AS [changed] FROM @done;`,
-      params: params.list,
-    };
+  const expecting = all.filter((u) => u.expect).map((u) => finishExpectingSql(names, table, u));
+  const updates = all.filter((u) => !u.expect);
+  return [
+    ...expecting,
+    ...chunks(updates, rowsPerChunk(3)).map((chunk) => {
+      const params = new Params();
+      const values = chunk.map(
+        (u) =>
+          `(CAST(${params.add('varchar(20)', u.stagingId)} AS bigint), ${params.add('varchar(10)', u.status)}, ${params.add('nvarchar(4000)', fitMessage(u.message, 1000))})`,
+      );
+      return {
+        // Counted through OUTPUT INTO: rowsAffected also counts the rows a trigger's statements touch.
+        text:
+          `DECLARE @done TABLE ([staging_id] bigint);\n` +
+          `UPDATE t SET [status] = v.[status], [sync_message] = v.[msg], [processed_at] = SYSUTCDATETIME()\n` +
+          `OUTPUT INSERTED.[staging_id] INTO @done\n` +
+          `FROM ${qualified(names, table)} AS t\n` +
+          `JOIN (VALUES ${values.join(', ')}) AS v ([id], [status], [msg]) ON t.[staging_id] = v.[id]\n` +
+          `WHERE t.[status] = 'NEW';\n` +
+          `SELECT COUNT(*) AS [changed] FROM @done;`,
+        params: params.list,
+      };
+    }),
+  ];
+}
+
+function finishExpectingSql(names: StoreNames, table: TableDef, u: InboundUpdate): MssqlStatement {
+  const params = new Params();
+  const id = params.add('varchar(20)', u.stagingId);
+  const status = params.add('varchar(10)', u.status);
+  const msg = params.add('nvarchar(4000)', fitMessage(u.message, 1000));
+  const holds = Object.entries(u.expect ?? {}).map(([name, value]) => {
+    const c = column(table, name);
+    if (value === null) return ` AND t.${q(name)} IS NULL`;
+    const p = castExpr(c.type, params.add(paramType(c.type), paramValue(value, c.type)));
+    return ` AND t.${q(name)} = ${p}`;
   });
+  return {
+    text:
+      `DECLARE @done TABLE ([staging_id] bigint);\n` +
+      `UPDATE t SET [status] = ${status}, [sync_message] = ${msg}, [processed_at] = SYSUTCDATETIME()\n` +
+      `OUTPUT INSERTED.[staging_id] INTO @done\n` +
+      `FROM ${qualified(names, table)} AS t\n` +
+      `WHERE t.[staging_id] = CAST(${id} AS bigint) AND t.[status] = 'NEW'${holds.join('')};\n` +
+      `SELECT COUNT(*) AS [changed] FROM @done;`,
+    params: params.list,
+  };
 }
 
 export const rejectedRowsSql = (names: StoreNames, limit: number): MssqlStatement => ({

@@ -3,7 +3,9 @@
  * functions: used by `migrate` and by `migrate --print` (no database needed).
  */
 import { constraintName, physicalName, type StoreNames } from '../names.js';
+import type { InboundUpdate } from '../store.js';
 import type { ColumnDef, ColumnType, TableDef } from '../tables.js';
+import { fitMessage } from '../values.js';
 
 export function q(ident: string): string {
   return `"${ident.replace(/"/g, '""')}"`;
@@ -87,4 +89,24 @@ export function schemaDdl(names: StoreNames, tables: readonly TableDef[]): strin
   const out = [`CREATE SCHEMA IF NOT EXISTS ${q(names.schema)}`];
   for (const t of tables) out.push(createTableSql(names, t), ...indexSql(names, t));
   return out;
+}
+
+/**
+ * Marks one inbound row only while it is NEW and holds the values in `u.expect`. An untyped
+ * parameter compared with a column takes the column's type (PostgreSQL "Type Conversion",
+ * https://www.postgresql.org/docs/current/typeconv-oper.html), so numerics, dates and jsonb
+ * compare as values, not as text.
+ */
+export function finishExpectingSql(table: string, u: InboundUpdate): { text: string; params: unknown[] } {
+  const params: unknown[] = [u.stagingId, u.status, fitMessage(u.message, 1000)];
+  const holds = Object.entries(u.expect ?? {}).map(([column, value]) => {
+    params.push(value);
+    return ` AND t.${q(column)} IS NOT DISTINCT FROM $${params.length}`;
+  });
+  return {
+    text:
+      `UPDATE ${table} AS t SET status = $2, sync_message = $3, processed_at = now()` +
+      ` WHERE t.staging_id = $1 AND t.status = 'NEW'${holds.join('')}`,
+    params,
+  };
 }

@@ -27,7 +27,7 @@ import { CUSTOMER, CUSTOMER_MAP, ORDER, QUARANTINE, RUN, STATE, ALERT, type Tabl
 import { fitMessage, normaliseRow } from '../values.js';
 import { noteAlertPostgres, quarantinePostgres, startRunPostgres } from './postgres-bookkeeping.js';
 import { successMap, toAlertRecord, toQuarantineRecord, toRunRecord } from '../records.js';
-import { qualified } from './postgres-ddl.js';
+import { finishExpectingSql, qualified } from './postgres-ddl.js';
 import type { PgDriver } from './postgres-driver.js';
 import { learnCustomerCodesPostgres, backlogPostgres, rejectedRowsPostgres } from './postgres-queries.js';
 import { migratePostgres, readSchemaVersion } from './postgres-schema.js';
@@ -172,9 +172,18 @@ export class PostgresStore implements StagingStore {
     return rows.map((r) => normaliseRow(table, r) as InboundRow);
   }
 
-  async finishInbound(table: TableDef, updates: readonly InboundUpdate[]): Promise<number> {
-    if (updates.length === 0) return 0;
+  async finishInbound(table: TableDef, all: readonly InboundUpdate[]): Promise<number> {
+    if (all.length === 0) return 0;
     await this.locks.verifyAll();
+    let changed = 0;
+    // A row is marked only while it holds the values it was applied with (X3 may have changed
+    // it meanwhile): one statement per row, each parameter typed by the column it is compared to.
+    for (const u of all.filter((x) => x.expect)) {
+      const { text, params } = finishExpectingSql(this.t(table), u);
+      changed += (await this.db.query(text, params)).rowCount ?? 0;
+    }
+    const updates = all.filter((x) => !x.expect);
+    if (updates.length === 0) return changed;
     const res = await this.db.query(
       `UPDATE ${this.t(table)} AS t SET status = u.status, sync_message = u.msg, processed_at = now()
          FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, status, msg)
@@ -185,7 +194,7 @@ export class PostgresStore implements StagingStore {
         updates.map((u) => fitMessage(u.message, 1000)),
       ],
     );
-    return res.rowCount ?? 0;
+    return changed + (res.rowCount ?? 0);
   }
 
   async quarantine(entries: readonly QuarantineEntry[], now: Date): Promise<void> {
