@@ -48,8 +48,10 @@ describe('T-SQL statements, exact', () => {
         'INSERT INTO [dbo].[sagesync_order] ([oro_order_id], [order_identifier], [total], [order_created_at], [ship_until])',
         'OUTPUT INSERTED.[staging_id], INSERTED.[oro_order_id] INTO @ins',
         'SELECT v.c0, v.c1, CAST(v.c2 AS decimal(19,4)), v.c3, CAST(v.c4 AS date)',
-        'FROM (VALUES (@p1, @p2, @p3, @p4, @p5), (@p6, @p7, @p8, @p9, @p10)) AS v (c0, c1, c2, c3, c4)',
-        'WHERE NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_order] AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.[oro_order_id] = v.c0);',
+        'FROM (VALUES (@p1, @p2, @p3, @p4, @p5, 0), (@p6, @p7, @p8, @p9, @p10, 1)) AS v (c0, c1, c2, c3, c4, n)',
+        'WHERE NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_order] AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.[oro_order_id] = v.c0)',
+        // Identities in input order: staging_id is X3's processing order.
+        'ORDER BY v.n;',
         'SELECT CONVERT(varchar(20), [staging_id]) AS [staging_id], [oro_order_id] FROM @ins;',
       ].join('\n'),
     );
@@ -123,11 +125,16 @@ describe('T-SQL statements, exact', () => {
     expect(migrationLockSql('r').text).toContain("@LockOwner = N'Transaction', @LockTimeout = 20000");
   });
 
-  it('pending inbound rows: TOP, decimals converted to text, ids cast', () => {
+  it("pending inbound rows: TOP, decimals as text, ids cast; never waiting on nor passing X3's open rows", () => {
     const s = pendingInboundSql(names, CREDIT_LIMIT, { limit: 50, afterId: '10', ids: ['11', '12'] });
     expect(s.text).toBe(
       'SELECT TOP (@p1) [staging_id], [erp_customer_code], [oro_customer_id], CONVERT(varchar(40), [credit_limit]) AS [credit_limit], [currency], [status], [sync_message], [created_at], [processed_at] ' +
-        "FROM [dbo].[sagesync_credit_limit] WHERE [status] = 'NEW' AND [staging_id] IN (CAST(@p2 AS bigint), CAST(@p3 AS bigint)) AND [staging_id] > CAST(@p4 AS bigint) ORDER BY [staging_id];",
+        'FROM [dbo].[sagesync_credit_limit] WITH (READCOMMITTEDLOCK, READPAST)\n' +
+        "WHERE [status] = 'NEW' AND [staging_id] IN (CAST(@p2 AS bigint), CAST(@p3 AS bigint)) AND [staging_id] > CAST(@p4 AS bigint) AND [staging_id] < ISNULL((\n" +
+        // The first NEW row another transaction holds (seen dirty, not readable past): the frontier.
+        "  SELECT MIN(u.[staging_id]) FROM [dbo].[sagesync_credit_limit] AS u WITH (READUNCOMMITTED) WHERE u.[status] = 'NEW'\n" +
+        '  AND NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_credit_limit] AS c WITH (READCOMMITTEDLOCK, READPAST) WHERE c.[staging_id] = u.[staging_id])\n' +
+        '), 9223372036854775807) ORDER BY [staging_id];',
     );
     expect(types(s)).toEqual(['p1 int', 'p2 varchar(20)', 'p3 varchar(20)', 'p4 varchar(20)']);
   });

@@ -93,6 +93,17 @@ export const findStagedOrderSql = (
   params: [{ name: 'p1', type: 'nvarchar(4000)', value }],
 });
 
+/**
+ * NEW rows in staging_id order, without waiting on X3's open transactions and without passing
+ * them. Under locking READ COMMITTED a plain read waits on a row X3 inserted and has not
+ * committed, up to the request timeout. READPAST skips row and page locks instead
+ * (learn.microsoft.com/sql/t-sql/queries/hints-transact-sql-table, READPAST; READCOMMITTEDLOCK
+ * keeps it legal and locking when READ_COMMITTED_SNAPSHOT is on), but skipping alone would let a
+ * later credit-limit row be applied before an earlier one that X3 commits a moment later. So the
+ * read stops below the first NEW row that is there but not readable yet: found with a dirty read
+ * of the ids (READUNCOMMITTED sees uncommitted rows without waiting) that READPAST cannot see.
+ * A table-level lock still makes it wait; that wait ends at the request timeout and is retried.
+ */
 export function pendingInboundSql(
   names: StoreNames,
   table: TableDef,
@@ -110,8 +121,14 @@ export function pendingInboundSql(
   }
   if (opts.afterId !== undefined)
     where += ` AND [staging_id] > CAST(${params.add('varchar(20)', opts.afterId)} AS bigint)`;
+  const t = qualified(names, table);
   return {
-    text: `SELECT TOP (${top}) ${selectList(table)} FROM ${qualified(names, table)} WHERE ${where} ORDER BY [staging_id];`,
+    text:
+      `SELECT TOP (${top}) ${selectList(table)} FROM ${t} WITH (READCOMMITTEDLOCK, READPAST)\n` +
+      `WHERE ${where} AND [staging_id] < ISNULL((\n` +
+      `  SELECT MIN(u.[staging_id]) FROM ${t} AS u WITH (READUNCOMMITTED) WHERE u.[status] = 'NEW'\n` +
+      `  AND NOT EXISTS (SELECT 1 FROM ${t} AS c WITH (READCOMMITTEDLOCK, READPAST) WHERE c.[staging_id] = u.[staging_id])\n` +
+      `), 9223372036854775807) ORDER BY [staging_id];`,
     params: params.list,
   };
 }

@@ -35,10 +35,16 @@ export function insertChunk(
   returning: ColumnDef[],
 ): MssqlStatement {
   const params = new Params();
-  const aliases = columns.map((_, i) => `c${i}`);
-  const values = rows.map(
-    (r) => `(${columns.map((c) => params.add(paramType(c.type), paramValue(r[c.name], c.type))).join(', ')})`,
-  );
+  // staging_id is X3's processing order (contract): identities follow the input order only with
+  // ORDER BY: "INSERT queries that use SELECT with ORDER BY to populate rows guarantees how
+  // identity values are computed" (learn.microsoft.com/en-us/archive/blogs/sqltips/
+  // ordering-guarantees-in-sql-server, point 4). The row's position rides along as a literal.
+  const ordered = table.columns.some((c) => c.identity);
+  const aliases = [...columns.map((_, i) => `c${i}`), ...(ordered ? ['n'] : [])];
+  const values = rows.map((r, i) => {
+    const cells = columns.map((c) => params.add(paramType(c.type), paramValue(r[c.name], c.type)));
+    return `(${[...cells, ...(ordered ? [String(i)] : [])].join(', ')})`;
+  });
   const exprOf = (name: string): string => {
     const i = columns.findIndex((c) => c.name === name);
     const col = columns[i];
@@ -59,11 +65,11 @@ export function insertChunk(
     lines.push(
       `WHERE NOT EXISTS (SELECT 1 FROM ${qualified(names, table)} AS t WITH (UPDLOCK, HOLDLOCK) WHERE ${conflictColumns
         .map((c) => `t.${q(c)} = ${exprOf(c)}`)
-        .join(' AND ')});`,
+        .join(' AND ')})`,
     );
-  } else {
-    lines[lines.length - 1] += ';';
   }
+  if (ordered) lines.push('ORDER BY v.n');
+  lines[lines.length - 1] += ';';
   if (returning.length > 0) {
     const sel = returning.map((c) =>
       c.type.kind === 'bigint' ? `CONVERT(varchar(20), ${q(c.name)}) AS ${q(c.name)}` : q(c.name),

@@ -308,8 +308,9 @@ DECLARE @ins TABLE ([staging_id] bigint, [oro_order_id] int);
 INSERT INTO [dbo].[sagesync_order] ([oro_order_id], [order_identifier], [oro_customer_id], [currency], [total], [order_created_at], [custom_attributes])
 OUTPUT INSERTED.[staging_id], INSERTED.[oro_order_id] INTO @ins
 SELECT v.c0, v.c1, v.c2, v.c3, CAST(v.c4 AS decimal(19,4)), v.c5, v.c6
-FROM (VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7)) AS v (c0, c1, c2, c3, c4, c5, c6)
-WHERE NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_order] AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.[oro_order_id] = v.c0);
+FROM (VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, 0)) AS v (c0, c1, c2, c3, c4, c5, c6, n)
+WHERE NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_order] AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.[oro_order_id] = v.c0)
+ORDER BY v.n;
 SELECT CONVERT(varchar(20), [staging_id]) AS [staging_id], [oro_order_id] FROM @ins;
 
 -- params: @p1 int, @p2 int, @p3 int, @p4 nvarchar(4000), @p5 varchar(40), @p6 nvarchar(max), @p7 varchar(20)
@@ -317,8 +318,9 @@ DECLARE @ins TABLE ([staging_id] bigint);
 INSERT INTO [dbo].[sagesync_order_line] ([oro_order_id], [oro_line_item_id], [line_number], [sku], [quantity], [custom_attributes], [order_staging_id])
 OUTPUT INSERTED.[staging_id] INTO @ins
 SELECT v.c0, v.c1, v.c2, v.c3, CAST(v.c4 AS decimal(20,6)), v.c5, CAST(v.c6 AS bigint)
-FROM (VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7)) AS v (c0, c1, c2, c3, c4, c5, c6)
-WHERE NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_order_line] AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.[order_staging_id] = CAST(v.c6 AS bigint) AND t.[oro_line_item_id] = v.c1);
+FROM (VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, 0)) AS v (c0, c1, c2, c3, c4, c5, c6, n)
+WHERE NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_order_line] AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.[order_staging_id] = CAST(v.c6 AS bigint) AND t.[oro_line_item_id] = v.c1)
+ORDER BY v.n;
 SELECT CONVERT(varchar(20), [staging_id]) AS [staging_id] FROM @ins;
 
 -- params: @p1 nvarchar(4000), @p2 nvarchar(4000)
@@ -326,7 +328,8 @@ DECLARE @ins TABLE ([staging_id] bigint);
 INSERT INTO [dbo].[sagesync_shipment] ([carrier], [tracking_number])
 OUTPUT INSERTED.[staging_id] INTO @ins
 SELECT v.c0, v.c1
-FROM (VALUES (@p1, @p2)) AS v (c0, c1);
+FROM (VALUES (@p1, @p2, 0)) AS v (c0, c1, n)
+ORDER BY v.n;
 SELECT CONVERT(varchar(20), [staging_id]) AS [staging_id] FROM @ins;
 
 -- params: @p1 varchar(100), @p2 nvarchar(4000)
@@ -389,7 +392,11 @@ SELECT TOP (1) [oro_order_id] FROM [dbo].[sagesync_order] WHERE [erp_order_numbe
 SELECT TOP (1) [oro_order_id] FROM [dbo].[sagesync_order] WHERE [order_identifier] = @p1 ORDER BY [staging_id] DESC;
 
 -- params: @p1 int
-SELECT TOP (@p1) [staging_id], [oro_order_id], [erp_order_number], [order_identifier], [carrier], [tracking_number], [erp_delivery_number], [shipped_at], [status], [sync_message], [created_at], [processed_at] FROM [dbo].[sagesync_shipment] WHERE [status] = 'NEW' ORDER BY [staging_id];
+SELECT TOP (@p1) [staging_id], [oro_order_id], [erp_order_number], [order_identifier], [carrier], [tracking_number], [erp_delivery_number], [shipped_at], [status], [sync_message], [created_at], [processed_at] FROM [dbo].[sagesync_shipment] WITH (READCOMMITTEDLOCK, READPAST)
+WHERE [status] = 'NEW' AND [staging_id] < ISNULL((
+  SELECT MIN(u.[staging_id]) FROM [dbo].[sagesync_shipment] AS u WITH (READUNCOMMITTED) WHERE u.[status] = 'NEW'
+  AND NOT EXISTS (SELECT 1 FROM [dbo].[sagesync_shipment] AS c WITH (READCOMMITTEDLOCK, READPAST) WHERE c.[staging_id] = u.[staging_id])
+), 9223372036854775807) ORDER BY [staging_id];
 
 -- params: @p1 nvarchar(255)
 SELECT v.[resource], APPLOCK_MODE(N'public', v.[resource], N'Session') AS [mode] FROM (VALUES (@p1)) AS v ([resource]);
