@@ -37,8 +37,10 @@ export async function* listPages(
   q: ListQuery,
   defaultSize: number,
 ): AsyncGenerator<Page> {
-  const pageSize = q.pageSize ?? defaultSize;
-  let path: string | null = resource + buildQuery({ ...q, pageSize });
+  // Unpaged: no paging parameters at all (resources with paging disabled answer them with a 400,
+  // fact sheet §4); what the server pages anyway is followed by its links.next.
+  const pageSize = q.unpaged ? 0 : (q.pageSize ?? defaultSize);
+  let path: string | null = resource + buildQuery({ ...q, pageSize: q.unpaged ? undefined : pageSize });
   let pageNumber = 1;
   const options = q.links === false ? { xInclude: ['noHateoas'] } : undefined;
   const links = new Set<string>();

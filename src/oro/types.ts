@@ -56,6 +56,12 @@ export interface ListQuery {
    * until one comes back short. Default true: follow `links.next`.
    */
   links?: boolean;
+  /**
+   * Send no `page[size]`/`page[number]`: for resources with paging disabled (the order status
+   * lists answer paging parameters with a 400, fact sheet §4). Pages the server makes anyway are
+   * followed by `links.next`, so keep `links` on.
+   */
+  unpaged?: boolean;
 }
 
 export interface IncrementalQuery {

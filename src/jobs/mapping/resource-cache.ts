@@ -15,6 +15,8 @@ export class ResourceCache {
   private readonly tried = new Set<string>();
   /** Types Oro refuses to list (403/404/405: no ACL, or not an API resource there). */
   private readonly unreadable = new Set<string>();
+  /** String-id types read whole (readWhole). */
+  private readonly whole = new Set<string>();
 
   constructor(
     private readonly oro: OroClient,
@@ -41,6 +43,10 @@ export class ResourceCache {
       byType.set(type, [...(byType.get(type) ?? []), id]);
     }
     for (const [type, ids] of byType) {
+      if (ids.some((id) => !/^\d+$/.test(id))) {
+        await this.readWhole(type);
+        continue;
+      }
       try {
         // Without links (kept for the run, they would be most of its size), so pages go by
         // number: a chunk is one id short of the page size, so its first page comes back short
@@ -57,14 +63,37 @@ export class ResourceCache {
           }
         }
       } catch (err) {
-        if (!(err instanceof OroRecordError) || ![403, 404, 405].includes(err.status)) throw err;
-        // Values read through this type map to null rather than quarantining every record.
-        this.unreadable.add(type);
-        this.logger.warn(`Oro does not let this API user read "${type}"; values read through it stay empty`, {
-          status: err.status,
-        });
+        this.unreadableOr(type, err);
       }
     }
+  }
+
+  /**
+   * A resource with string ids (enum options such as the order statuses, countries, regions,
+   * product units, customer ratings) takes no list in `filter[id]`: `a,b` is one literal value
+   * that matches nothing (filter_disallow_array_data_types, oroinc/platform
+   * src/Oro/Bundle/ApiBundle/Resources/config/oro/app.yml @6.1.0), and the status lists refuse
+   * paging parameters (oroinc/orocommerce src/Oro/Bundle/OrderBundle/Resources/config/oro/api.yml
+   * @6.1.0: disable_paging). Such resources are small: read whole, once per run.
+   */
+  private async readWhole(type: string): Promise<void> {
+    if (this.whole.has(type)) return;
+    this.whole.add(type);
+    try {
+      for await (const page of this.oro.list(type, { unpaged: true })) this.put(page.data);
+    } catch (err) {
+      this.unreadableOr(type, err);
+    }
+  }
+
+  /** A type Oro will not list for this user (403/404/405 on it) is unreadable; anything else is thrown. */
+  private unreadableOr(type: string, err: unknown): void {
+    if (!(err instanceof OroRecordError) || ![403, 404, 405].includes(err.status)) throw err;
+    // Values read through this type map to null rather than quarantining every record.
+    this.unreadable.add(type);
+    this.logger.warn(`Oro does not let this API user read "${type}"; values read through it stay empty`, {
+      status: err.status,
+    });
   }
 
   /**
