@@ -20,6 +20,8 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'oro.apiVersion': 'Oro API shape: 6.0 or 6.1; detected from the server when not set.',
   'oro.overlapSeconds': 'Seconds re-read behind the cursor so late commits are not missed.',
   'oro.maxRetries': 'Retries of a retriable request (network, 5xx, 429) before leaving it for the next run.',
+  'oro.concurrency':
+    'Requests in flight when push-orders fetches new orders in full (1-16; 1: one at a time).',
   staging: 'The staging database shared with Sage X3.',
   'staging.dialect': 'mssql, postgres, or embedded (an in-process database in staging.path).',
   'staging.url': 'A connection URL, instead of host/port/database/user/password.',

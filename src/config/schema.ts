@@ -94,6 +94,8 @@ export const configSchema = z.strictObject({
     overlapSeconds: z.number().int().min(0).default(300),
     /** Retries of a retriable request before the job gives up on it for this run. */
     maxRetries: z.number().int().min(0).max(20).default(5),
+    /** Requests in flight when push-orders fetches full orders (1: one at a time). */
+    concurrency: z.number().int().min(1).max(16).default(4),
   }),
   staging: z
     .strictObject({

@@ -2,8 +2,10 @@
  * `sagesync push-orders`: every Oro order that meets `orders.criteria` is staged exactly once,
  * with all of its lines, after its customer's snapshot (staging-tables.md guarantees 1 and 2).
  *
- * Per page of the incremental read: plan (mapping/plan-orders.ts; the next page's planning
- * overlaps this page's transaction, see incremental()), quarantine the records that
+ * The incremental read lists ids and `updatedAt` only and fetches in full just the orders not
+ * staged yet, `oro.concurrency` at a time (order-feed.ts). Per fetched page: plan
+ * (mapping/plan-orders.ts; the next page's planning overlaps this page's transaction, see
+ * incremental()), quarantine the records that
  * cannot be staged, then one `store.stage` per `orders.batchSize` orders holding the customer
  * snapshots, the headers with their lines, and (with the page's last batch) the cursor. The
  * cursor therefore only moves in the transaction that writes the rows it covers; a quarantined
@@ -13,7 +15,7 @@ import type { JsonApiResource, OroClient, OroOrder, Page } from '../oro/types.js
 import type { StageBatch, TableWrite } from '../staging/store.js';
 import { CUSTOMER, ORDER, ORDER_LINE } from '../staging/tables.js';
 import { CustomerSource } from './mapping/customer-source.js';
-import { chunks, parseIds, readAhead, ReportBuilder, screenPage, stagingIdsOnly } from './mapping/job-kit.js';
+import { chunks, parseIds, ReportBuilder, screenPage, stagingIdsOnly } from './mapping/job-kit.js';
 import {
   planOrders,
   releaseStaged,
@@ -22,6 +24,7 @@ import {
   type PlannedOrder,
 } from './mapping/plan-orders.js';
 import { ResourceCache } from './mapping/resource-cache.js';
+import { orderFeed } from './order-feed.js';
 import type { JobDeps, JobOptions, JobReport } from './types.js';
 
 export const PUSH_ORDERS = 'push-orders' as const;
@@ -90,7 +93,7 @@ export async function pushOrders(deps: JobDeps, options: JobOptions): Promise<Jo
 
 /**
  * Pages are planned ahead of the staging (PLAN_AHEAD): while page k's transaction runs on the
- * database, the next pages are planned here (and read, readAhead). Transactions still commit one
+ * database, the next pages are planned here (and fetched, order-feed.ts). Transactions still commit one
  * at a time and in page order, and one that fails (or stops on the time budget) stops the run
  * before any later page is applied, so a customer's snapshot still commits no later than its
  * orders and the cursor only moves with the rows it covers. Planning may not yet see an earlier
@@ -100,28 +103,29 @@ export async function pushOrders(deps: JobDeps, options: JobOptions): Promise<Jo
 async function incremental(ctx: Ctx): Promise<void> {
   const { deps } = ctx;
   const since = await deps.store.getCursor(PUSH_ORDERS);
-  const pages = readAhead(
-    ctx.oro.readIncremental('orders', {
-      since,
-      overlapSeconds: deps.config.oro.overlapSeconds,
-      include: ORDER_INCLUDE,
-      pageSize: deps.config.oro.pageSize,
-    }),
-  );
+  const units = orderFeed({
+    oro: ctx.oro,
+    store: deps.store,
+    since,
+    overlapSeconds: deps.config.oro.overlapSeconds,
+    include: ORDER_INCLUDE,
+    batchSize: deps.config.oro.pageSize,
+    concurrency: deps.config.oro.concurrency,
+  });
   let cursor = since;
   // Applies run one after the other, in page order: each waits for the one before it.
   let chain: Promise<boolean> = Promise.resolve(true);
   const applying: Promise<boolean>[] = [];
   try {
-    for await (const page of pages) {
+    for await (const unit of units) {
       if (ctx.report.outOfTime()) break;
-      const planned = await planPage(ctx, page);
-      const pageCursor = page.watermark !== cursor ? page.watermark : undefined;
+      const planned = await planPage(ctx, unit.page, unit.staged);
+      const pageCursor = unit.watermark !== cursor ? unit.watermark : undefined;
       chain = chain.then((ok) => (ok ? applyPage(ctx, planned, pageCursor) : false));
       // Observed below; this only keeps a failure from going unhandled while pages are planned.
       chain.catch(() => undefined);
       applying.push(chain);
-      if (page.watermark !== undefined) cursor = page.watermark;
+      if (unit.watermark !== undefined) cursor = unit.watermark;
       if (applying.length >= PLAN_AHEAD && !(await applying.shift())) return;
     }
     await chain;
@@ -170,15 +174,19 @@ async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Pr
   return applyPage(ctx, await planPage(ctx, page), cursor);
 }
 
-async function planPage(ctx: Ctx, page: Page): Promise<OrderPagePlan> {
+/** `staged`: ids listed (by the sparse read) that were staged already, counted as skipped. */
+async function planPage(ctx: Ctx, page: Page, staged: readonly string[] = []): Promise<OrderPagePlan> {
   const { report } = ctx;
   const screened = screenPage(page, 'order', report, ctx.deps.logger, orderIds);
   const orders: OroOrder[] = ctx.oro.resolveOrders(page);
-  report.counts.read += orders.length + screened.length;
+  report.counts.read += orders.length + screened.length + staged.length;
   // Before 6.1.8 an order lists at most 100 lines: such an order's lines are read whole first.
   const reread = await ctx.oro.completeOrders(orders);
   if (reread > 0) ctx.deps.logger.debug('orders at the to-many cap: lines read whole', { orders: reread });
-  const plan = await planOrders(orders, page.included as ReadonlyMap<string, JsonApiResource>, ctx.state);
+  const plan: OrderPagePlan =
+    orders.length === 0
+      ? { stage: [], failures: [], skipped: [] }
+      : await planOrders(orders, page.included as ReadonlyMap<string, JsonApiResource>, ctx.state);
   // The plan holds what staging needs; the page's resources are done with. Emptied here (a page
   // is ours once read), so that a page object the garbage collector has not yet found dead
   // cannot keep them alive (releaseStaged says why that matters).
@@ -195,6 +203,7 @@ async function planPage(ctx: Ctx, page: Page): Promise<OrderPagePlan> {
     ctx.failedThisRun.add(f.id);
     report.fail('order', f.id, f.reason);
   }
+  for (const id of staged) plan.skipped.push({ id, why: 'already staged' });
   report.counts.skipped += plan.skipped.length;
   for (const k of plan.skipped) {
     if (!k.subOrder) continue;

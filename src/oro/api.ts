@@ -53,6 +53,11 @@ export type Call = (
 ) => Promise<ExchangeResult>;
 
 export function createCall(d: ApiDeps): Call {
+  // A 429/503 with Retry-After is about the server (or the WAF in front of it), not about one
+  // request: until it has passed, no call of this client sends anything, so that concurrent
+  // fetches slow down together instead of the others carrying on into more refusals. The hold
+  // ends when the call that was told to wait has waited (with an injected sleep, at once).
+  let hold: { until: number } | null = null;
   return async function call(method, pathAndQuery, body, options = {}) {
     const idempotent = options.idempotent ?? method !== 'POST';
     const url = d.apiBase + pathAndQuery;
@@ -64,7 +69,11 @@ export function createCall(d: ApiDeps): Call {
 
     let failures = 0;
     let previous401 = false;
+    let waited = false;
     for (;;) {
+      const held = hold === null || waited ? 0 : hold.until - d.now();
+      if (held > 0) await d.sleep(held);
+      waited = false;
       const deadline = d.deadline();
       if (deadline !== undefined && d.now() >= deadline) throw new TimeBudgetSpentError();
       const token = await d.tokens.get();
@@ -124,7 +133,11 @@ export function createCall(d: ApiDeps): Call {
       }
       const delay = wait ?? backoffMs(failures, d.random);
       d.logger.warn(`Oro ${label}: ${problem!}; retry ${failures} of ${d.maxRetries} in ${delay} ms`);
+      const mine = wait === undefined ? null : { until: Math.max(hold?.until ?? 0, d.now() + wait) };
+      if (mine) hold = mine;
       await d.sleep(delay);
+      if (mine && hold === mine) hold = null;
+      waited = true;
       if (!idempotent && ambiguous! && options.verify) {
         const found = await options.verify();
         if (found !== undefined) return { status: 200, headers: {}, body: { data: found } };

@@ -7,6 +7,7 @@
 import { ServiceUnavailableError } from '../errors.js';
 import type { Call } from './api.js';
 import { assertListData } from './document-check.js';
+import { OroRecordError } from './errors.js';
 import { buildQuery, formatOroDateTime, toPage, type JsonApiDocument } from './query.js';
 import type { IncrementalQuery, JsonApiResource, ListQuery, Page, QueryFilter } from './types.js';
 
@@ -106,18 +107,31 @@ export async function* readIncrementalPages(
   q: IncrementalQuery,
   defaultSize: number,
 ): AsyncGenerator<Page> {
-  const pageSize = q.pageSize ?? defaultSize;
+  let pageSize = q.pageSize ?? defaultSize;
   let requests = 0;
   const fetch = async (filter: QueryFilter, sort: string): Promise<Page | null> => {
-    // A catch-up longer than the cap ends here as if the data ended; the cursor moved with
-    // every page staged, so the next run continues from there.
-    if (++requests > r.maxPages) return null;
-    const path =
-      resource + buildQuery({ filter: { ...q.filter, ...filter }, sort, include: q.include, pageSize });
-    const res = await r.call('GET', path, undefined, { xInclude: ['noHateoas'] });
-    const doc = (res.body ?? {}) as JsonApiDocument;
-    assertListData(doc.data, `GET ${resource}`);
-    return toPage(doc);
+    for (;;) {
+      // A catch-up longer than the cap ends here as if the data ended; the cursor moved with
+      // every page staged, so the next run continues from there.
+      if (++requests > r.maxPages) return null;
+      const query = {
+        filter: { ...q.filter, ...filter },
+        sort,
+        include: q.include,
+        fields: q.fields,
+        pageSize,
+      };
+      try {
+        const res = await r.call('GET', resource + buildQuery(query), undefined, { xInclude: ['noHateoas'] });
+        const doc = (res.body ?? {}) as JsonApiDocument;
+        assertListData(doc.data, `GET ${resource}`);
+        return toPage(doc);
+      } catch (err) {
+        const max = maxResultsOf(err);
+        if (max === undefined || max >= pageSize) throw err;
+        pageSize = max; // the resource's max_results: read that many at a time from now on
+      }
+    }
   };
 
   let lower: QueryFilter = {};
@@ -242,4 +256,16 @@ function tooManyPages(resource: string, max: number): ServiceUnavailableError {
     `Reading ${resource} took more than ${max} pages (oro.maxPagesPerRead); sagesync stopped reading.`,
     { hint: 'Raise oro.maxPagesPerRead if this listing is really that long.' },
   );
+}
+
+/**
+ * N of Oro's refusal of a page size above a resource's `max_results`: 400 "The value should be
+ * less than or equals to N." (fact sheet §4, oroinc/platform
+ * src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php).
+ */
+function maxResultsOf(err: unknown): number | undefined {
+  if (!(err instanceof OroRecordError) || err.status !== 400) return undefined;
+  const m = /less than or equals? to (\d+)/i.exec(err.detail ?? '');
+  const n = m ? Number(m[1]) : NaN;
+  return n >= 1 ? n : undefined;
 }

@@ -43,6 +43,8 @@ export interface ApiState {
   resourceFields?: Record<string, Record<string, CustomFieldType>>;
   base: string;
   nowText: () => string;
+  /** `max_results` per resource (SandboxOptions.maxResults). */
+  maxResults?: Record<string, number>;
 }
 
 export interface ApiRequest {
@@ -134,6 +136,12 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
     if (req.method !== 'GET') allowed(def.create ? ['GET', 'POST'] : ['GET']);
     const q = parseQuery(req.query, def);
     ctx.fields = q.fields;
+    const max = s.maxResults?.[type];
+    // oroinc/platform src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php (fact sheet §4).
+    if (max !== undefined && (q.pageSize > max || q.pageSize === -1))
+      throw new ApiError(400, 'value constraint', `The value should be less than or equals to ${max}.`, {
+        parameter: 'page[size]',
+      });
     return listAnswer(s, def, { type }, q, ctx, `${s.base}/${type}`, totalCount);
   }
   const id = segments[1]!;

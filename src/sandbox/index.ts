@@ -65,6 +65,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resourceFields: options.customResourceFields ?? {},
     base: '',
     nowText: () => oroDateTime(now()),
+    ...(options.maxResults ? { maxResults: options.maxResults } : {}),
   };
 
   const server = http.createServer((req, res) => {

@@ -75,6 +75,11 @@ export interface SandboxOptions {
   /** Initial data; default a small data set (`{ orders: 20 }`). `false`: empty. */
   seed?: SeedOptions | false;
   faults?: Faults;
+  /**
+   * A resource's `max_results` (e.g. `{ orders: 1000 }`): a larger `page[size]` is a 400 "The
+   * value should be less than or equals to N." (fact sheet §4). Default: none, as in Oro.
+   */
+  maxResults?: Record<string, number>;
   /** Record every request in `requests` (default true; the bench turns it off). */
   recordRequests?: boolean;
   /** Clock for `updatedAt` of changes and token expiry. Default Date.now. */

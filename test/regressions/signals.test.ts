@@ -13,7 +13,11 @@ const ORDERS = 300;
 /** A fresh sandbox and staging schema per test: a killed run leaves its own cursor behind. */
 let env: SandboxCli;
 beforeEach(async () => {
-  env = await startSandboxCli('signals', { seed: { orders: ORDERS, seed: 3, linesPerOrder: [1, 3] } });
+  // Pages of 20: the listing is one request, then 15 full fetches (oro.concurrency 4 in flight).
+  env = await startSandboxCli('signals', {
+    seed: { orders: ORDERS, seed: 3, linesPerOrder: [1, 3] },
+    oro: { pageSize: 20 },
+  });
 }, 180_000);
 afterEach(() => env?.close());
 
@@ -25,13 +29,17 @@ if (!canUnshare) {
   );
 }
 
-/** Waits until the run has read a few order pages from the sandbox: it is mid-run. */
+/**
+ * Waits until the run is mid-run: the listing and five full fetches asked for. With four fetches
+ * in flight at most, the fifth goes out once the first fetched page has been planned and handed
+ * to staging (src/jobs/order-feed.ts).
+ */
 async function midRun(done: Promise<Finished>): Promise<void> {
   const pages = () => env.sandbox.requests.filter((r) => r.path.endsWith('/orders')).length;
   const start = pages();
   let finished = false;
   void done.then(() => (finished = true));
-  while (pages() < start + 2 && !finished) await new Promise((r) => setTimeout(r, 20));
+  while (pages() < start + 6 && !finished) await new Promise((r) => setTimeout(r, 20));
   expect(finished, 'the run ended before it could be stopped').toBe(false);
 }
 

@@ -128,6 +128,11 @@ export function isStagingId(id: string): boolean {
   return /^[1-9]\d{0,9}$/.test(id) && Number(id) <= MAX_STAGING_ID;
 }
 
+/** Why a record with this (odd) id, or related id, cannot be staged. */
+export function oddIdReason(what: string, id: string): string {
+  return `${what} ${JSON.stringify(shownId(id))} is not a whole number from 1 to ${MAX_STAGING_ID}, so it cannot be staged`;
+}
+
 /** An id as a quarantine entity id (varchar(100)) and in a message: never longer than that. */
 export function shownId(id: string): string {
   return id.length <= 100 ? id : `${id.slice(0, 99)}…`;
@@ -153,10 +158,7 @@ export function screenPage(
     const kept = page.data.filter((r) => {
       const odd = idsOf(r).find((x) => !isStagingId(x.id));
       if (!odd) return true;
-      out.push({
-        id: shownId(r.id),
-        reason: `${odd.what} ${JSON.stringify(shownId(odd.id))} is not a whole number from 1 to ${MAX_STAGING_ID}, so it cannot be staged`,
-      });
+      out.push({ id: shownId(r.id), reason: oddIdReason(odd.what, odd.id) });
       return false;
     });
     if (kept.length !== page.data.length) page.data.splice(0, page.data.length, ...kept);

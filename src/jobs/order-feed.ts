@@ -1,0 +1,113 @@
+/**
+ * push-orders' incremental read, cheap where it can be (issue 21): the keyset read lists ids and
+ * `updatedAt` only (a sparse fieldset, LIST_SIZE at a time, a quarter of a full read's cost per
+ * record), and only the orders not staged yet are fetched in full, with their includes, by id,
+ * `oro.pageSize` at a time and `oro.concurrency` requests in flight. An overlap re-read of
+ * orders already staged is then one small request instead of full pages.
+ *
+ * Units come out in listing order, so the caller commits them one at a time and in order; the
+ * last unit of a listed page carries its watermark, the cursor that may be stored with that
+ * unit's rows (the listing has yielded every order with an older `updatedAt`, and every one of
+ * them not staged is in this or an earlier unit). An order fetched in full may have changed since
+ * it was listed: it is staged as fetched (the newer copy), and its new `updatedAt` lists it again
+ * further on, staged by then. One listed but not returned by id was deleted (or hidden) meanwhile
+ * and is left out, as if it had not been listed.
+ */
+import type { OroClient, Page } from '../oro/types.js';
+import type { StagingStore } from '../staging/store.js';
+import { chunks, isStagingId, oddIdReason, readAhead } from './mapping/job-kit.js';
+
+/**
+ * Records per listing request. A sparse page of ids and timestamps is small (about 60 bytes a
+ * record), and a large one lets an idle run read the whole overlap window of a busy store in one
+ * request. Oro sets no maximum by default (fact sheet §4); a resource's `max_results` lowers it
+ * (src/oro/reading.ts).
+ */
+export const LIST_SIZE = 5000;
+
+export interface FeedUnit {
+  /** Full documents of orders not yet staged (possibly none). */
+  page: Page;
+  /** Ids listed that were staged already (first unit of a listed page only). */
+  staged: string[];
+  /** On the last unit of a listed page: the cursor that may be stored with it. */
+  watermark?: string;
+}
+
+export interface OrderFeedOptions {
+  oro: OroClient;
+  store: StagingStore;
+  since: string | null;
+  overlapSeconds: number;
+  include: string[];
+  /** Orders per full fetch (`oro.pageSize`). */
+  batchSize: number;
+  /** Full fetches in flight (`oro.concurrency`). */
+  concurrency: number;
+  listSize?: number;
+}
+
+export async function* orderFeed(o: OrderFeedOptions): AsyncGenerator<FeedUnit> {
+  const listing = readAhead(
+    o.oro.readIncremental('orders', {
+      since: o.since,
+      overlapSeconds: o.overlapSeconds,
+      fields: { orders: ['updatedAt'] },
+      pageSize: o.listSize ?? LIST_SIZE,
+    }),
+  );
+  // Units in listing order; each one's fetch starts when it is queued, at most `concurrency`
+  // of them are queued (in flight or fetched and waiting for their turn).
+  const queue: Promise<FeedUnit>[] = [];
+  const queued = (unit: Promise<FeedUnit>): void => {
+    // Observed when its turn comes; this keeps a failure behind an earlier one from being unhandled.
+    unit.catch(() => undefined);
+    queue.push(unit);
+  };
+  try {
+    for await (const listed of listing) {
+      // What the listing took out (an updatedAt that is not a date) or noted (one in the future)
+      // goes with the first unit, to be reported as push-orders reports it (screenPage); an id
+      // that is no staging id is never sent back to Oro (one odd id in a filter is a 400 for all).
+      const notes: Pick<Page, 'rejected' | 'future'> = {
+        rejected: [
+          ...(listed.rejected ?? []),
+          ...listed.data
+            .filter((r) => !isStagingId(r.id))
+            .map((r) => ({ id: r.id, reason: oddIdReason('id', r.id) })),
+        ],
+        ...(listed.future ? { future: listed.future } : {}),
+      };
+      const ids = listed.data.map((r) => r.id).filter(isStagingId);
+      listed.data.length = 0;
+      const stagedIds = await o.store.stagedOrderIds(ids.map(Number));
+      const staged = ids.filter((id) => stagedIds.has(Number(id)));
+      const batches = chunks(
+        ids.filter((id) => !stagedIds.has(Number(id))),
+        o.batchSize,
+      );
+      if (batches.length === 0) {
+        while (queue.length >= o.concurrency) yield await (queue.shift() as Promise<FeedUnit>);
+        queued(Promise.resolve({ page: { ...emptyPage(), ...notes }, staged, watermark: listed.watermark }));
+      }
+      for (let i = 0; i < batches.length; i++) {
+        while (queue.length >= o.concurrency) yield await (queue.shift() as Promise<FeedUnit>);
+        const last = i === batches.length - 1;
+        const fetched = o.oro.readByIds('orders', batches[i] as string[], { include: o.include });
+        queued(
+          fetched.then((page) => ({
+            page: i === 0 ? Object.assign(page, notes) : page,
+            staged: i === 0 ? staged : [],
+            ...(last && listed.watermark !== undefined ? { watermark: listed.watermark } : {}),
+          })),
+        );
+      }
+    }
+    while (queue.length > 0) yield await (queue.shift() as Promise<FeedUnit>);
+  } finally {
+    // Stopped early (time budget, a failed commit): let fetches in flight settle, unobserved.
+    await Promise.allSettled(queue);
+  }
+}
+
+const emptyPage = (): Page => ({ data: [], included: new Map() });
