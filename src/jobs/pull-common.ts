@@ -38,7 +38,9 @@ export function classifyOroError(err: unknown): OroFailure {
 
 /**
  * The reason for a row whose record Oro refused with 403: the record is outside the access level
- * of the role of the user that owns the OAuth application (fact sheet §11.2), which is what to fix.
+ * of the role of the user that owns the OAuth application (oroinc/orocommerce
+ * src/Oro/Bundle/OrderBundle/Tests/Functional/Api/RestJsonApi/OrderShippingTrackingTest.php @6.1.0:
+ * 403 "No access to the entity."), which is what to fix.
  */
 export function accessDeniedMessage(
   what: string,

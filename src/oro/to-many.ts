@@ -30,7 +30,8 @@ type Lister = (
 /**
  * Every line of the orders whose `lineItems` may have been cut, read with
  * `orderlineitems?filter[order]=ID` (6.0, to-one `order`) or `filter[orders]=ID` (6.1+, to-many),
- * paged (fact sheet §4, §7.5). The order's line list and its relationship are replaced by what
+ * paged (oroinc/platform src/Oro/Bundle/ApiBundle/Processor/GetConfig/SetMaxRelatedEntities.php,
+ * oroinc/orocommerce src/Oro/Bundle/OrderBundle/Resources/config/oro/api.yml, per tag). The order's line list and its relationship are replaced by what
  * was read, so a header is never staged with part of its lines. Returns how many orders were read
  * again.
  */

@@ -410,7 +410,7 @@ function addKitItems(ctx: GenContext, line: Rec, currency: string): void {
 }
 
 /**
- * Multi-shipping "create sub-orders for each group" (fact sheet §11.4; oroinc/orocommerce
+ * Multi-shipping "create sub-orders for each group" (oroinc/orocommerce
  * src/Oro/Bundle/CheckoutBundle/DataProvider/Converter/CheckoutToOrderConverter.php @6.1.0): a
  * main order holding every line, and one sub-order per group with its own copies of that group's
  * lines, linked by `parent` / `subOrders`. Returns the main order and its sub-orders.

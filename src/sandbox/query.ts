@@ -111,7 +111,7 @@ export function parseQuery(raw: string, def: ResourceDef): ParsedQuery {
     } else if (/^fields\[[^\]]+\]$/.test(key)) {
       q.fields.set(key.slice(7, -1), new Set(value.split(',').filter(Boolean)));
     } else if (key === 'page[number]' || key === 'page[size]') {
-      // Resources with paging disabled know no paging filters (fact sheet §4; oroinc/platform
+      // Resources with paging disabled know no paging filters (oroinc/platform
       // src/Oro/Bundle/ApiBundle/Tests/Functional/RestJsonApiFiltersAndSorters/GetWithFiltersTest.php @6.1.0).
       if (def.noPaging)
         throw new ApiError(400, 'filter constraint', 'The filter is not supported.', { parameter: key });

@@ -1,5 +1,7 @@
 /**
- * Multi-shipping sub-orders and product kits in push-orders (fact sheet §11.4, §11.10), against the
+ * Multi-shipping sub-orders and product kits in push-orders (oroinc/orocommerce
+ * src/Oro/Bundle/CheckoutBundle/DataProvider/Converter/CheckoutToOrderConverter.php and
+ * src/Oro/Bundle/OrderBundle/Resources/config/oro/api.yml `kitItemLineItems`, @6.1.0), against the
  * sandbox's 6.1.0 profile and real staging stores (PGlite; PostgreSQL when SAGESYNC_TEST_PG_URL is
  * set). A main order and its sub-orders are all listed by Oro: each mode of `orders.subOrders`
  * stages the demand once, whichever is read first; kit components land in `kit_items`.

@@ -1,6 +1,6 @@
 /**
  * `oro.apiPath` (issue 16, point 4): Oro's back-office prefix is its `web_backend_prefix`
- * (fact sheet §11.5; oroinc/customer-portal
+ * (oroinc/customer-portal
  * src/Oro/Bundle/FrontendBundle/DependencyInjection/OroFrontendExtension.php), so the API may live
  * elsewhere than /admin/api; the token endpoint stays at /oauth2-token.
  */

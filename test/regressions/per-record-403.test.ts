@@ -4,7 +4,7 @@
  * stopped every row after it. Now it is that row's ERROR, naming the role setting to fix, and the
  * other rows go on. A 403 on a list read, and a 404 that is not Oro's "An entity with the requested
  * identifier does not exist." (the Web API switched off, a wrong path), stop the job (exit 69)
- * and mark nothing ERROR. Facts: fact sheet §11.2/§11.3; oroinc/orocommerce
+ * and mark nothing ERROR. Facts: oroinc/orocommerce
  * src/Oro/Bundle/OrderBundle/Tests/Functional/Api/RestJsonApi/OrderShippingTrackingTest.php @6.1.0,
  * oroinc/platform src/Oro/Bundle/ApiBundle/Security/Http/Firewall/FeatureAccessListener.php @6.1.0.
  */

@@ -1,7 +1,7 @@
 /**
- * The sandbox's version profiles (src/sandbox/profile.ts) against the fact sheet (sections 4, 7.2,
- * 7.4 and 11) and the upstream files it cites, every answer also checked against the JSON:API
- * 1.0 response schema.
+ * The sandbox's version profiles (src/sandbox/profile.ts) against Oro's behaviour at its release
+ * tags (oroinc/platform ApiBundle, oroinc/orocommerce OrderBundle and CheckoutBundle, per tag, as
+ * named in each describe), every answer also checked against the JSON:API 1.0 response schema.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
@@ -34,7 +34,7 @@ function valid(res: Answer): Answer {
 
 const NO_LINKS = { headers: { 'X-Include': 'noHateoas' } };
 
-describe('to-many cap (fact sheet §4, §11.1)', () => {
+describe('to-many cap (platform ApiBundle max_related_entities, per tag)', () => {
   for (const version of ['6.0', '6.1.0'] as const) {
     it(`${version}: an order of 250 lines lists 100, in the relationship and in include; links.next says so`, async () => {
       const { s, t } = await open({ apiVersion: version });
@@ -81,7 +81,7 @@ describe('to-many cap (fact sheet §4, §11.1)', () => {
   });
 });
 
-describe('fields and ids per version (fact sheet §7.4, §11.8)', () => {
+describe('fields and ids per version (orocommerce OrderBundle api.yml, per tag)', () => {
   it('status ids of 6.0 and 6.1; shippingStatus only from 6.1.0; externalId only from 6.1.10', async () => {
     const expectations = [
       { v: '6.0', statuses: ['archived', 'cancelled', 'closed', 'open', 'shipped'], ship: false, ext: false },
@@ -121,7 +121,7 @@ describe('fields and ids per version (fact sheet §7.4, §11.8)', () => {
   });
 });
 
-describe('filters and paging real Oro refuses (fact sheet §4, §7.2, §11.6)', () => {
+describe('filters and paging real Oro refuses (platform GetWithFiltersTest.php, app.yml @6.1.0)', () => {
   it('customer users and addresses: 400 for filter[updatedAt] and sort=updatedAt', async () => {
     const { s, t } = await open({ apiVersion: '6.1.0' });
     for (const type of ['customerusers', 'customeraddresses']) {
@@ -162,7 +162,7 @@ describe('filters and paging real Oro refuses (fact sheet §4, §7.2, §11.6)', 
   });
 });
 
-describe('per-record ACL and the Web API switch (fact sheet §11.2, §11.3)', () => {
+describe('per-record ACL and the Web API switch (OrderShippingTrackingTest.php, FeatureAccessListener.php @6.1.0)', () => {
   it('a forbidden record: 403 on GET, PATCH and a tracking POST; left out of lists', async () => {
     const { s, t } = await open({ apiVersion: '6.1.0', forbidden: ['orders:2', 'customers:1'] });
     const get = valid(await api(s, t, 'orders/2'));
@@ -223,7 +223,7 @@ describe('per-record ACL and the Web API switch (fact sheet §11.2, §11.3)', ()
   });
 });
 
-describe('sub-orders and kit lines (fact sheet §11.4, §11.10)', () => {
+describe('sub-orders and kit lines (CheckoutToOrderConverter.php, kitItemLineItems @6.1.0)', () => {
   it('a split order: the main order and each sub-order are all listed, linked by parent/subOrders', async () => {
     const { s, t } = await open({ apiVersion: '6.1.0', seed: { orders: 1 } });
     const { main, subs } = s.addSplitOrder({ groups: [2, 3] });

@@ -63,7 +63,7 @@ const NO_KIT_ITEMS: readonly unknown[] = Object.freeze([]);
 /**
  * A product-kit line's components (`kitItemLineItems` → orderproductkititemlineitems, fields of
  * oroinc/orocommerce src/Oro/Bundle/OrderBundle/Resources/doc/api/order_product_kit_item_line_item.md
- * @6.1.0; fact sheet §11.10): sku, name, quantity, unit and price of each, `[]` for other lines.
+ * @6.1.0): sku, name, quantity, unit and price of each, `[]` for other lines.
  * A component not read yet is reported missing (read in bulk, then mapped again).
  */
 function kitItemsOf(item: JsonApiResource, lookup: ResourceLookup, missing: string[]): readonly unknown[] {

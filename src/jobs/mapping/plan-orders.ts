@@ -71,7 +71,7 @@ export interface OrderPagePlan {
 }
 
 /**
- * Which of a main order and its sub-orders is staged (orders.subOrders; fact sheet §11.4: checkout
+ * Which of a main order and its sub-orders is staged (orders.subOrders; since Oro 6.0: checkout
  * with "create sub-orders for each group" saves a main order holding every line and one sub-order
  * per group, all listed by /admin/api/orders, oroinc/orocommerce
  * src/Oro/Bundle/CheckoutBundle/DataProvider/Converter/CheckoutToOrderConverter.php @6.1.0). Each

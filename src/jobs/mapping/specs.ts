@@ -59,7 +59,8 @@ export const ORDER_SPEC: RecordSpec = {
     order_created_at: { path: 'createdAt' },
     ...addressColumns('bill', 'billingAddress'),
     ...addressColumns('ship', 'shippingAddress'),
-    // The main order of a sub-order (`parent`, orders, since 6.0: fact sheet §11.4).
+    // The main order of a sub-order (`parent`, orders, since 6.0: oroinc/orocommerce
+    // src/Oro/Bundle/OrderBundle/Entity/Order.php @6.0.0).
     parent_oro_order_id: { path: 'parent' },
   },
 };

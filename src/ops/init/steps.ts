@@ -118,8 +118,9 @@ const CENSUS_CAP = 40_000;
 /**
  * The order internal statuses the current orders hold, with how many hold each, read with the
  * status included (its `name`). The statuses' own resource (orderinternalstatuses) is not
- * listed: Oro disables paging on it and answers 400 to page[size] (fact sheet, "Resources with
- * paging disabled"), and a status no order holds stages nothing either way.
+ * listed: Oro disables paging on it and answers 400 to page[size] (oroinc/platform
+ * src/Oro/Bundle/ApiBundle/Tests/Functional/RestJsonApiFiltersAndSorters/GetWithFiltersTest.php @6.1.0,
+ * testDisabledPaginationAndPaginationFilters), and a status no order holds stages nothing either way.
  */
 export async function orderCensus(deps: InitDeps, config: Config): Promise<OrderCensus> {
   return deps.withContext(config, async (ctx) => {

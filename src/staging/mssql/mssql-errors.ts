@@ -1,6 +1,6 @@
 /**
- * What a failed SQL Server request means for the run (STYLE.md "Errors say what happens next";
- * fact sheet A.11). Error shapes are mssql 12.6's: `RequestError` with `.number` for a server
+ * What a failed SQL Server request means for the run (STYLE.md "Errors say what happens next").
+ * Error shapes are mssql 12.6's: `RequestError` with `.number` for a server
  * error (code EREQUEST), `.code` ETIMEOUT for tedious's request timeout (tedious 19.2.2
  * `src/connection.ts` `requestTimeout`: it sends an attention, the statement is cancelled and the
  * connection stays usable), ESOCKET/ECLOSE/ECONNCLOSED… for a connection that is gone

@@ -1,7 +1,7 @@
 /**
  * The embedded database's exclusive lock: `<data dir>.lock`, created with O_EXCL. PGlite takes no
- * lock on its data directory and a second process opening it corrupts it (fact sheet C;
- * pglite#1106), so this is not optional.
+ * lock on its data directory and a second process opening it corrupts it
+ * (electric-sql/pglite#1106), so this is not optional.
  *
  * A pid alone proves nothing: in a container sagesync is PID 1, so a lock left by a killed run
  * names PID 1, which is always alive, and every later run would skip everything with exit 0
