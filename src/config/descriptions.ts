@@ -7,6 +7,8 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'oro.url': 'Base URL of the OroCommerce application; the API lives under oro.apiPath.',
   'oro.apiPath':
     "Path of Oro's back-office API: its backend prefix followed by /api (default /admin/api); the token stays at /oauth2-token.",
+  'oro.allowInsecureHttp':
+    'Silence the warning about a plain http:// oro.url (loopback addresses are never warned about).',
   'oro.clientId': "Client id of the OAuth 2 client-credentials application created in Oro's back-office.",
   'oro.clientSecret': 'Client secret of that application. Prefer the environment or clientSecretFile.',
   'oro.clientSecretFile': 'Read the client secret from this file (trailing newline trimmed).',

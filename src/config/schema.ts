@@ -49,11 +49,30 @@ const criteriaSchema = z.union([
 /** Given the order with its included resources; may be async. */
 export type OrderCriteriaFunction = (order: unknown) => boolean | Promise<boolean>;
 
+/** The parsed URL, or undefined when it is not one (z.url reports that). */
+function urlOf(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export const configSchema = z.strictObject({
   oro: z.strictObject({
-    url: z.url({
-      message: 'expected the base URL of the OroCommerce application, e.g. https://shop.example.com',
-    }),
+    url: z
+      .url({
+        message: 'expected the base URL of the OroCommerce application, e.g. https://shop.example.com',
+      })
+      .refine((u) => /^https?:$/.test(urlOf(u)?.protocol ?? 'http:'), {
+        message: 'expected an https:// (or http://) address; other schemes are not an Oro server',
+      })
+      .refine((u) => !urlOf(u)?.username && !urlOf(u)?.password, {
+        message:
+          'must not hold a user name or password (they would be sent to Oro and into logs): use oro.clientId and oro.clientSecret',
+      }),
+    /** Plain http:// to a host other than this machine is warned about on every run unless true. */
+    allowInsecureHttp: z.boolean().default(false),
     clientId: nonEmpty,
     clientSecret: nonEmpty,
     /** Read the client secret from this file (a Kubernetes secret mount); trailing newline trimmed. */

@@ -21,6 +21,12 @@ export function securityWarnings(config: Config): string[] {
       );
     }
   }
+  const oro = new URL(config.oro.url);
+  if (oro.protocol === 'http:' && !config.oro.allowInsecureHttp && !isLoopback(oro.hostname)) {
+    out.push(
+      `oro.url is plain http:// (${oro.host}): the client secret and every access token cross the network unencrypted. Use https://, or set oro.allowInsecureHttp: true if the link is protected otherwise.`,
+    );
+  }
   const smtp = config.notifications.smtp;
   if (smtp && !smtp.rejectUnauthorized) {
     out.push(
@@ -41,4 +47,10 @@ function sslmodeOf(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Loopback: the traffic does not leave the machine (a local proxy or a tunnel's end). */
+function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
 }

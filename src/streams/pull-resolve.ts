@@ -48,6 +48,13 @@ export function attributesOf(
 }
 
 /** Finds the row's Oro resource; by attribute, the answer is kept for the run. */
+/** Records read per look-up: enough to see equal-but-for-case neighbours next to the exact one. */
+const MATCH_PAGE = 10;
+
+function exactly(actual: unknown, value: string): boolean {
+  return (typeof actual === 'string' || typeof actual === 'number') && String(actual) === value;
+}
+
 export async function findTarget(
   oro: OroClient,
   def: PullStreamDef,
@@ -66,10 +73,23 @@ export async function findTarget(
   }
   const hit = cache.get(value);
   if (hit) return hit;
+  // Oro reads `a,b` in a filter value as a list and `a..b` as a range where the field allows
+  // them (Oro docs api/filters.rst), so such a value could name records the row never asked for.
+  if (value.includes(',') || value.includes('..')) {
+    return {
+      kind: 'error',
+      message:
+        `${def.match.column} "${value}" holds "," or "..", which Oro's filter reads as a list or a range; ` +
+        `a match value must be one exact ${attribute}. Correct it, then set this row back to NEW.`,
+    };
+  }
   try {
     const ids: string[] = [];
-    for await (const page of oro.list(def.resource, { filter: { [attribute]: value }, pageSize: 2 })) {
-      ids.push(...page.data.map((r) => r.id));
+    const filter = { [attribute]: { op: 'eq' as const, value } };
+    for await (const page of oro.list(def.resource, { filter, pageSize: MATCH_PAGE })) {
+      // Exactly equal only: Oro's comparison may ignore case or trailing spaces (the database's
+      // collation), and a server may not honour the filter at all.
+      ids.push(...page.data.filter((r) => exactly(r.attributes[attribute], value)).map((r) => r.id));
       break;
     }
     const target: Target =
