@@ -6,6 +6,7 @@
 import type { Config } from '../config/schema.js';
 import type { RunContext } from '../jobs/context.js';
 import type { RunSummary } from '../jobs/runner.js';
+import { createRedactor } from '../log/redact.js';
 import type { Logger } from '../log/types.js';
 import type { StatusReport } from '../ops/status.js';
 import type { Heartbeat } from './heartbeat.js';
@@ -30,6 +31,9 @@ export async function createRunMonitor(
   if (!cfg && !metrics) return undefined;
   let heartbeat: Heartbeat | undefined;
   if (cfg) heartbeat = (await import('./heartbeat.js')).createHeartbeat(cfg, { logger });
+  // The /fail body (error messages, failed records) leaves the host: mask the configured
+  // secrets and anything secret-shaped in it, as every log line is.
+  const redactor = createRedactor(config);
   let started: Promise<void> | undefined;
   return {
     start() {
@@ -38,7 +42,7 @@ export async function createRunMonitor(
     async finish(run) {
       await started;
       await Promise.all([
-        heartbeat?.finish(run.exitCode, run.details),
+        heartbeat?.finish(run.exitCode, redactor.redact(run.details)),
         metrics ? recordAndExport(config, metrics, ctx, run, logger) : undefined,
       ]);
     },
