@@ -112,6 +112,7 @@ export async function createRuntime(
     openStore,
     openOro,
     ...(notifier ? { notifier } : {}),
+    ...(metrics ? { requestCounts: () => metrics.totals() } : {}),
   };
 
   let closing: Promise<void> | undefined;

@@ -7,7 +7,7 @@ import type { Logger } from '../log/types.js';
 import type { OroClient } from '../oro/types.js';
 import type { Problem } from '../notify/problems.js';
 import type { StagingStore } from '../staging/store.js';
-import type { JobCounts, JobName } from './types.js';
+import type { JobCounts, JobName, RequestCounts } from './types.js';
 
 export interface Notifier {
   /**
@@ -28,6 +28,8 @@ export interface RunContext {
   notifier?: Notifier;
   /** Aborted (reason: the signal's name) on SIGTERM/SIGINT/SIGHUP: no new job or batch starts. */
   stop?: AbortSignal;
+  /** Oro requests and SQL statements so far in this process (when the metrics count them). */
+  requestCounts?: () => RequestCounts;
   /** Live counts per job (a TTY spinner). */
   progress?: (job: JobName, counts: JobCounts) => void;
 }

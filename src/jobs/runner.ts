@@ -12,7 +12,7 @@ import type { JobLock, StagingStore } from '../staging/store.js';
 import type { RunContext } from './context.js';
 import { loadJob } from './registry.js';
 import { stopCause, type StopCause } from './stop.js';
-import type { JobDeps, JobName, JobOptions, JobReport } from './types.js';
+import type { JobDeps, JobName, JobOptions, JobReport, RequestCounts } from './types.js';
 
 export interface RunSummary {
   command: string;
@@ -117,6 +117,7 @@ async function runOne(
   }
   let runId: string | undefined;
   let report: JobReport;
+  const before = ctx.requestCounts?.();
   try {
     runId = await deps.store.startRun({
       job: name,
@@ -134,11 +135,12 @@ async function runOne(
     ctx.logger.debug(`${name} failed`, { error: e instanceof Error ? e.stack : String(e) });
     report = failed(name, e, Date.now() - t0);
   }
+  if (before && ctx.requestCounts) report = { ...report, requests: since(before, ctx.requestCounts()) };
   try {
     if (runId !== undefined) {
       await deps.store.finishRun(runId, {
         outcome: report.outcome,
-        counts: { ...report.counts, durationMs: report.durationMs },
+        counts: { ...report.counts, durationMs: report.durationMs, ...report.requests },
         message: report.error?.message ?? report.message ?? null,
       });
     }
@@ -151,6 +153,15 @@ async function runOne(
 }
 
 const zero = () => ({ read: 0, written: 0, skipped: 0, failed: 0 });
+
+function since(a: RequestCounts, b: RequestCounts): RequestCounts {
+  return {
+    oroRequests: b.oroRequests - a.oroRequests,
+    oroMs: Math.round(b.oroMs - a.oroMs),
+    dbStatements: b.dbStatements - a.dbStatements,
+    dbMs: Math.round(b.dbMs - a.dbMs),
+  };
+}
 
 function skipped(job: JobName, message: string): JobReport {
   return { job, outcome: 'skipped-locked', counts: zero(), durationMs: 0, failures: [], message };

@@ -61,8 +61,17 @@ export interface JobReport {
   plan?: unknown[];
   /** Why the job stopped early (time budget) or was skipped (lock). */
   message?: string;
+  /** Oro requests and SQL statements of the job, when the metrics count them (issue 19). */
+  requests?: RequestCounts;
   /** Set when outcome is `failed`: the error's kind decides the exit code (src/cli/exit.ts). */
   error?: { kind: ErrorKind; message: string };
+}
+
+export interface RequestCounts {
+  oroRequests: number;
+  oroMs: number;
+  dbStatements: number;
+  dbMs: number;
 }
 
 export type Job = (deps: JobDeps, options: JobOptions) => Promise<JobReport>;

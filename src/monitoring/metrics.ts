@@ -10,6 +10,7 @@
  */
 import { Gauge, Histogram, Registry } from 'prom-client';
 import type { RunSummary } from '../jobs/runner.js';
+import type { RequestCounts } from '../jobs/types.js';
 import type { CommunicationEvent } from '../log/types.js';
 import type { StatusReport } from '../ops/status.js';
 
@@ -19,6 +20,8 @@ export interface RunMetrics {
   readonly registry: Registry;
   /** The communication observer: counts and times every Oro request and SQL statement. */
   observe(event: CommunicationEvent): void;
+  /** Requests and statements so far in this process (the runner attributes them to jobs). */
+  totals(): RequestCounts;
   /** Sets every gauge from the finished run and the store's report (null: database unreachable). */
   record(input: {
     summary: RunSummary | null;
@@ -74,16 +77,31 @@ export function createRunMetrics(): RunMetrics {
       'job',
     ]),
     alerts: gauge('sagesync_open_alerts', 'Problems currently open (e-mailed, not yet cleared).'),
+    jobRequests: gauge('sagesync_job_requests', "The job's Oro requests or SQL statements in this run.", [
+      'job',
+      'target',
+    ]),
+    jobRequestTime: gauge(
+      'sagesync_job_request_seconds',
+      'Time the job spent waiting for Oro or the database in this run.',
+      ['job', 'target'],
+    ),
   };
+  const totals: RequestCounts = { oroRequests: 0, oroMs: 0, dbStatements: 0, dbMs: 0 };
 
   return {
     registry,
+    totals: () => ({ ...totals }),
     observe(event) {
       const seconds = event.durationMs / 1000;
       if (event.kind === 'http') {
+        totals.oroRequests += 1;
+        totals.oroMs += event.durationMs;
         const status = event.status === null ? 'error' : `${Math.floor(event.status / 100)}xx`;
         oro.observe({ method: event.method, status }, seconds);
       } else {
+        totals.dbStatements += 1;
+        totals.dbMs += event.durationMs;
         db.observe({ outcome: event.error ? 'error' : 'ok' }, seconds);
       }
     },
@@ -96,6 +114,12 @@ export function createRunMetrics(): RunMetrics {
           for (const [result, n] of Object.entries(j.counts)) g.rows.set({ job: j.job, result }, n);
           g.jobDuration.set({ job: j.job }, j.durationMs / 1000);
           g.outcome.set({ job: j.job, outcome: j.outcome }, 1);
+          if (j.requests) {
+            g.jobRequests.set({ job: j.job, target: 'oro' }, j.requests.oroRequests);
+            g.jobRequests.set({ job: j.job, target: 'db' }, j.requests.dbStatements);
+            g.jobRequestTime.set({ job: j.job, target: 'oro' }, j.requests.oroMs / 1000);
+            g.jobRequestTime.set({ job: j.job, target: 'db' }, j.requests.dbMs / 1000);
+          }
         }
       }
       if (!status) return;

@@ -201,6 +201,10 @@ export function formatStatus(r: StatusReport): string {
       `  ${run.job.padEnd(16)} ${String(run.outcome ?? '?').padEnd(15)} ${run.startedAt}  ${took}  on ${run.host}${run.message ? `  ${run.message}` : ''}`,
     );
   }
+  const succeeded = r.lastSuccess.filter((s) => s.at !== null);
+  if (succeeded.length > 0) out.push('', 'Last success:');
+  for (const s of succeeded)
+    out.push(`  ${s.job.padEnd(16)} ${s.at ?? ''}  (${duration(s.ageSeconds ?? 0)} ago)`);
   out.push('', `Quarantined records: ${r.quarantine.open}`);
   for (const q of r.quarantine.records) {
     out.push(

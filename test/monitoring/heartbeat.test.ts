@@ -82,7 +82,7 @@ describe('monitoring.heartbeat', () => {
     expect((await runCli(['pull-credit', '--dry-run', '-c', join(dir, 'base.json')])).code).toBe(0);
     expect((await runCli(['migrate', '-c', join(dir, 'base.json')])).code).toBe(0);
     expect(pings()).toEqual([]);
-  });
+  }, 120_000);
 
   it('pings /fail with the exit code for records that failed (1) and Oro down (69)', async () => {
     await sql(`INSERT INTO sagesync_credit_limit (erp_customer_code, credit_limit) VALUES ('NOPE', 5)`);
@@ -95,7 +95,7 @@ describe('monitoring.heartbeat', () => {
       /^exit 1\npull-credit: 1 record\(s\) failed:\n {2}credit_limit \d+: Unknown X3 customer code "NOPE"/,
     );
     expect(server.requests[3]?.body).toMatch(/^exit 69\npush-orders: failed: /);
-  });
+  }, 120_000);
 
   it('pings /fail with 70 for a bug and 78 for a configuration problem found at run time', async () => {
     await sql('DROP TABLE sagesync_shipment'); // what no typed error describes: internal
@@ -123,7 +123,7 @@ describe('monitoring.heartbeat', () => {
     expect(server.requests[3]?.body).toMatch(
       /^exit 78\npull-credit: failed: The configuration is invalid[\s\S]*no-such-key/,
     );
-  });
+  }, 120_000);
 
   it('a server that does not answer costs at most the timeout; the run and its exit code are unaffected', async () => {
     server.mode = 'hang';
@@ -142,7 +142,7 @@ describe('monitoring.heartbeat', () => {
       /heartbeat ping http:\/\/127\.0\.0\.1:\d+\/…\/start failed \(the run is not affected\): no answer within 500 ms/,
     );
     expect(ran.stderr).not.toContain(SECRET);
-  });
+  }, 120_000);
 
   it('a refused connection or an HTTP error is a warning without the secret, never a failure', async () => {
     const down = config({ monitoring: { heartbeat: { url: `http://127.0.0.1:${closedPort}/${SECRET}` } } });
@@ -158,5 +158,5 @@ describe('monitoring.heartbeat', () => {
     // Any other text that quotes the URL (an error, --json output) is masked too.
     const redactor = createRedactor(configSchema.parse(config()));
     expect(redactor.redact(`GET ${server.origin}/ping/${SECRET}/fail?k=key-${SECRET}`)).not.toContain(SECRET);
-  });
+  }, 120_000);
 });

@@ -107,6 +107,10 @@ describe.skipIf(!pgUrl)('monitoring.textfile and monitoring.pushgateway', () => 
     expect(oroCount).toBe(sandbox.requests.length);
     expect(m.value('sagesync_db_query_duration_seconds_count', { outcome: 'ok' })).toBeGreaterThan(10);
     expect(m.types.get('sagesync_oro_request_duration_seconds')).toBe('histogram');
+    // Attributed per job: push-orders read Oro, pull-credit (an unknown code) never asked it.
+    expect(m.value('sagesync_job_requests', { job: 'push-orders', target: 'oro' })).toBeGreaterThan(0);
+    expect(m.value('sagesync_job_requests', { job: 'pull-credit', target: 'oro' })).toBe(0);
+    expect(m.value('sagesync_job_requests', { job: 'pull-credit', target: 'db' })).toBeGreaterThan(0);
 
     // status --json carries the same figures.
     const { result: status } = JSON.parse(
@@ -115,10 +119,15 @@ describe.skipIf(!pgUrl)('monitoring.textfile and monitoring.pushgateway', () => 
       result: {
         backlog: { table: string; status: string; count: number }[];
         lastSuccess: { job: string; at: string | null }[];
+        lastRuns: { job: string; counts: Record<string, number> | null }[];
         quarantine: { byJob: { job: string; open: number }[] };
       };
     };
     expect(Date.parse(status.lastSuccess.find((s) => s.job === 'push-orders')!.at!)).toBe(success);
+    expect(status.lastRuns.find((r) => r.job === 'push-orders')?.counts).toMatchObject({
+      written: staged,
+      oroRequests: m.value('sagesync_job_requests', { job: 'push-orders', target: 'oro' }),
+    });
     for (const b of status.backlog)
       expect(m.value('sagesync_backlog_rows', { table: b.table, status: b.status })).toBe(b.count);
 

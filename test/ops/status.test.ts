@@ -62,12 +62,23 @@ describe(`status (${staging.dialect})`, () => {
     expect(r.oldestNew?.ageSeconds).toBe(3600);
     expect(r.lastRuns.map((x) => [x.job, x.outcome])).toEqual([['pull-credit', 'ok']]);
     expect(r.quarantine.open).toBe(1);
+    expect(r.quarantine.byJob).toEqual([{ job: 'push-orders', open: 1 }]);
     expect(r.rejectedByX3.rows[0]?.message).toBe('unknown payment term');
+    expect(r.rejectedByX3.byTable).toEqual([{ table: 'sagesync_customer', count: 1 }]);
+    // issue 19: each job's last success, null for a job that never succeeded.
+    const success = r.lastSuccess.find((s) => s.job === 'pull-credit');
+    expect(success?.at).not.toBeNull();
+    expect(r.lastSuccess.find((s) => s.job === 'push-orders')).toEqual({
+      job: 'push-orders',
+      at: null,
+      ageSeconds: null,
+    });
     const text = formatStatus(r);
     expect(text).toContain('Oldest NEW row:');
     expect(text).toContain('60 min old');
     expect(text).toContain('Quarantined records: 1');
     expect(text).toContain('Rows X3 rejected: 1');
+    expect(text).toMatch(/Last success:\n {2}pull-credit {6}\d{4}-/);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
 });
