@@ -15,6 +15,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { openStore } from '../../src/staging/open-store.js';
 import type { StagingStore } from '../../src/staging/store.js';
 import { type SmtpHarness, startSmtp } from '../notify/smtp-harness.js';
+import { freePort } from '../tunnel/sshd-server.js';
 import { runCli, type CliRun } from './ops-harness.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,8 @@ const SECRETS = {
   oro: `oro-Client-Secret-${randomBytes(6).toString('hex')}`,
   db: `db-Pass-${randomBytes(6).toString('hex')}`,
   smtp: `smtp-Pass-${randomBytes(6).toString('hex')}`,
+  heartbeat: `${randomBytes(8).toString('hex')}-check-0`,
+  pushgateway: `push-Pass-${randomBytes(6).toString('hex')}`,
 };
 
 /** Forwards to the sandbox and keeps every access token it issues. */
@@ -89,6 +92,7 @@ describe.skipIf(!pgUrl)('no secret in any output', () => {
     await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${SECRETS.db}'`);
     await admin.query(`GRANT CREATE, CONNECT ON DATABASE ${db} TO ${role}`);
     const u = new URL(pgUrl ?? '');
+    const closed = await freePort();
     config = {
       oro: { url: proxy.url, clientId: 'sagesync', clientSecret: SECRETS.oro, maxRetries: 1 },
       staging: {
@@ -107,6 +111,11 @@ describe.skipIf(!pgUrl)('no secret in any output', () => {
         smtp: { host: '127.0.0.1', port: smtp.port, user: 'mailer', password: SECRETS.smtp },
       },
       logging: { level: 'debug', communication: true, file: join(dir, 'sagesync.log') },
+      // Both unreachable: their warnings quote where they went, never the credential (issue 19).
+      monitoring: {
+        heartbeat: { url: `http://127.0.0.1:${closed}/ping/${SECRETS.heartbeat}`, timeoutMs: 500 },
+        pushgateway: { url: `http://metrics:${SECRETS.pushgateway}@127.0.0.1:${closed}`, timeoutMs: 500 },
+      },
     };
     runs.push(await runCli(dir, config, ['migrate']));
     runs.push(await runCli(dir, config, ['run-all', '--verbose']));
@@ -144,6 +153,8 @@ describe.skipIf(!pgUrl)('no secret in any output', () => {
     expect(log).toMatch(/SQL \(\d+ ms/);
     expect(log).toContain('HTTP response body');
     expect(proxy.tokens.length).toBeGreaterThanOrEqual(2);
+    expect(log).toMatch(/The heartbeat ping http:\/\/127\.0\.0\.1:\d+\/…\/start failed/);
+    expect(log).toMatch(/Could not push the metrics to the Pushgateway/);
   });
 
   it('no configured secret and no issued token in stdout, stderr, the log file or the e-mails', () => {
