@@ -161,14 +161,18 @@ export function assertCurrent(
   version: { contractVersion: number; migrations: string[] } | null,
   where: string,
 ): void {
-  if (
-    !version ||
-    !version.migrations.includes(CONTRACT_MIGRATION) ||
-    CONTRACT_ADDITIONS.some((m) => !version.migrations.includes(m))
-  ) {
+  if (!version || !version.migrations.includes(CONTRACT_MIGRATION)) {
     throw new SchemaVersionError(
       'database',
       `The staging tables in ${where} do not exist or are older than contract version ${CONTRACT_VERSION}. Run "sagesync migrate" (or have a DBA apply "sagesync migrate --print").`,
+    );
+  }
+  // At contract version 1 but without an addition this sagesync writes to: name what is missing.
+  const missing = CONTRACT_ADDITIONS.filter((m) => !version.migrations.includes(m));
+  if (missing.length > 0) {
+    throw new SchemaVersionError(
+      'database',
+      `The staging tables in ${where} lack the contract addition${missing.length === 1 ? '' : 's'} ${missing.join(', ')} that this sagesync writes to (an upgrade adds columns). Run "sagesync migrate" (or have a DBA apply "sagesync migrate --print").`,
     );
   }
   if (version.contractVersion > CONTRACT_VERSION) {
