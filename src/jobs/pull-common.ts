@@ -19,7 +19,8 @@ export function clip(message: string, max = SYNC_MESSAGE_MAX): string {
 
 /**
  * A failure of one Oro request. `record`: Oro answered 400/404, the request as built can never
- * succeed (fact sheet §6), so the row goes to ERROR. `passing`: Oro unreachable, 5xx or timeout
+ * succeed (oroinc/platform src/Oro/Bundle/ApiBundle/Processor/GetConfig/Rest/CompleteStatusCodes.php
+ * @6.1.0: validation errors are 400), so the row goes to ERROR. `passing`: Oro unreachable, 5xx or timeout
  * after the client's retries, or refused credentials: the row stays NEW for the next run.
  */
 export type OroFailure =

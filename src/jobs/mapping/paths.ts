@@ -7,7 +7,8 @@
  * segment is `id`, an attribute, or a relationship (its related id, or a list of ids for a
  * to-many one). Examples: `identifier`, `customer` (the id), `customerUser.email`,
  * `billingAddress.region` (`US-NY`), `customer.group.name`.
- * Wire shapes: ../shared/reference/oro-admin-api.md sections 2 and 7.
+ * Wire shapes: docs/oro.md, and Oro's own documents at a release tag (oroinc/platform
+ * src/Oro/Bundle/ApiBundle/Request/JsonApi/JsonApiDocumentBuilder.php @6.1.0).
  */
 import type { JsonApiResource, ResourceIdentifier } from '../../oro/types.js';
 
