@@ -30,10 +30,9 @@ type Lister = (
 /**
  * Every line of the orders whose `lineItems` may have been cut, read with
  * `orderlineitems?filter[order]=ID` (6.0, to-one `order`) or `filter[orders]=ID` (6.1+, to-many),
- * paged (oroinc/platform src/Oro/Bundle/ApiBundle/Processor/GetConfig/SetMaxRelatedEntities.php,
- * oroinc/orocommerce src/Oro/Bundle/OrderBundle/Resources/config/oro/api.yml, per tag). The order's line list and its relationship are replaced by what
- * was read, so a header is never staged with part of its lines. Returns how many orders were read
- * again.
+ * paged (the cap and its sources: above). The order's line list and its relationship are replaced
+ * by what was read, so a header is never staged with part of its lines. Returns how many orders
+ * were read again.
  */
 export async function completeLineItems(
   list: Lister,

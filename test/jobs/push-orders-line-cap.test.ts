@@ -1,7 +1,8 @@
 /**
  * Orders with more lines than Oro lists (oroinc/platform
- * src/Oro/Bundle/ApiBundle/DependencyInjection/Configuration.php `max_related_entities`, per tag): before 6.1.8 an order's `lineItems`
- * and `include=lineItems` stop at 100, and with `X-Include: noHateoas` nothing says so. push-orders
+ * src/Oro/Bundle/ApiBundle/DependencyInjection/Configuration.php `max_related_entities`, per tag):
+ * before 6.1.8 an order's `lineItems` and `include=lineItems` stop at 100, and with
+ * `X-Include: noHateoas` nothing says so. push-orders
  * reads such an order's lines whole before staging it, on 6.0 (`filter[order]`) and 6.1.0
  * (`filter[orders]`); on 6.1.8 it needs no extra read. Without the cap handling this file fails:
  * the orders would be staged with 100 lines.

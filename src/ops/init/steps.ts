@@ -120,7 +120,8 @@ const CENSUS_CAP = 40_000;
  * status included (its `name`). The statuses' own resource (orderinternalstatuses) is not
  * listed: Oro disables paging on it and answers 400 to page[size] (oroinc/platform
  * src/Oro/Bundle/ApiBundle/Tests/Functional/RestJsonApiFiltersAndSorters/GetWithFiltersTest.php @6.1.0,
- * testDisabledPaginationAndPaginationFilters), and a status no order holds stages nothing either way.
+ * testDisabledPaginationAndPaginationFilters), and a status no order holds stages nothing either
+ * way.
  */
 export async function orderCensus(deps: InitDeps, config: Config): Promise<OrderCensus> {
   return deps.withContext(config, async (ctx) => {
