@@ -167,6 +167,16 @@ describe.skipIf(why !== null)('sagesync init on a terminal', () => {
     expect(readdirSync(cwd)).toEqual([]);
   }, 120_000);
 
+  it('an existing configuration is replaced only after a yes: the default no leaves it alone', async () => {
+    const cwd = tempDir({ '.sagesyncrc.yaml': 'oro: {}\n' });
+    const p = init(cwd);
+    await answer(p, `${join(cwd, '.sagesyncrc.yaml')} exists. Replace it`, '');
+    expect(await p.exitCode()).toBe(0);
+    expect(p.screen()).toContain('Nothing was written.');
+    expect(readFileSync(join(cwd, '.sagesyncrc.yaml'), 'utf8')).toBe('oro: {}\n');
+    expect(readdirSync(cwd)).toEqual(['.sagesyncrc.yaml']);
+  }, 60_000);
+
   it('a wrong database password is asked again; Ctrl-C at the next question writes nothing', async () => {
     const cwd = tempDir();
     const schema = randomSchema('pty');

@@ -7,12 +7,14 @@
  * `sagesync --version`, `--help`, a command, `man sagesync` and `man 5 sagesync-config`, and every
  * file the help names must exist. Prints the tarball's size and file count and the install size.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { ROOT } from '../cli/helpers.js';
+import { randomSchema } from '../staging/helpers/backends.js';
 
 const git = spawnSync('git', ['-C', ROOT, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
 const hasMan = spawnSync('man', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -127,4 +129,54 @@ describe.skipIf(git.status !== 0)('the packed package, installed with npm instal
         expect(existsSync(join(installed, m[0])), m[0]).toBe(true);
     }
   });
+
+  it('from npm install -g to staged orders with sagesync init alone (issue 22)', async () => {
+    const client = { clientId: 'packed', clientSecret: 'packed-secret' };
+    const sandbox = await startSandbox({ clients: [client], seed: { orders: 8, seed: 2 } });
+    const pgUrl = process.env.SAGESYNC_TEST_PG_URL;
+    const schema = randomSchema('packed');
+    // Async: the sandbox answers from this process while the installed CLI runs.
+    const sagesync = (args: string[], cwd: string, env: Record<string, string> = {}) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const p = spawn(bin(), args, { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
+        let stdout = '';
+        let stderr = '';
+        p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        p.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    try {
+      const cwd = mkdtempSync(join(work, 'init-'));
+      const staging: Record<string, string> = pgUrl
+        ? {
+            SAGESYNC_STAGING_DIALECT: 'postgres',
+            SAGESYNC_STAGING_URL: pgUrl,
+            SAGESYNC_STAGING_SCHEMA: schema,
+            SAGESYNC_STAGING_TLS_ENABLED: 'false',
+          }
+        : { SAGESYNC_STAGING_DIALECT: 'embedded' };
+      const answers = {
+        SAGESYNC_ORO_URL: sandbox.url,
+        SAGESYNC_ORO_CLIENT_ID: client.clientId,
+        SAGESYNC_ORO_CLIENT_SECRET: client.clientSecret,
+        ...staging,
+      };
+      const init = await sagesync(['init', '--non-interactive', '--schedule', 'crontab'], cwd, answers);
+      expect(init.code, init.stderr + init.stdout).toBe(0);
+      expect(init.stdout).toContain(`'${bin()}' --config`);
+      // The written file alone, found in the folder as cron would find it.
+      const run = await sagesync(['run-all', '--json'], cwd);
+      expect(run.code, run.stderr).toBe(0);
+      const jobs = (
+        JSON.parse(run.stdout) as { result: { jobs: { job: string; counts: { written: number } }[] } }
+      ).result.jobs;
+      expect(jobs.find((j) => j.job === 'push-orders')?.counts.written).toBe(8);
+    } finally {
+      await sandbox.close();
+      if (pgUrl) {
+        const { BACKENDS } = await import('../staging/helpers/backends.js');
+        await BACKENDS.find((b) => b.name === 'postgres')?.dropSchema(schema);
+      }
+    }
+  }, 180_000);
 });

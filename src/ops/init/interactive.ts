@@ -2,7 +2,7 @@
  * The interactive `sagesync init`: Oro, the staging database (and migrate), e-mail, the order
  * criteria from the statuses Oro has, where the secrets go, how to schedule it; then the files
  * are written and test-connection runs on them. Each part is tested when answered and asked again
- * when it fails; Ctrl-C at any question stops with nothing written (PromptInterrupted).
+ * when it fails; Ctrl-C at a question or during a test stops with nothing written (PromptInterrupted).
  */
 import { answersFromEnvironment, removeAnswer, setAnswer } from './answers.js';
 import { askNotifications, askOro, askStaging } from './ask-connections.js';
@@ -33,7 +33,7 @@ export async function initInteractive(
 ): Promise<InteractiveOutcome> {
   const p = stoppable(prompter, deps.stopped);
   deps.say(`sagesync init: a few questions, each tested at once, then ${o.configPath} is written.`);
-  deps.say('Ctrl-C at any question stops without writing anything.');
+  deps.say('Ctrl-C at any point stops without writing anything.');
   // SAGESYNC_* variables already set are offered as the defaults.
   const a = answersFromEnvironment(deps.env, deps.cwd, []);
   let force = o.force;
@@ -107,14 +107,25 @@ export async function initInteractive(
     scheduler !== 'none' &&
     (await p.confirm('Write the scheduling file(s) next to the configuration?', false));
 
-  const done = await finish(a, deps, {
+  const final = {
     ...o,
     force,
     secrets,
     ...(ddl ? { ddl } : {}),
     ...(scheduler !== 'none' ? { scheduler } : {}),
     writeSchedule,
-  });
+  };
+  // Other files of the setup (secrets, staging.sql, the units) may exist from an earlier run.
+  const others = force ? [] : existingFiles(plan(a, deps, final));
+  if (others.length > 0) {
+    deps.say(`These files exist: ${others.join(', ')}.`);
+    if (!(await p.confirm('Replace them (each old one is kept as a .bak copy)?', false))) {
+      deps.say('Nothing was written.');
+      return { finished: null, migrate: how };
+    }
+    final.force = true;
+  }
+  const done = await finish(a, deps, final);
   for (const line of ['', ...done.lines]) deps.say(line);
   return { finished: done, migrate: how };
 }
