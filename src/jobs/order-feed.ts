@@ -20,8 +20,9 @@ import { chunks, isStagingId, oddIdReason, readAhead } from './mapping/job-kit.j
 /**
  * Records per listing request. A sparse page of ids and timestamps is small (about 60 bytes a
  * record), and a large one lets an idle run read the whole overlap window of a busy store in one
- * request. Oro sets no maximum by default (fact sheet §4); a resource's `max_results` lowers it
- * (src/oro/reading.ts).
+ * request. Oro sets no maximum by default (`oro_api.max_entities` -1, oroinc/platform
+ * src/Oro/Bundle/ApiBundle/DependencyInjection/Configuration.php @6.1.0); a resource's
+ * `max_results` lowers it (src/oro/reading.ts).
  */
 export const LIST_SIZE = 5000;
 

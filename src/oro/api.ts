@@ -176,7 +176,8 @@ function classify(method: string, pathAndQuery: string, apiBase: string, res: Ex
   const errors = errorObjects(res.body);
   const first = errors[0];
   const what = [first?.title, first?.detail].filter(Boolean).join(': ');
-  // 403 on one record: that record is outside the role's access level (fact sheet §11.2), the
+  // 403 on one record: that record is outside the role's access level (oroinc/orocommerce
+  // OrderShippingTrackingTest.php @6.1.0: "No access to the entity."), the
   // caller fails that record and goes on. On a list: the role lacks VIEW on the whole type.
   if (res.status === 403 && !isRecordRequest(method, pathAndQuery)) {
     return new ServiceUnavailableError(

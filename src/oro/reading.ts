@@ -26,7 +26,8 @@ export interface Reading {
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /**
- * Follows `links.next` (fact sheet §2: present only when more records exist). The link's query
+ * Follows `links.next` (present only when more records exist: oroinc/platform
+ * src/Oro/Bundle/ApiBundle/Metadata/NextPageLinkMetadata.php). The link's query
  * string is reused against the configured base URL, because Oro builds links from its own idea
  * of the host, which behind a proxy may not be reachable from here. Without any `links` (HATEOAS
  * off on the server, or `links: false` asked for) it falls back to page numbers while pages come
@@ -39,7 +40,8 @@ export async function* listPages(
   defaultSize: number,
 ): AsyncGenerator<Page> {
   // Unpaged: no paging parameters at all (resources with paging disabled answer them with a 400,
-  // fact sheet §4); what the server pages anyway is followed by its links.next.
+  // oroinc/platform GetWithFiltersTest.php @6.1.0); what the server pages anyway is followed by its
+  // links.next.
   const pageSize = q.unpaged ? 0 : (q.pageSize ?? defaultSize);
   let path: string | null = resource + buildQuery({ ...q, pageSize: q.unpaged ? undefined : pageSize });
   let pageNumber = 1;
@@ -52,8 +54,8 @@ export async function* listPages(
     const { page, link, more } = readPage(res, pageSize, `GET ${resource}`);
     if (link !== null) {
       const ids = page.data.map((d) => d.id).join(',');
-      // Oro links to a next page only when more records exist (fact sheet §2): an empty page
-      // with a link, a link met before, or the same records again would never end.
+      // Oro links to a next page only when more records exist (NextPageLinkMetadata.php): an empty
+      // page with a link, a link met before, or the same records again would never end.
       if (ids === '' || ids === previousIds || links.has(link)) throw notAdvancing(resource, 'links.next');
       links.add(link);
       previousIds = ids;
@@ -92,7 +94,9 @@ function readPage(
 
 /**
  * Keyset read on (updatedAt, id). Offset paging over a set that changes while it is read skips
- * records (fact sheet §4: Oro pages by offset), so every query starts from the last key seen:
+ * records (Oro pages by offset: oroinc/platform
+ * src/Oro/Component/EntitySerializer/EntitySerializer.php), so every query starts from the last
+ * key seen:
  *   1. `updatedAt >= since - overlap` (or everything), sorted `updatedAt,id`;
  *   2. after a full page ending at (T, id): the rest of the equal-T group, `updatedAt = T and
  *      id > id` sorted by `id`, until it is exhausted;
@@ -186,7 +190,10 @@ interface Key {
   id: string;
 }
 
-/** Oro's datetime (fact sheet §2), with fractions or an offset tolerated. */
+/**
+ * Oro's datetime (oroinc/platform ApiBundle DateTimeToStringTransformer.php), with fractions or
+ * an offset tolerated.
+ */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 /**
@@ -260,7 +267,7 @@ function tooManyPages(resource: string, max: number): ServiceUnavailableError {
 
 /**
  * N of Oro's refusal of a page size above a resource's `max_results`: 400 "The value should be
- * less than or equals to N." (fact sheet §4, oroinc/platform
+ * less than or equals to N." (oroinc/platform
  * src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php).
  */
 function maxResultsOf(err: unknown): number | undefined {

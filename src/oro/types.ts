@@ -51,14 +51,16 @@ export interface ListQuery {
   fields?: Record<string, string[]>;
   pageSize?: number;
   /**
-   * false: ask Oro to leave out the HATEOAS links (`X-Include: noHateoas`, fact sheet §2). The
+   * false: ask Oro to leave out the HATEOAS links (`X-Include: noHateoas`, oroinc/platform
+   * src/Oro/Bundle/ApiBundle/Processor/Shared/NormalizeIncludeHeader.php). The
    * body is then about half the size, quicker to parse and lighter to keep; pages go by number
    * until one comes back short. Default true: follow `links.next`.
    */
   links?: boolean;
   /**
    * Send no `page[size]`/`page[number]`: for resources with paging disabled (the order status
-   * lists answer paging parameters with a 400, fact sheet §4). Pages the server makes anyway are
+   * lists answer paging parameters with a 400, oroinc/platform GetWithFiltersTest.php @6.1.0).
+   * Pages the server makes anyway are
    * followed by `links.next`, so keep `links` on.
    */
   unpaged?: boolean;
@@ -72,8 +74,9 @@ export interface IncrementalQuery {
   include?: string[];
   /**
    * A sparse fieldset, e.g. `{ orders: ['updatedAt'] }`: ids and `updatedAt` only, so that a
-   * page of thousands costs Oro little (fact sheet §5). With it, `pageSize` may be large: a
-   * resource whose `max_results` refuses it (400 "less than or equals to N", fact sheet §4) is
+   * page of thousands costs Oro little (Oro's docs, api/filters.rst). With it, `pageSize` may be
+   * large: a
+   * resource whose `max_results` refuses it (400 "less than or equals to N", ValidatePaging.php) is
    * read N at a time instead.
    */
   fields?: Record<string, string[]>;

@@ -36,7 +36,10 @@ export interface ApiState {
   profile: Profile;
   /** `/admin/api/` or another backend prefix's (oro.apiPath). */
   apiPath: string;
-  /** `type:id` of records the API user may not see (per-record ACL, fact sheet §11.2). */
+  /**
+   * `type:id` of records the API user may not see (per-record ACL, oroinc/orocommerce
+   * OrderShippingTrackingTest.php @6.1.0).
+   */
   forbidden: Set<string>;
   customFields: Record<string, CustomFieldType>;
   /** Custom fields of other types than customers, by type (customerusers, products). */
@@ -137,7 +140,7 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
     const q = parseQuery(req.query, def);
     ctx.fields = q.fields;
     const max = s.maxResults?.[type];
-    // oroinc/platform src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php (fact sheet §4).
+    // oroinc/platform src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php @6.1.0.
     if (max !== undefined && (q.pageSize > max || q.pageSize === -1))
       throw new ApiError(400, 'value constraint', `The value should be less than or equals to ${max}.`, {
         parameter: 'page[size]',

@@ -38,7 +38,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now;
   const store = new DataStore();
   const defs = resourceDefs(profile);
-  // `web_backend_prefix` (fact sheet §11.5): `/admin` unless the Oro instance set another.
+  // `web_backend_prefix` (oroinc/customer-portal OroFrontendExtension.php): `/admin` unless the
+  // Oro instance set another.
   const apiPath = `${(options.backendPrefix ?? '/admin').replace(/\/+$/, '')}/api/`;
   let webApi = options.webApi ?? true;
   const customFields = options.customCustomerFields ?? { creditLimit: 'money' as const };

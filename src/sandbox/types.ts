@@ -27,7 +27,10 @@ export interface SeedOptions {
   start?: string;
   /** Products (src/sandbox/products.ts), generated after everything else. Default 0. */
   products?: number;
-  /** Orders of 100–250 lines, added after the others (the to-many cap, fact sheet §4). Default 0. */
+  /**
+   * Orders of 100–250 lines, added after the others (the to-many cap: src/oro/to-many.ts).
+   * Default 0.
+   */
   bigOrders?: number;
 }
 
@@ -77,7 +80,8 @@ export interface SandboxOptions {
   faults?: Faults;
   /**
    * A resource's `max_results` (e.g. `{ orders: 1000 }`): a larger `page[size]` is a 400 "The
-   * value should be less than or equals to N." (fact sheet §4). Default: none, as in Oro.
+   * value should be less than or equals to N." (oroinc/platform ValidatePaging.php). Default: none,
+   * as in Oro.
    */
   maxResults?: Record<string, number>;
   /** Record every request in `requests` (default true; the bench turns it off). */

@@ -1,5 +1,7 @@
 /**
- * Resources Oro will not page and string-id resources (issue 16, point 5; fact sheet §4, §11.6):
+ * Resources Oro will not page and string-id resources (issue 16, point 5; oroinc/platform
+ * GetWithFiltersTest.php and ApiBundle/Resources/config/oro/app.yml
+ * `filter_disallow_array_data_types`, @6.1.0):
  * a mapping path through the order's internal status (`internalStatus.name`) reads
  * `orderinternalstatuses` whole, once, without paging parameters (a 400 there) and without a
  * comma list in `filter[id]` (one literal value there, matching nothing). Before, such a path
