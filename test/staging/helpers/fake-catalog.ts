@@ -3,6 +3,7 @@
  * sys.check_constraints would answer for tables created by `migrate`, with one table changed by
  * the test (a DBA's column, a missing constraint, an old CHECK).
  */
+import { CONTRACT_ADDITIONS, CONTRACT_MIGRATION } from '../../../src/staging/migrations.js';
 import { constraintName, physicalName, type StoreNames } from '../../../src/staging/names.js';
 import { indexStatements, jsonCheck } from '../../../src/staging/mssql/mssql-ddl.js';
 import { sqlType } from '../../../src/staging/mssql/mssql-sql.js';
@@ -72,7 +73,14 @@ export function catalogServer(
     if (call.text.includes('sys.check_constraints')) return { recordsets: [checks] };
     if (call.text.includes("OBJECT_ID(@p1, N'U')")) return { recordsets: [[{ id: 1 }]] };
     if (call.text.startsWith('SELECT [migration], [contract_version]'))
-      return { recordsets: [[{ migration: '0001_contract_v1', contract_version: 1 }]] };
+      return {
+        recordsets: [
+          [CONTRACT_MIGRATION, ...CONTRACT_ADDITIONS].map((migration) => ({
+            migration,
+            contract_version: 1,
+          })),
+        ],
+      };
     const m = /^SELECT TOP \(1\) 1 AS \[x\] FROM \[[^\]]+\]\.\[([^\]]+)\]/.exec(call.text);
     if (m) {
       const t = tables.find((x) => physicalName(names, x) === m[1]);
