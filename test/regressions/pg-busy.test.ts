@@ -1,0 +1,82 @@
+/**
+ * Regression: on PostgreSQL a deadlock or a lock timeout of a staging statement reached the CLI
+ * as a raw driver error, exit 70 ("a bug in sagesync, report it"), although the contract says 69
+ * for a database that refuses the work and the batch was rolled back. Played for real: another
+ * session (standing for an X3 job) and the store's own connection deadlock on two advisory
+ * locks; the store, which waits first, is PostgreSQL's victim (deadlock_timeout).
+ */
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ServiceUnavailableError } from '../../src/errors.js';
+import { openStore } from '../../src/staging/open-store.js';
+import { BACKENDS, randomSchema } from '../staging/helpers/backends.js';
+
+const backend = BACKENDS.find((b) => b.name === 'postgres');
+if (!backend?.available) console.warn(`pg-busy.test.ts: skipped (${backend?.reason})`);
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!backend?.available)('PostgreSQL refusing the work: exit 69, not 70', () => {
+  const schema = randomSchema('busy');
+  afterAll(async () => backend!.dropSchema(schema));
+
+  const caught = (p: Promise<unknown>): Promise<unknown> =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+  it('a deadlock is a ServiceUnavailableError naming it', async () => {
+    const store = await openStore(backend!.config(schema));
+    const other = new pg.Client({ connectionString: process.env.SAGESYNC_TEST_PG_URL });
+    await other.connect();
+    const [a, b] = [734_101, 734_102];
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1)', [a]);
+      // The store takes b, then waits for a (held by the other session)…
+      const mine = caught(
+        store.query(
+          `DO $$ BEGIN PERFORM pg_advisory_xact_lock(${b}); PERFORM pg_sleep(0.2); PERFORM pg_advisory_xact_lock(${a}); END $$`,
+        ),
+      );
+      await pause(700);
+      // …and the other session then waits for b: a deadlock, found first by the store's backend.
+      const theirs = other.query('SELECT pg_advisory_xact_lock($1)', [b]);
+      const err = await mine;
+      await theirs;
+      expect(err).toBeInstanceOf(ServiceUnavailableError);
+      expect((err as ServiceUnavailableError).service).toBe('database');
+      expect((err as Error).message).toMatch(/refused the work with a deadlock \(40P01: /);
+      expect((err as Error).message).toMatch(/the next run retries it/);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await other.end();
+      await store.close();
+    }
+  });
+
+  it('a lock timeout is one too; other SQL errors stay what they are', async () => {
+    const store = await openStore(backend!.config(schema));
+    const other = new pg.Client({ connectionString: process.env.SAGESYNC_TEST_PG_URL });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(734103)');
+      const err = await caught(
+        store.query(
+          `DO $$ BEGIN PERFORM set_config('lock_timeout', '100ms', true); PERFORM pg_advisory_xact_lock(734103); END $$`,
+        ),
+      );
+      expect(err).toBeInstanceOf(ServiceUnavailableError);
+      expect((err as Error).message).toMatch(/a lock timeout \(55P03: /);
+      const syntax = await caught(store.query('SELEC 1'));
+      expect(syntax).not.toBeInstanceOf(ServiceUnavailableError);
+      expect((syntax as { code?: string }).code).toBe('42601');
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await other.end();
+      await store.close();
+    }
+  });
+});
