@@ -40,8 +40,16 @@ describe.skipIf(!backend?.available)('PostgreSQL refusing the work: exit 69, not
           `DO $$ BEGIN PERFORM pg_advisory_xact_lock(${b}); PERFORM pg_sleep(0.2); PERFORM pg_advisory_xact_lock(${a}); END $$`,
         ),
       );
-      await pause(700);
-      // …and the other session then waits for b: a deadlock, found first by the store's backend.
+      // Once the store's backend waits for a (not before: a loaded machine may be slow to start it)…
+      const waiting = async (): Promise<boolean> => {
+        const r = await other.query(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1`,
+          [a],
+        );
+        return (r.rows[0] as { n: number }).n > 0;
+      };
+      for (let i = 0; i < 200 && !(await waiting()); i++) await pause(50);
+      // …the other session waits for b: a deadlock, found first by the store's backend.
       const theirs = other.query('SELECT pg_advisory_xact_lock($1)', [b]);
       const err = await mine;
       await theirs;
