@@ -33,9 +33,15 @@ export interface ConfigProblem {
 export class ConfigError extends SagesyncError {
   readonly kind = 'config' as const;
   readonly problems: readonly ConfigProblem[];
-  constructor(problems: ConfigProblem[], options?: { cause?: unknown; hint?: string }) {
+  /**
+   * `logging.file` when the invalid configuration names one that is itself valid: the CLI writes
+   * the error there too, so a scheduled run's configuration error reaches the log (issue 20).
+   */
+  readonly logFile: string | undefined;
+  constructor(problems: ConfigProblem[], options?: { cause?: unknown; hint?: string; logFile?: string }) {
     super(ConfigError.describe(problems), options);
     this.problems = problems;
+    this.logFile = options?.logFile;
   }
   static describe(problems: ConfigProblem[]): string {
     const lines = problems.map((p) => `  - ${p.path} (${p.source}): ${p.message}`);

@@ -1,6 +1,6 @@
 // Entry point and the ONE exit boundary (STYLE.md "One exit boundary"): the CLI returns a code,
 // only this file hands it to the process.
-import { constants } from 'node:os';
+import { exitCodeForSignal } from './cli/exit.js';
 import { main } from './cli/main.js';
 
 /**
@@ -16,7 +16,7 @@ const STOP_GRACE_MS = 20_000;
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 const stop = new AbortController();
 let received: (typeof SIGNALS)[number] | undefined;
-const codeOf = (sig: (typeof SIGNALS)[number]): number => 128 + constants.signals[sig];
+const codeOf = exitCodeForSignal;
 
 function onSignal(sig: (typeof SIGNALS)[number]): void {
   if (received) {
@@ -34,8 +34,7 @@ function onSignal(sig: (typeof SIGNALS)[number]): void {
 }
 for (const sig of SIGNALS) process.on(sig, onSignal);
 
-const code = await main(process.argv, undefined, stop.signal);
-process.exitCode = received ? codeOf(received) : code;
+process.exitCode = await main(process.argv, undefined, stop.signal);
 
 // Everything the command opened is closed by then (src/cli/runtime.ts). Should a library still
 // hold the event loop (a socket a driver failed to release), a scheduled run must not linger

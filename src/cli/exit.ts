@@ -2,6 +2,7 @@
  * The one place that picks exit codes (../shared/contract/cli-and-config.md "Exit codes"; 70 is
  * sysexits' EX_SOFTWARE, for a bug). Everything below the CLI throws typed errors (src/errors.ts).
  */
+import { constants } from 'node:os';
 import { CommanderError } from 'commander';
 import { SagesyncError, type ErrorKind } from '../errors.js';
 import type { RunSummary } from '../jobs/runner.js';
@@ -45,6 +46,12 @@ export function exitCodeForError(err: unknown): number {
   // commander's --help and --version end with a CommanderError whose exitCode is 0.
   if (err instanceof CommanderError && err.exitCode === 0) return EXIT.ok;
   return exitCodeForKind(kindOf(err));
+}
+
+/** A run stopped by a signal: 128 + its number (143 SIGTERM, 130 SIGINT, 129 SIGHUP). */
+export function exitCodeForSignal(signal: string): number {
+  const n = (constants.signals as Record<string, number | undefined>)[signal];
+  return 128 + (n ?? 15);
 }
 
 /**

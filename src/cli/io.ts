@@ -20,4 +20,8 @@ export interface GlobalFlags {
   json: boolean;
   verbose: boolean;
   quiet: boolean;
+  /** `--no-color` (NO_COLOR and FORCE_COLOR are read from the environment: src/cli/colour.ts). */
+  noColor?: boolean;
+  /** The command being run (on every JSON log line). */
+  command?: string;
 }

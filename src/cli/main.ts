@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import type { CommandEnv, CommandModule } from './command.js';
 import { processIo, type CliIo, type GlobalFlags } from './io.js';
+import { exitCodeForSignal } from './exit.js';
 import { Output } from './output.js';
 import { buildProgram } from './program.js';
 
@@ -46,6 +47,7 @@ function earlyFlags(argv: readonly string[]): GlobalFlags {
     json: own.includes('--json'),
     verbose: own.includes('--verbose') || own.includes('-v'),
     quiet: own.includes('--quiet') || own.includes('-q'),
+    noColor: own.includes('--no-color'),
   };
 }
 
@@ -70,6 +72,8 @@ export async function main(
       verbose: opts.verbose === true,
       // --verbose wins over --quiet: asking for details and silence at once gets the details.
       quiet: opts.quiet === true && opts.verbose !== true,
+      noColor: opts.color === false,
+      command,
     };
     out = new Output(io, flags);
     const load = COMMANDS[command];
@@ -78,7 +82,7 @@ export async function main(
     const env: CommandEnv = { io, flags, out, ...(stop ? { stop } : {}) };
     const result = await mod.run(command, opts, env);
     out.result(command, result);
-    exitCode = result.exitCode;
+    exitCode = stop?.aborted ? exitCodeForSignal(String(stop.reason)) : result.exitCode;
   };
 
   let exitCode = 0;

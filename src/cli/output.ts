@@ -3,6 +3,8 @@
  * object under --json); stderr carries problems and logs. Errors are one or two plain sentences
  * and the hint; --verbose adds the cause chain (STYLE.md "Errors a user sees").
  */
+import { appendFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { CommanderError } from 'commander';
 import { ConfigError, SagesyncError } from '../errors.js';
 import { exitCodeForError, kindOf } from './exit.js';
@@ -20,17 +22,46 @@ export interface CommandResult {
 
 type Redact = (text: string) => string;
 
+/** The fields on every JSON log line, so that a collector can filter (issue 20). */
+export function logBase(command: string | undefined): Record<string, unknown> {
+  return { command: command ?? null, pid: process.pid, host: hostname() };
+}
+
 export class Output {
   private redact: Redact = (t) => t;
+  /**
+   * Problems on stderr as JSON lines (like the log) or plain text: one format per stream. Until
+   * the configuration says otherwise (logging.format), JSON when stderr is not a terminal.
+   */
+  private stderrJson: boolean;
 
   constructor(
     private readonly io: CliIo,
     private readonly flags: GlobalFlags,
-  ) {}
+  ) {
+    this.stderrJson = flags.json || io.stderr.isTTY !== true;
+  }
 
   /** Masks configured secrets in everything printed from now on (src/log/redact.ts). */
   setRedactor(redact: Redact): void {
     this.redact = redact;
+  }
+
+  /** The console log's format, once the configuration is loaded (src/cli/runtime.ts). */
+  setStderrJson(json: boolean): void {
+    this.stderrJson = json;
+  }
+
+  /** Plain problem lines, or one JSON line each when stderr carries JSON lines. */
+  private problem(text: string, fields: Record<string, unknown> = {}): void {
+    if (!this.stderrJson) {
+      this.io.stderr.write(`${this.redact(text)}\n`);
+      return;
+    }
+    const line = { level: 'error', message: text, ...logBase(this.flags.command), ...fields };
+    this.io.stderr.write(
+      `${this.redact(JSON.stringify({ ...line, timestamp: new Date().toISOString() }))}\n`,
+    );
   }
 
   get isTTY(): boolean {
@@ -43,18 +74,26 @@ export class Output {
       return;
     }
     if (!this.flags.quiet) for (const line of result.lines) this.io.stdout.write(`${this.redact(line)}\n`);
-    for (const line of result.problems) this.io.stderr.write(`${this.redact(line)}\n`);
+    for (const line of result.problems) this.problem(line);
   }
 
   error(command: string | undefined, err: unknown): number {
     const exitCode = exitCodeForError(err);
     if (err instanceof CommanderError && exitCode === 0) return exitCode;
+    if (err instanceof ConfigError && err.logFile) this.toLogFile(err.logFile, command, exitCode, err);
     if (this.flags.json) {
       this.json({ command: command ?? null, ok: false, exitCode, error: this.errorObject(err) });
       return exitCode;
     }
     // commander has printed its own usage message to stderr already.
     if (err instanceof CommanderError) return exitCode;
+    if (this.stderrJson) {
+      this.problem(err instanceof Error ? err.message : String(err), {
+        exitCode,
+        error: this.errorObject(err),
+      });
+      return exitCode;
+    }
     const prefix = command ? `sagesync ${command}` : 'sagesync';
     this.io.stderr.write(`${this.redact(`${prefix}: ${this.describe(err)}`)}\n`);
     if (this.flags.verbose) {
@@ -63,6 +102,27 @@ export class Output {
       this.io.stderr.write('(run again with --verbose for the details)\n');
     }
     return exitCode;
+  }
+
+  /**
+   * A configuration error never reaches a logger (there is no valid configuration to build one
+   * from): when the file names a log file, the error is appended there as a JSON line, so that a
+   * scheduled run's exit 78 is in the log it writes to (issue 20).
+   */
+  private toLogFile(file: string, command: string | undefined, exitCode: number, err: ConfigError): void {
+    const line = {
+      level: 'error',
+      message: err.message,
+      ...logBase(command),
+      exitCode,
+      error: this.errorObject(err),
+      timestamp: new Date().toISOString(),
+    };
+    try {
+      appendFileSync(file, `${this.redact(JSON.stringify(line))}\n`, { mode: 0o600 });
+    } catch {
+      /* the log file cannot be written: stderr still says it */
+    }
   }
 
   private describe(err: unknown): string {
@@ -76,6 +136,9 @@ export class Output {
     const message = this.redact(err instanceof Error ? err.message : String(err));
     const out: Record<string, unknown> = { kind, message };
     if (err instanceof SagesyncError && err.hint) out.hint = this.redact(err.hint);
+    if (kind === 'internal')
+      out.hint =
+        'This is a bug in sagesync: please report it with the output of the same command run with --verbose.';
     if (err instanceof ConfigError) out.problems = err.problems;
     if (this.flags.verbose) out.causes = causeChain(err).map((l) => this.redact(l.trim()));
     return out;

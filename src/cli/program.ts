@@ -89,6 +89,7 @@ export function buildProgram(io: CliIo, dispatch: Dispatch, version: string): Co
     .option('--json', 'print one JSON summary object on stdout and nothing else on stdout')
     .option('-v, --verbose', 'log at debug level and show the cause of errors')
     .option('-q, --quiet', 'print only problems')
+    .option('--no-color', 'no colours, even on a terminal (NO_COLOR and FORCE_COLOR are honoured too)')
     .helpOption('-h, --help', 'show help for a command')
     .helpCommand('help [command]', 'show help for a command')
     .exitOverride()

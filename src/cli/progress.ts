@@ -15,6 +15,8 @@ import type { JobCounts, JobName, JobReport } from '../jobs/types.js';
 export interface ProgressOptions {
   json: boolean;
   quiet: boolean;
+  /** Colour the spinner (src/cli/colour.ts); default true. */
+  colour?: boolean;
   /** Where the spinner draws; default process.stderr. */
   stream?: NodeJS.WriteStream;
 }
@@ -48,7 +50,13 @@ export async function createProgress(opts: ProgressOptions): Promise<RunProgress
   return {
     update(job, counts) {
       const text = `${job}: ${countsText(job, counts)}`;
-      if (!spinner) spinner = ora({ text, stream, discardStdin: false }).start();
+      if (!spinner)
+        spinner = ora({
+          text,
+          stream,
+          discardStdin: false,
+          ...(opts.colour === false ? { color: false } : {}),
+        }).start();
       else if (job !== current && current !== undefined) spinner.succeed(spinner.text).start(text);
       else spinner.text = text;
       current = job;

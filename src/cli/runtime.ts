@@ -13,7 +13,8 @@ import type { RunMetrics } from '../monitoring/metrics.js';
 import type { OroClient } from '../oro/types.js';
 import type { StagingStore } from '../staging/store.js';
 import type { CliIo, GlobalFlags } from './io.js';
-import type { Output } from './output.js';
+import { colourWanted } from './colour.js';
+import { logBase, type Output } from './output.js';
 
 export interface Runtime {
   ctx: RunContext;
@@ -50,7 +51,11 @@ export async function createRuntime(
     json: flags.json,
     redactor,
     stream: io.stderr as NodeJS.WritableStream,
+    base: logBase(flags.command),
+    colour: colourWanted(io.env, io.stderr.isTTY === true, flags.noColor),
   });
+  // One format per stream: the CLI's own problem lines follow the log's (issue 20).
+  out?.setStderrJson(logger.consoleJson);
   // Insecure settings (TLS or certificate verification off) are warned about on every run.
   const { logSecurityWarnings } = await import('../ops/security-warnings.js');
   logSecurityWarnings(config, logger);

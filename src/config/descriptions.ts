@@ -82,6 +82,8 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'logging.format': 'auto (pretty on a terminal, JSON lines otherwise), pretty or json.',
   'logging.file': 'Also log to this file (JSON lines).',
   'logging.communication': 'Log every HTTP exchange and SQL statement with timing; secrets masked.',
+  'logging.journald':
+    'Prefix each console line with its syslog priority (<3> error, <4> warn, <6> info, <7> debug) so that journald records it: for systemd units.',
   orders: 'Which orders are staged, and how.',
   'orders.criteria':
     'Which orders may be sent: a filter on order attributes, or a function in a JS/TS config.',

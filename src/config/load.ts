@@ -93,7 +93,15 @@ async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<Load
     );
   }
   if (problems.length > 0 || !result.ok) {
-    throw new ConfigError(problems, { hint: hintFor(problems, file.filepath, file.hint) });
+    const logFile = getPath(merged.input, 'logging.file');
+    const usable =
+      typeof logFile === 'string' && logFile !== '' && !problems.some((p) => p.path === 'logging.file');
+    throw new ConfigError(problems, {
+      hint: hintFor(problems, file.filepath, file.hint),
+      ...(usable
+        ? { logFile: path.resolve(merged.origins.get('logging.file')?.baseDir ?? cwd, logFile) }
+        : {}),
+    });
   }
   const config = result.value as Record<string, unknown>;
   resolvePaths(config, merged.origins, file.filepath ? path.dirname(file.filepath) : cwd);

@@ -214,6 +214,8 @@ export const configSchema = z.strictObject({
       format: z.enum(['auto', 'pretty', 'json']).default('auto'),
       file: nonEmpty.optional(),
       communication: z.boolean().default(false),
+      /** Prefix console lines with their syslog priority (`<3>`…) for journald (issue 20). */
+      journald: z.boolean().default(false),
     })
     .prefault({}),
   orders: z

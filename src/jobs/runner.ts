@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { SagesyncError, type ErrorKind } from '../errors.js';
+import type { Logger } from '../log/types.js';
 import type { OroClient } from '../oro/types.js';
 import { notifyRun, pullSources } from '../notify/run-problems.js';
 import { StoreBusyError } from '../staging/store-busy.js';
@@ -89,9 +90,7 @@ export async function runJobs(
       ...(deadline !== undefined ? { deadline } : {}),
       ...(ctx.stop ? { stop: ctx.stop } : {}),
     };
-    const report = await runOne(name, deps, ctx, options);
-    log(ctx, report);
-    reports.push(report);
+    reports.push(await runOne(name, deps, ctx, options));
   }
   const result = summary(reports);
   if (ctx.notifier && !options.dryRun)
@@ -105,15 +104,20 @@ async function runOne(
   ctx: RunContext,
   options: RunJobsOptions,
 ): Promise<JobReport> {
+  // Every line about this job carries `job`, and `runId` once the run is recorded (issue 20).
+  let logger = deps.logger.child?.({ job: name }) ?? deps.logger;
   const t0 = Date.now();
   let lock: JobLock | null;
   try {
     lock = await deps.store.tryLock(name);
   } catch (e) {
-    return failed(name, e, Date.now() - t0);
+    return log(logger, failed(name, e, Date.now() - t0));
   }
   if (lock === null) {
-    return skipped(name, `Another sagesync run holds the lock of ${name}; skipped (it will do the work).`);
+    return log(
+      logger,
+      skipped(name, `Another sagesync run holds the lock of ${name}; skipped (it will do the work).`),
+    );
   }
   let runId: string | undefined;
   let report: JobReport;
@@ -125,14 +129,15 @@ async function runOne(
       host: hostname(),
       pid: process.pid,
     });
+    logger = deps.logger.child?.({ job: name, runId }) ?? deps.logger;
     const job = await loadJob(name, ctx.config);
     const held = lock;
     report = await job(
-      { ...deps, assertLock: () => held.verify() },
+      { ...deps, logger, assertLock: () => held.verify() },
       { dryRun: options.dryRun, ...(options.ids ? { ids: options.ids } : {}) },
     );
   } catch (e) {
-    ctx.logger.debug(`${name} failed`, { error: e instanceof Error ? e.stack : String(e) });
+    logger.debug(`${name} failed`, { error: e instanceof Error ? e.stack : String(e) });
     report = failed(name, e, Date.now() - t0);
   }
   if (before && ctx.requestCounts) report = { ...report, requests: since(before, ctx.requestCounts()) };
@@ -145,11 +150,11 @@ async function runOne(
       });
     }
   } catch (e) {
-    ctx.logger.warn(`Could not record the run of ${name} in the run table: ${(e as Error).message}`);
+    logger.warn(`Could not record the run of ${name} in the run table: ${(e as Error).message}`);
   } finally {
     await lock.release().catch(() => undefined);
   }
-  return report;
+  return log(logger, report);
 }
 
 const zero = () => ({ read: 0, written: 0, skipped: 0, failed: 0 });
@@ -183,14 +188,18 @@ export function failed(job: JobName, e: unknown, durationMs: number): JobReport 
   return { job, outcome: 'failed', counts: zero(), durationMs, failures: [], error: { kind, message } };
 }
 
-function log(ctx: RunContext, r: JobReport): void {
+/** Logs the job's outcome line (with its failed records, one line each) and returns the report. */
+function log(logger: Logger, r: JobReport): JobReport {
   const c = r.counts;
   const line = `${r.job}: ${r.outcome} (read ${c.read}, written ${c.written}, skipped ${c.skipped}, failed ${c.failed}, ${r.durationMs} ms)`;
   const extra = r.error?.message ?? r.message;
-  if (r.outcome === 'failed') ctx.logger.error(`${line}: ${extra ?? ''}`);
-  else if (r.outcome === 'records-failed') ctx.logger.warn(extra ? `${line}: ${extra}` : line);
+  if (r.outcome === 'failed') logger.error(`${line}: ${extra ?? ''}`);
+  else if (r.outcome === 'records-failed') logger.warn(extra ? `${line}: ${extra}` : line);
   // A minute that wrote nothing says nothing under cron (contract "Under cron … nothing is
   // printed"), including push-orders re-reading its overlap window.
-  else if (c.written > 0 || extra) ctx.logger.info(extra ? `${line}: ${extra}` : line);
-  else ctx.logger.debug(line);
+  else if (c.written > 0 || extra) logger.info(extra ? `${line}: ${extra}` : line);
+  else logger.debug(line);
+  // One line per failed record: a collector can count and filter them (`entity`, `id`).
+  for (const f of r.failures) logger.warn(`${r.job}: ${f.entity} ${f.id} failed: ${f.reason}`, { ...f });
+  return r;
 }

@@ -23,10 +23,19 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream | { write(chunk: string): unknown; isTTY?: boolean };
   /** Masks secrets; a fresh one (generic patterns only) when not given. */
   redactor?: Redactor;
+  /**
+   * Fields on every JSON line (the CLI: `command`, `pid`, `host`) so that a collector can filter;
+   * the pretty form leaves them out.
+   */
+  base?: Record<string, unknown>;
+  /** Colour the pretty form (default: when the stream is a terminal; src/cli/colour.ts decides). */
+  colour?: boolean;
 }
 
 export type ClosableLogger = Logger & {
   readonly redactor: Redactor;
+  /** True when the console (stderr) gets JSON lines, false when it gets the pretty form. */
+  readonly consoleJson: boolean;
   /** The effective level after --verbose/--quiet. */
   readonly level: 'error' | 'warn' | 'info' | 'debug';
   /** Flushes and closes the transports (the log file). */
@@ -34,6 +43,8 @@ export type ClosableLogger = Logger & {
 };
 
 const SPLAT = Symbol.for('splat');
+/** Fields for collectors that the pretty form, read by a person, leaves out. */
+const HIDDEN = new Set(['job', 'runId', 'command', 'pid', 'host']);
 
 /** winston's npm levels (the four sagesync uses): a line passes when its rank ≤ the level's. */
 const RANK: Readonly<Record<ClosableLogger['level'], number>> = { error: 0, warn: 1, info: 2, debug: 5 };
@@ -42,13 +53,18 @@ const RANK: Readonly<Record<ClosableLogger['level'], number>> = { error: 0, warn
 const requireCjs = createRequire(import.meta.url);
 const loadWinston = (): typeof winston => requireCjs('winston') as typeof winston;
 
-export function createLogger(logging: Config['logging'], opts: LoggerOptions = {}): ClosableLogger {
+/** `logging` of the configuration; `journald` may be left out (off). */
+export type LoggingSettings = Omit<Config['logging'], 'journald'> & { readonly journald?: boolean };
+
+export function createLogger(logging: LoggingSettings, opts: LoggerOptions = {}): ClosableLogger {
   const redactor = opts.redactor ?? new Redactor();
   const level = opts.verbose ? 'debug' : opts.quiet ? 'warn' : logging.level;
   const target = opts.stream ?? process.stderr;
   const isTty = (target as { isTTY?: boolean }).isTTY === true;
   const stream = asStream(target);
   const pretty = !opts.json && (logging.format === 'pretty' || (logging.format === 'auto' && isTty));
+  const colour = opts.colour ?? isTty;
+  const base = opts.base ?? {};
 
   let file: winston.transports.FileTransportInstance | undefined;
   const build = (): winston.Logger => {
@@ -62,11 +78,12 @@ export function createLogger(logging: Config['logging'], opts: LoggerOptions = {
       return info;
     });
     const jsonLines = lib.format.combine(lib.format.timestamp(), lib.format.json());
+    const consoleLines = pretty ? prettyFormat(lib, colour, Object.keys(base)) : jsonLines;
 
     const transports: winston.transport[] = [
       new lib.transports.Stream({
         stream,
-        format: pretty ? prettyFormat(lib, isTty) : jsonLines,
+        format: logging.journald ? lib.format.combine(consoleLines, journaldPrefix(lib)()) : consoleLines,
       }),
     ];
     if (logging.file) {
@@ -82,15 +99,20 @@ export function createLogger(logging: Config['logging'], opts: LoggerOptions = {
   const log = (lvl: ClosableLogger['level'], message: string, meta?: Record<string, unknown>): void => {
     if (closed || RANK[lvl] > RANK[level]) return;
     w ??= build();
-    w.log(lvl, message, meta ?? {});
+    w.log(lvl, message, { ...base, ...meta });
   };
+  const withMeta = (fixed: Record<string, unknown>): Logger => ({
+    error: (m, meta) => log('error', m, { ...fixed, ...meta }),
+    warn: (m, meta) => log('warn', m, { ...fixed, ...meta }),
+    info: (m, meta) => log('info', m, { ...fixed, ...meta }),
+    debug: (m, meta) => log('debug', m, { ...fixed, ...meta }),
+    child: (more) => withMeta({ ...fixed, ...more }),
+  });
   return {
     redactor,
     level,
-    error: (m, meta) => log('error', m, meta),
-    warn: (m, meta) => log('warn', m, meta),
-    info: (m, meta) => log('info', m, meta),
-    debug: (m, meta) => log('debug', m, meta),
+    consoleJson: !pretty,
+    ...withMeta({}),
     close() {
       closed ??= new Promise<void>((resolve) => {
         if (!w) {
@@ -124,15 +146,38 @@ function asStream(target: NonNullable<LoggerOptions['stream']>): NodeJS.Writable
   });
 }
 
-/** `12:03:04 warn  message key=value …`, coloured on a terminal. */
-function prettyFormat(lib: typeof winston, colour: boolean): winston.Logform.Format {
+/**
+ * sd-daemon(3): a line starting with `<N>` is logged by journald at syslog priority N (and the
+ * prefix removed), so `journalctl -p warning` works (systemd.exec(5) SyslogLevelPrefix=, on by
+ * default). Opt-in with `logging.journald`: elsewhere the prefix would be noise.
+ */
+const PRIORITY: Readonly<Record<string, number>> = { error: 3, warn: 4, info: 6, debug: 7 };
+const MESSAGE = Symbol.for('message');
+
+function journaldPrefix(lib: typeof winston) {
+  return lib.format((info) => {
+    const line = (info as Record<symbol, unknown>)[MESSAGE];
+    (info as Record<symbol, unknown>)[MESSAGE] = `<${PRIORITY[info.level] ?? 6}>${String(line)}`;
+    return info;
+  });
+}
+
+/** `12:03:04 warn  message key=value …`, coloured on a terminal; the base fields left out. */
+function prettyFormat(
+  lib: typeof winston,
+  colour: boolean,
+  hidden: readonly string[],
+): winston.Logform.Format {
   const colours: Record<string, string> = { error: '31', warn: '33', info: '36', debug: '90' };
   return lib.format.printf((info) => {
     const time = new Date().toISOString().slice(11, 19);
     const lvl = info.level.padEnd(5);
     const tag = colour ? `\u001b[${colours[info.level] ?? '0'}m${lvl}\u001b[0m` : lvl;
     const meta = Object.entries(info)
-      .filter(([k]) => k !== 'level' && k !== 'message' && k !== 'timestamp')
+      .filter(
+        ([k]) =>
+          k !== 'level' && k !== 'message' && k !== 'timestamp' && !HIDDEN.has(k) && !hidden.includes(k),
+      )
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
     return [time, tag, String(info.message), ...meta].join(' ');
   });

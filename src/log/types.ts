@@ -4,6 +4,8 @@ export interface Logger {
   warn(message: string, meta?: Record<string, unknown>): void;
   info(message: string, meta?: Record<string, unknown>): void;
   debug(message: string, meta?: Record<string, unknown>): void;
+  /** A logger that adds `meta` (e.g. `{ job, runId }`) to every line; absent on test stand-ins. */
+  child?(meta: Record<string, unknown>): Logger;
 }
 
 /** One HTTP exchange or SQL statement, for communication logging. */

@@ -33,6 +33,8 @@ export interface SandboxCli {
   config: Record<string, unknown>;
   /** 'postgres' or 'embedded': which staging database the runs use. */
   dialect: string;
+  /** Writes a variant of the configuration (deep-merged one level) and returns its path. */
+  variant(name: string, extra: Record<string, Record<string, unknown>>): Promise<string>;
   /** Runs a command to its end (async: the sandbox must keep answering). */
   run(args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number }): Promise<Finished>;
   /** Starts a command and returns the child and a promise of its end. */
@@ -106,6 +108,14 @@ export async function startSandboxCli(
     configFile,
     config,
     dialect: staging.dialect,
+    async variant(name, extra) {
+      const merged: Record<string, unknown> = { ...config };
+      for (const [k, v] of Object.entries(extra))
+        merged[k] = { ...(config as Record<string, object>)[k], ...v };
+      const file = join(dir, `${name}.json`);
+      await writeFile(file, JSON.stringify(merged));
+      return file;
+    },
     run,
     start,
     async close() {

@@ -11,9 +11,17 @@ describe('bin/sagesync (built)', () => {
     const r = spawnCli(['push-orders'], { cwd, env: { SAGESYNC_ORO_CLIENT_SECRET: 's' } });
     expect(r.code).toBe(78);
     expect(r.stdout).toBe('');
-    const problems = r.stderr.split('\n').filter((l) => l.startsWith('  - '));
-    expect(problems).toHaveLength(5);
-    expect(r.stderr).toContain('5 problems');
+    // Not a terminal: one JSON line, like the log (one format per stream), every problem in it.
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as {
+      exitCode: number;
+      message: string;
+      error: { problems: unknown[] };
+    };
+    expect(line.exitCode).toBe(78);
+    expect(line.error.problems).toHaveLength(5);
+    expect(line.message).toContain('5 problems');
   });
 
   it('--help loads no database driver, HTTP client or logger', () => {

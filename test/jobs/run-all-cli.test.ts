@@ -145,7 +145,7 @@ describe('sagesync run-all (built CLI, no TTY)', () => {
     await withStore(() => credit('NO-SUCH-CODE', null, '10'));
     const failed = await sagesync(['run-all', '-c', file]);
     expect(failed.code).toBe(1);
-    expect(`${failed.stdout}${failed.stderr}`).toMatch(/Unknown X3 customer code "NO-SUCH-CODE"/);
+    expect(`${failed.stdout}${failed.stderr}`).toMatch(/Unknown X3 customer code \\?"NO-SUCH-CODE/);
     expect(await withStore(statuses)).toEqual(['DONE', 'ERROR']);
   }, 120_000);
 

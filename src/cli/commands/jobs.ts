@@ -5,11 +5,13 @@
 import type { JobName, JobReport } from '../../jobs/types.js';
 import type { RunSummary } from '../../jobs/runner.js';
 import type { CommandEnv } from '../command.js';
-import { exitCodeForError, exitCodeForSummary } from '../exit.js';
+import { colourWanted } from '../colour.js';
+import { exitCodeForError, exitCodeForSignal, exitCodeForSummary } from '../exit.js';
 import type { CommandResult } from '../output.js';
 import { withRuntime, type Runtime } from '../runtime.js';
 import { loadFor } from './load.js';
 import type { Config } from '../../config/schema.js';
+import type { Logger } from '../../log/types.js';
 import type { RunMonitor } from '../../monitoring/monitor.js';
 import { UsageError } from '../../errors.js';
 
@@ -42,7 +44,11 @@ export async function run(
           : [command as JobName];
     const ids = Array.isArray(opts.id) ? (opts.id as string[]) : undefined;
     const { createProgress } = await import('../progress.js');
-    const progress = await createProgress({ json: env.flags.json, quiet: env.flags.quiet });
+    const progress = await createProgress({
+      json: env.flags.json,
+      quiet: env.flags.quiet,
+      colour: colourWanted(env.io.env, true, env.flags.noColor),
+    });
     // A dry run is not a run the dead-man's switch or the metrics may count.
     const monitor = opts.dryRun === true ? undefined : await monitorOf(loaded.config, rt);
     monitor?.start();
@@ -67,7 +73,11 @@ export async function run(
     const result = summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
     const details = [...result.problems, ...jobLines(summary)].join('\n');
     await monitor?.finish({ exitCode: result.exitCode, details, summary });
-    return result;
+    const exitCode = env.stop?.aborted ? exitCodeForSignal(String(env.stop.reason)) : result.exitCode;
+    lastLine(rt.logger, summary, exitCode);
+    // One format per stream: with JSON lines on stderr the log already has each failed job and
+    // record as a line of its own; the plain problem lines would say it twice.
+    return rt.logger.consoleJson ? { ...result, problems: [] } : result;
   });
 }
 
@@ -97,6 +107,21 @@ async function streamJob(config: Config, name: unknown): Promise<JobName> {
         ? `Configured streams: ${known.join(', ')}.`
         : 'No streams are configured (key "streams").',
   });
+}
+
+/**
+ * The run's last log line, with its exit code and duration, so that a collector can filter runs
+ * (issue 20): error for 64-78, warn for failed records or a signal, info when something was
+ * written, else debug (an idle minute under cron prints nothing).
+ */
+function lastLine(logger: Logger, summary: RunSummary, exitCode: number): void {
+  const written = summary.jobs.reduce((n, j) => n + j.counts.written, 0);
+  const message = `sagesync ${summary.command} finished: exit ${exitCode}`;
+  const meta = { exitCode, durationMs: summary.durationMs, written };
+  if (exitCode >= 64 && exitCode < 128) logger.error(message, meta);
+  else if (exitCode !== 0) logger.warn(message, meta);
+  else if (written > 0) logger.info(message, meta);
+  else logger.debug(message, meta);
 }
 
 const MAX_FAILURES_SHOWN = 20;
