@@ -185,13 +185,9 @@ describe('scheduling examples', () => {
     expect(timer).toMatch(/^WantedBy=timers\.target$/m);
   });
 
-  it('Dockerfile: node:20-slim, production install, non-root, ENTRYPOINT sagesync', () => {
+  it('Dockerfile: production install, non-root, ENTRYPOINT sagesync (the rest: hardening.test.ts)', () => {
     const dockerfile = read('Dockerfile');
-    const from = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
-    expect(from.length).toBeGreaterThan(0);
-    expect(from.every((image) => image === 'node:20-slim')).toBe(true);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
-    expect(dockerfile).toMatch(/npm run build/);
     const user = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
     expect(user.at(-1)).toBeDefined();
     expect(user.at(-1)).not.toMatch(/^(root|0)(:|$)/);
