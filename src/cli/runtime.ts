@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { RunContext } from '../jobs/context.js';
 import { combineObservers, createCommunicationObserver } from '../log/communication.js';
 import { createLogger, type ClosableLogger } from '../log/logger.js';
-import { createRedactor } from '../log/redact.js';
+import { createRedactor, type Redactor } from '../log/redact.js';
 import type { RunMetrics } from '../monitoring/metrics.js';
 import type { OroClient } from '../oro/types.js';
 import type { StagingStore } from '../staging/store.js';
@@ -19,6 +19,8 @@ import { logBase, type Output } from './output.js';
 export interface Runtime {
   ctx: RunContext;
   logger: ClosableLogger;
+  /** Masks every secret known to this run (configured ones and the Oro tokens it was issued). */
+  redactor: Redactor;
   /** When monitoring.textfile or monitoring.pushgateway is set: this run's metrics (issue 19). */
   metrics?: RunMetrics;
   /** Closes what was opened, newest first; logs (never throws) what fails to close. */
@@ -132,7 +134,7 @@ export async function createRuntime(
       }
       await logger.close();
     })());
-  return { ctx, logger, close, ...(metrics ? { metrics } : {}) };
+  return { ctx, logger, close, redactor, ...(metrics ? { metrics } : {}) };
 }
 
 /** Runs `fn` with a fresh runtime and closes it afterwards, whatever happens. */

@@ -6,7 +6,7 @@
 import type { Config } from '../config/schema.js';
 import type { RunContext } from '../jobs/context.js';
 import type { RunSummary } from '../jobs/runner.js';
-import { createRedactor } from '../log/redact.js';
+import { createRedactor, type Redactor } from '../log/redact.js';
 import type { Logger } from '../log/types.js';
 import type { StatusReport } from '../ops/status.js';
 import type { Heartbeat } from './heartbeat.js';
@@ -24,7 +24,7 @@ export function metricsConfigured(config: Config): boolean {
 
 export async function createRunMonitor(
   config: Config,
-  deps: { logger: Logger; metrics?: RunMetrics; ctx: RunContext },
+  deps: { logger: Logger; metrics?: RunMetrics; ctx: RunContext; redactor?: Redactor },
 ): Promise<RunMonitor | undefined> {
   const { logger, metrics, ctx } = deps;
   const cfg = config.monitoring.heartbeat;
@@ -33,7 +33,8 @@ export async function createRunMonitor(
   if (cfg) heartbeat = (await import('./heartbeat.js')).createHeartbeat(cfg, { logger });
   // The /fail body (error messages, failed records) leaves the host: mask the configured
   // secrets and anything secret-shaped in it, as every log line is.
-  const redactor = createRedactor(config);
+  // The run's own redactor also knows the access tokens Oro issued during the run.
+  const redactor = deps.redactor ?? createRedactor(config);
   let started: Promise<void> | undefined;
   return {
     start() {

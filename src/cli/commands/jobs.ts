@@ -87,6 +87,7 @@ async function monitorOf(config: Config, rt: Runtime): Promise<RunMonitor | unde
   return createRunMonitor(config, {
     logger: rt.logger,
     ctx: rt.ctx,
+    redactor: rt.redactor,
     ...(rt.metrics ? { metrics: rt.metrics } : {}),
   });
 }
