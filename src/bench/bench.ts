@@ -5,20 +5,26 @@
  *   (b) push-orders throughput into PostgreSQL vs a plain fetch + COPY floor (push-bench.ts)
  *   (c) pull-tracking Oro requests per row (tracking-bench.ts)
  *   (d) sandbox throughput (sandbox-bench.ts)
+ *   (e) push-orders catch-up against a slow Oro vs its sequential floor (slow-oro-bench.ts)
+ *   (f) steady state: Oro requests of an idle run-all and of one after 10 new orders (steady-bench.ts)
  * Environment: SAGESYNC_TEST_PG_URL (PostgreSQL sections), BENCH_RUNS (idle runs, default 5),
  * BENCH_PUSH_SIZES (e.g. `1000,20000`), BENCH_PUSH_RUNS (runs per size, medians printed, default 3),
  * BENCH_TRACKING_ROWS (default 500), BENCH_ONLY (e.g. `a,c`), BENCH_NODE_OPTIONS (`NODE_OPTIONS` for
- * the push-orders job processes, e.g. heap flags whose cost is to be measured).
+ * the push-orders job processes, e.g. heap flags whose cost is to be measured), BENCH_SLOW_ORDERS
+ * (section e, default 20000: its floor alone takes about 4 minutes).
  */
 import { cpus, freemem, totalmem } from 'node:os';
+import pg from 'pg';
 import { failed, figuresTable, skipped, type Figure } from './figure.js';
 import { idleBench } from './idle-bench.js';
 import { pushBench } from './push-bench.js';
 import { runSandboxBench } from './sandbox-bench.js';
+import { slowOroBench } from './slow-oro-bench.js';
+import { steadyState } from './steady-bench.js';
 import { trackingBench } from './tracking-bench.js';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
-const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
 const num = (v: string | undefined, d: number): number => (v && Number.isFinite(Number(v)) ? Number(v) : d);
 
 async function section(key: string, title: string, fn: () => Promise<Figure[]>): Promise<Figure[]> {
@@ -86,6 +92,42 @@ async function main(): Promise<void> {
           ratio: '',
           target: '',
           pass: null,
+        },
+      ];
+    })),
+  );
+  figures.push(
+    ...(await section('e', 'push-orders catch-up against a slow Oro', async () => {
+      if (!pgUrl) return [skipped('slow-Oro catch-up', 'SAGESYNC_TEST_PG_URL is not set', '≥ 3× floor')];
+      return slowOroBench({ pgUrl, orders: num(process.env.BENCH_SLOW_ORDERS, 20_000), log });
+    })),
+  );
+  figures.push(
+    ...(await section('f', 'steady state: Oro requests per run-all', async () => {
+      if (!pgUrl) return [skipped('steady state', 'SAGESYNC_TEST_PG_URL is not set', '≤ 3 GETs')];
+      const schema = `sgs_steady_${Date.now().toString(36)}`;
+      const staging = { dialect: 'postgres', url: pgUrl, schema, tls: { enabled: false } };
+      const c = await steadyState({ staging, log }).finally(async () => {
+        const client = new pg.Client({ connectionString: pgUrl });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
+      });
+      return [
+        {
+          figure: 'idle run-all, 2,000 orders in the overlap window: Oro GETs after the token',
+          value: `${c.idleGets} GETs (orders: ${c.idleOrderGets})`,
+          floor: '',
+          ratio: '',
+          target: '≤ 3 GETs',
+          pass: c.idleGets <= 3,
+        },
+        {
+          figure: 'run-all after 10 new orders: order requests',
+          value: `${c.newOrderRequests} (${c.newGets} GETs in all)`,
+          floor: '',
+          ratio: '',
+          target: '≤ 3 order requests',
+          pass: c.newOrderRequests <= 3,
         },
       ];
     })),

@@ -30,7 +30,7 @@ import { ORDER, ORDER_LINE, type TableDef } from '../staging/tables.js';
 import { fmtMb, fmtMs, ratio, type Figure } from './figure.js';
 import { ProcessProbe } from './process-probe.js';
 
-const CLIENT = { clientId: 'bench', clientSecret: 'bench-secret' };
+export const CLIENT = { clientId: 'bench', clientSecret: 'bench-secret' };
 
 export interface PushBenchOptions {
   pgUrl: string;
@@ -61,9 +61,12 @@ interface SizeResult {
 const SANDBOX_MODULE = fileURLToPath(new URL('../sandbox/index.js', import.meta.url));
 
 /** A seeded sandbox in a child process; resolves with its URL once it listens. */
-async function sandboxProcess(seed: object): Promise<{ url: string; close: () => Promise<void> }> {
+export async function sandboxProcess(
+  seed: object,
+  faults: object = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const script = `import { startSandbox } from ${JSON.stringify(SANDBOX_MODULE)};
-const s = await startSandbox({ clients: [${JSON.stringify(CLIENT)}], recordRequests: false, seed: ${JSON.stringify(seed)} });
+const s = await startSandbox({ clients: [${JSON.stringify(CLIENT)}], recordRequests: false, seed: ${JSON.stringify(seed)}, faults: ${JSON.stringify(faults)} });
 process.stdout.write(s.url + '\\n');
 process.stdin.resume();
 process.stdin.once('end', () => void s.close());`;
@@ -159,27 +162,7 @@ async function measureSize(
     const fetchMs = plain.ms;
     if (plain.read !== n) o.log(`  warning: the plain read returned ${plain.read} orders`);
 
-    // Floor, part 2: one bulk COPY of the same rows into look-alike tables.
-    const copies: [TableDef, Buffer][] = [];
-    for (const t of [ORDER, ORDER_LINE]) {
-      const cols = columnsOf(t).join(', ');
-      await client.query(`CREATE TABLE "${schema}".floor_${t.name} (LIKE ${q(t)} INCLUDING ALL)`);
-      const chunks: Buffer[] = [];
-      for await (const c of client.query(copyTo(`COPY ${q(t)} (${cols}) TO STDOUT`)))
-        chunks.push(c as Buffer);
-      copies.push([t, Buffer.concat(chunks)]);
-    }
-    const c0 = performance.now();
-    await client.query('BEGIN');
-    for (const [t, data] of copies) {
-      const cols = columnsOf(t).join(', ');
-      await pipeline(
-        Readable.from([data]),
-        client.query(copyFrom(`COPY "${schema}".floor_${t.name} (${cols}) FROM STDIN`)),
-      );
-    }
-    await client.query('COMMIT');
-    const copyMs = performance.now() - c0;
+    const copyMs = await copyFloorMs(client, schema);
     return {
       orders: n,
       jobMs: m.wallMs,
@@ -195,6 +178,33 @@ async function measureSize(
     await sandbox.close();
     await empty.close();
   }
+}
+
+/**
+ * Floor, part 2: one bulk COPY of the rows the job staged (orders and lines) into look-alike
+ * tables, in one transaction; its duration (ms).
+ */
+export async function copyFloorMs(client: pg.Client, schema: string): Promise<number> {
+  const q = (t: TableDef) => `"${schema}".sagesync_${t.name}`;
+  const copies: [TableDef, Buffer][] = [];
+  for (const t of [ORDER, ORDER_LINE]) {
+    const cols = columnsOf(t).join(', ');
+    await client.query(`CREATE TABLE "${schema}".floor_${t.name} (LIKE ${q(t)} INCLUDING ALL)`);
+    const chunks: Buffer[] = [];
+    for await (const c of client.query(copyTo(`COPY ${q(t)} (${cols}) TO STDOUT`))) chunks.push(c as Buffer);
+    copies.push([t, Buffer.concat(chunks)]);
+  }
+  const c0 = performance.now();
+  await client.query('BEGIN');
+  for (const [t, data] of copies) {
+    const cols = columnsOf(t).join(', ');
+    await pipeline(
+      Readable.from([data]),
+      client.query(copyFrom(`COPY "${schema}".floor_${t.name} (${cols}) FROM STDIN`)),
+    );
+  }
+  await client.query('COMMIT');
+  return performance.now() - c0;
 }
 
 const median = (xs: number[]): number => {
