@@ -5,6 +5,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Why pty tests cannot run here, or null. */
@@ -70,6 +73,9 @@ export function startPty(command: string[], opts: { cwd: string; env: Record<str
       } catch {
         // Already gone.
       }
+      // tmux leaves its socket file behind (tmux(1): $TMUX_TMPDIR/tmux-UID/<name>).
+      const dir = process.env.TMUX_TMPDIR ?? tmpdir();
+      rmSync(join(dir, `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
     },
   };
   return pty;
