@@ -88,7 +88,12 @@ export function createLogger(logging: LoggingSettings, opts: LoggerOptions = {})
     ];
     if (logging.file) {
       // The file is for machines (and for grep): always JSON lines, same level as the console.
-      file = new lib.transports.File({ filename: logging.file, format: jsonLines });
+      // 0600: log lines name customers and orders; the mode applies when the file is created.
+      file = new lib.transports.File({
+        filename: logging.file,
+        format: jsonLines,
+        options: { flags: 'a', mode: 0o600 },
+      });
       transports.push(file);
     }
     return lib.createLogger({ level, format: mask(), transports, exitOnError: false });

@@ -8,6 +8,7 @@ import type { JobLock } from '../store.js';
 import type { PgDriver, PgQueryable, PgResult } from './postgres-driver.js';
 import { InProcessLocks } from './postgres-lock.js';
 import type { DataDirLock } from './pglite-lock-file.js';
+import { tightenTree } from './private-files.js';
 
 /** Parsers giving the store's normalised values (fact sheet C: int8 would be a number). */
 export const pgliteParsers: Record<number, (x: string) => unknown> = {
@@ -35,6 +36,8 @@ export class PgliteDriver implements PgDriver {
   constructor(
     private readonly db: PGlite,
     private readonly dirLock: DataDirLock | null,
+    /** Files PGlite created during the run are made private at close (private-files.ts). */
+    private readonly dataDir?: string,
   ) {
     this.q = wrap(db);
   }
@@ -57,6 +60,7 @@ export class PgliteDriver implements PgDriver {
     this.locks.close();
     try {
       await this.db.close();
+      if (this.dataDir) tightenTree(this.dataDir);
     } finally {
       this.dirLock?.release();
     }

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
+import { restrictUmask, tightenTree } from './private-files.js';
 
 function pgliteVersion(): string {
   try {
@@ -35,6 +36,16 @@ function isFresh(path: string): boolean {
 }
 
 export async function createPglite(path: string, options: PGliteOptions): Promise<PGlite> {
+  if (path.startsWith('memory://')) return open(path, options);
+  restrictUmask();
+  const db = await open(path, options);
+  // PGlite's file system gives its files 0666 whatever mode PostgreSQL asks for: tightened
+  // here and at close (PgliteDriver); the 0700 directory keeps others out in between.
+  tightenTree(path);
+  return db;
+}
+
+async function open(path: string, options: PGliteOptions): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!isFresh(path)) return PGlite.create(path, options);
   const file = templateFile();
@@ -56,7 +67,7 @@ async function saveTemplate(db: PGlite, file: string): Promise<void> {
     const dump = await db.dumpDataDir('gzip');
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
     renameSync(tmp, file);
   } catch {
     /* ignored: see above */

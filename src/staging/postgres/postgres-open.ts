@@ -94,7 +94,11 @@ export async function openEmbedded(
     const { createPglite } = await import('./pglite-template.js');
     const { PgliteDriver, pgliteParsers } = await import('./pglite-driver.js');
     const db = await createPglite(path, { parsers: pgliteParsers });
-    return new PostgresStore(observedDriver(new PgliteDriver(db, dirLock), opts.onSql), names, path);
+    return new PostgresStore(
+      observedDriver(new PgliteDriver(db, dirLock, memory ? undefined : path), opts.onSql),
+      names,
+      path,
+    );
   } catch (cause) {
     dirLock?.release();
     throw new ServiceUnavailableError(
