@@ -6,6 +6,8 @@
  * in a PID namespace (`unshare --pid --fork`, root only) as well as in a plain process.
  */
 import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, startSandboxCli, type Finished, type SandboxCli } from '../cli/sandbox-cli.js';
 
@@ -62,12 +64,27 @@ function innerPid(wrapper: ChildProcess): number {
 
 describe('signals', () => {
   it('SIGTERM: the batch in flight commits, the locks are released, exit 143', async () => {
+    // The dead-man's switch must hear the 143, not a success (the jobs' own result was ok).
+    const pings: string[] = [];
+    const heartbeat = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        pings.push(`${(req.url ?? '').replace(/\?.*$/, '')} ${body.split('\n')[0]}`.trim());
+        res.end('OK');
+      });
+    });
+    await new Promise<void>((r) => heartbeat.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(heartbeat.address() as AddressInfo).port}/ping/signals`;
+    const file = await env.variant('heartbeat', { monitoring: { heartbeat: { url } } });
     env.sandbox.setFaults({ latencyMs: 40 });
-    const { child, done } = env.start(process.execPath, [CLI, 'push-orders', '-c', env.configFile]);
+    const { child, done } = env.start(process.execPath, [CLI, 'push-orders', '-c', file]);
     await midRun(done);
     child.kill('SIGTERM');
     const r = await done;
+    heartbeat.close();
     expect(r.code, r.stderr).toBe(143);
+    expect(pings).toEqual(['/ping/signals/start sagesync run started', '/ping/signals/fail exit 143']);
     expect(r.ms).toBeLessThan(20_000);
     expect(r.stderr).toContain('Received SIGTERM: no new batch starts');
     expect(r.stdout).toContain('stopped early: sagesync received SIGTERM');

@@ -72,8 +72,10 @@ export async function run(
     }
     const result = summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
     const details = [...result.problems, ...jobLines(summary)].join('\n');
-    await monitor?.finish({ exitCode: result.exitCode, details, summary });
+    // A run a signal stopped is not a success, whatever its jobs did: the dead-man's switch hears
+    // the exit code the process ends with (143 for SIGTERM), not the jobs' own.
     const exitCode = env.stop?.aborted ? exitCodeForSignal(String(env.stop.reason)) : result.exitCode;
+    await monitor?.finish({ exitCode, details, summary });
     lastLine(rt.logger, summary, exitCode);
     // One format per stream: with JSON lines on stderr the log already has each failed job and
     // record as a line of its own; the plain problem lines would say it twice.
