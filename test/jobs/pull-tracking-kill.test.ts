@@ -84,8 +84,16 @@ describe.skipIf(!pg?.available)('pull-tracking killed with SIGKILL (PostgreSQL)'
           const target = 1 + Math.floor(Math.random() * 25);
           restore = killAfterCreates(sandbox, proc, target, () => afterCreateKills++);
         } else {
-          // Kill at a random moment: start-up, the listing, a create, a row update.
-          timer = setTimeout(() => proc.kill('SIGKILL'), 200 + Math.floor(Math.random() * 1200));
+          // Kill at a random moment: start-up, the listing, a create, a row update; at the latest
+          // after a few creates, so a child faster than the timer cannot apply every row before
+          // the test has its MIN_KILLS kills (seen on a fast machine: 18 kills, then no row left).
+          const t = setTimeout(() => proc.kill('SIGKILL'), 200 + Math.floor(Math.random() * 1200));
+          timer = t;
+          const target = 1 + Math.floor(Math.random() * 10);
+          restore = killAfterCreates(sandbox, proc, target, () => {
+            clearTimeout(t);
+            afterCreateKills++;
+          });
         }
       }
       const { code, signal } = await exited;
@@ -156,7 +164,7 @@ function killAfterCreates(
         get: () => status,
         set: (v: number) => {
           status = v;
-          if (v === 201 && ++creates === target && proc.exitCode === null && proc.signalCode === null) {
+          if (v === 201 && ++creates === target && !proc.killed && proc.exitCode === null) {
             proc.kill('SIGKILL');
             onKill();
           }
