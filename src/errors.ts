@@ -1,6 +1,6 @@
 /**
  * Typed errors. Code below the CLI throws these; only src/cli/exit.ts maps them to the
- * contract's exit codes (../shared/contract/cli-and-config.md "Exit codes").
+ * contract's exit codes (docs/contract/cli-and-config.md "Exit codes").
  */
 export type ErrorKind = 'usage' | 'config' | 'unavailable' | 'records' | 'internal';
 

@@ -1,5 +1,5 @@
 /**
- * The one place that picks exit codes (../shared/contract/cli-and-config.md "Exit codes"; 70 is
+ * The one place that picks exit codes (docs/contract/cli-and-config.md "Exit codes"; 70 is
  * sysexits' EX_SOFTWARE, for a bug). Everything below the CLI throws typed errors (src/errors.ts).
  */
 import { constants } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * The commander program: every command of ../shared/contract/cli-and-config.md with its help.
+ * The commander program: every command of docs/contract/cli-and-config.md with its help.
  * Nothing here imports a command's code: actions hand over to `dispatch`, which lazy-imports it,
  * so `--help` never loads a database driver or the HTTP client.
  */

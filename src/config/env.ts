@@ -1,6 +1,6 @@
 /**
  * The environment layer: `SAGESYNC_` + the key path in upper snake case
- * (../shared/contract/cli-and-config.md "Configuration"). Text is converted to the key's type
+ * (docs/contract/cli-and-config.md "Configuration"). Text is converted to the key's type
  * here so that the schema sees the same values a YAML file would give.
  */
 import type { ConfigProblem } from '../errors.js';

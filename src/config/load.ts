@@ -1,7 +1,7 @@
 /**
  * Loads the configuration: file (cosmiconfig) → environment → command line, `*File` secrets,
  * validation of everything at once, relative paths made absolute, frozen
- * (../shared/contract/cli-and-config.md "Configuration"; docs/configuration.md).
+ * (docs/contract/cli-and-config.md "Configuration"; docs/configuration.md).
  */
 import { packageFile } from '../package-root.js';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The configuration contract (../shared/contract/cli-and-config.md "Configuration") as a zod
+ * The configuration contract (docs/contract/cli-and-config.md "Configuration") as a zod
  * schema. Defaults are the contract's. Objects are strict so that a misspelt key is reported,
  * not ignored.
  */

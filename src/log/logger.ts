@@ -1,6 +1,6 @@
 /**
  * The logger (winston). Logs go to stderr: stdout carries only the command's output and `--json`
- * (../shared/contract/cli-and-config.md "Options every command takes"). Every line passes through
+ * (docs/contract/cli-and-config.md "Options every command takes"). Every line passes through
  * the Redactor before any transport sees it, so no transport can leak a secret.
  *
  * winston (with logform and readable-stream, about 100 ms to load) is required on the first line

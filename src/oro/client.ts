@@ -1,6 +1,6 @@
 /**
  * createOroClient: the Oro Admin API client (interface in src/oro/types.ts).
- * Wire facts: ../shared/reference/oro-admin-api.md. Every exchange goes through
+ * Wire facts: docs/oro.md. Every exchange goes through
  * src/oro/transport.ts; retries and classification through src/oro/api.ts.
  */
 import type { Config } from '../config/schema.js';

@@ -1,6 +1,6 @@
 /**
  * The Oro Admin API client as the jobs see it. Implementation: src/oro/client.ts.
- * Wire facts: ../shared/reference/oro-admin-api.md.
+ * Wire facts: docs/oro.md.
  */
 export interface ResourceIdentifier {
   type: string;

@@ -1,6 +1,6 @@
 /**
  * startSandbox(): the Oro sandbox server (plain node:http on 127.0.0.1, a free port by default).
- * Behaviour and its sources: ../shared/reference/oro-admin-api.md; usage: docs/oro.md.
+ * Behaviour and its sources: docs/oro.md; usage: docs/oro.md.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

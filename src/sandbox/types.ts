@@ -1,6 +1,6 @@
 /**
  * The Oro sandbox: an in-process HTTP server that behaves like the OroCommerce back-office
- * JSON:API as described in ../shared/reference/oro-admin-api.md, for tests, the demo and the
+ * JSON:API as described in docs/oro.md, for tests, the demo and the
  * benchmarks. Entry point: startSandbox() in src/sandbox/index.ts.
  */
 import type { SandboxApiVersion } from './profile.js';

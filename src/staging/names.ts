@@ -1,6 +1,6 @@
 /**
  * Table and constraint names shared by both dialects: `<prefix><table>` inside `staging.schema`
- * (../shared/contract/staging-tables.md "Conventions").
+ * (docs/contract/staging-tables.md "Conventions").
  */
 import { createHash } from 'node:crypto';
 import type { TableDef } from './tables.js';

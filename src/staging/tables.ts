@@ -1,5 +1,5 @@
 /**
- * The staging-table contract v1 (../shared/contract/staging-tables.md) as portable table
+ * The staging-table contract v1 (docs/contract/staging-tables.md) as portable table
  * definitions. DDL for each dialect, the pre-insert value checks (never truncate), and custom
  * streams are all derived from these; nothing else spells a column list.
  */

@@ -1,5 +1,5 @@
 /**
- * Identifiers that look like Sage X3's (../shared/reference/sage-x3.md "Consequences"):
+ * Identifiers that look like Sage X3's (field sizes: docs/contract/staging-tables.md):
  * customer codes `C00042` (BPCNUM, up to 15 characters), sales orders `SOH2600123` and deliveries
  * `SDH2600456` (SOHNUM/SDHNUM, up to 20). They are derived from stable ids so that a simulator
  * that is killed and restarted writes the same values again (useful to the chaos harness).

@@ -1,6 +1,6 @@
 /**
  * Plays the Sage X3 side of the staging tables against a StagingStore, the way X3's recurring
- * import task would (../shared/reference/sage-x3.md "How X3 takes data in"): customers first,
+ * import task would (docs/contract/staging-tables.md, "Direction 1"): customers first,
  * then orders, then it writes credit limits and parcel trackings back. One call is one pass of
  * that task; every step is idempotent, so a pass may be repeated or killed at any point.
  */
