@@ -79,7 +79,7 @@ export const configSchema = z.strictObject({
     clientSecretFile: nonEmpty.optional(),
     /**
      * Oro's back-office API path: `{web_backend_prefix}/api`, `/admin/api` unless the Oro instance
-     * changed its backend prefix (fact sheet §11.5; oroinc/customer-portal
+     * changed its backend prefix (docs/oro.md; oroinc/customer-portal
      * src/Oro/Bundle/FrontendBundle/DependencyInjection/OroFrontendExtension.php). The token
      * endpoint stays at `/oauth2-token`.
      */
@@ -223,7 +223,7 @@ export const configSchema = z.strictObject({
       criteria: criteriaSchema.optional(),
       customAttributes: customAttributesSchema,
       /**
-       * Multi-shipping sub-orders (fact sheet §11.4): `split` stages the sub-orders and not a main
+       * Multi-shipping sub-orders (docs/oro.md): `split` stages the sub-orders and not a main
        * order that has them; `main` stages the main order and not its sub-orders.
        */
       subOrders: z.enum(['split', 'main']).default('split'),

@@ -188,7 +188,7 @@ function missingAttributeMessage(field: string): string {
   );
 }
 
-/** Oro's 400 for an attribute it does not know (fact sheet §6 "extra fields constraint"). */
+/** Oro's 400 for an attribute it does not know (docs/oro.md "extra fields constraint"). */
 function isMissingAttribute(f: RecordFailure): boolean {
   return /extra field|not (?:be )?(?:exist|known|allowed)|unknown/i.test(`${f.title} ${f.detail}`);
 }

@@ -71,7 +71,7 @@ export async function planShipments(
 
 /**
  * Orders known only by identifier, looked up in Oro in one listing per chunk
- * (`filter[identifier]=a,b,c`: lists are allowed on orders.identifier, fact sheet §3 and §7.4).
+ * (`filter[identifier]=a,b,c`: lists are allowed on orders.identifier, docs/oro.md).
  */
 export async function resolveIdentifiers(
   oro: OroClient,
@@ -89,7 +89,7 @@ export async function resolveIdentifiers(
     for await (const page of oro.list('orders', query)) {
       for (const o of page.data) {
         const ident = o.attributes['identifier'];
-        // Oro's identifier filter is case-insensitive (fact sheet §7.4); keep the first (lowest id).
+        // Oro's identifier filter is case-insensitive (docs/oro.md); keep the first (lowest id).
         if (typeof ident === 'string' && !found.has(ident.toLowerCase()))
           found.set(ident.toLowerCase(), Number(o.id));
       }

@@ -1,5 +1,5 @@
 /**
- * One JSON:API call with everything the fact sheet asks of a client: exact media types (§2),
+ * One JSON:API call with everything docs/oro.md asks of a client: exact media types (§2),
  * bearer token with renew-once-on-401 (§1.3), retries with backoff for network errors, 5xx and
  * 429/503 honouring Retry-After, and classification of what is left (§6):
  * record-level → OroRecordError, fatal → ServiceUnavailableError.
@@ -19,7 +19,7 @@ import {
   type Transport,
 } from './transport.js';
 
-/** Oro answers 415 when Content-Type carries any parameter (fact sheet §2): exact strings. */
+/** Oro answers 415 when Content-Type carries any parameter (docs/oro.md): exact strings. */
 export const JSON_API = 'application/vnd.api+json';
 
 export interface CallOptions {
@@ -27,7 +27,7 @@ export interface CallOptions {
   idempotent?: boolean;
   /** Looks for the effect of a possibly applied request; returns the resource when found. */
   verify?: () => Promise<unknown>;
-  /** `X-Include` values (fact sheet §2), e.g. `noHateoas`. */
+  /** `X-Include` values (docs/oro.md), e.g. `noHateoas`. */
   xInclude?: string[];
 }
 
@@ -110,7 +110,7 @@ export function createCall(d: ApiDeps): Call {
           });
         }
         if (status === 401) {
-          // Expired or revoked token (empty body): renew once and retry once (fact sheet §1.3).
+          // Expired or revoked token (empty body): renew once and retry once (docs/oro.md).
           if (previous401) throw fatal401(d.clientId, label);
           previous401 = true;
           d.tokens.invalidate(token);

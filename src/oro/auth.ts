@@ -1,5 +1,5 @@
 /**
- * OAuth 2 client credentials (fact sheet §1.2/§1.3): `POST {url}/oauth2-token` (not under
+ * OAuth 2 client credentials (docs/oro.md/§1.3): `POST {url}/oauth2-token` (not under
  * /admin), JSON body. The token is cached and renewed before it expires; there is no refresh
  * token for this grant.
  */
@@ -105,7 +105,7 @@ export class TokenSource {
       throw unavailable(`Oro's token endpoint ${url} answered 200 without an access_token.`);
     }
     const lifetimeMs = (typeof b.expires_in === 'number' && b.expires_in > 0 ? b.expires_in : 3600) * 1000;
-    // Renew a little early: 10% of the lifetime, at most a minute (fact sheet §1.3).
+    // Renew a little early: 10% of the lifetime, at most a minute (docs/oro.md).
     const margin = Math.min(60_000, lifetimeMs / 10);
     this.token = { value: b.access_token, renewAt: this.o.now() + lifetimeMs - margin };
     this.issued.push(b.access_token);

@@ -77,7 +77,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
 
   async function trackings(orderId: string): Promise<JsonApiResource[]> {
     const out: JsonApiResource[] = [];
-    // The subresource exists on every version (fact sheet §1.1), unlike the `order`/`orders` filter.
+    // The subresource exists on every version (docs/oro.md), unlike the `order`/`orders` filter.
     for await (const page of listPages(
       reading,
       `orders/${encodeURIComponent(orderId)}/shippingTrackings`,
@@ -170,9 +170,9 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
 const maybeCutLines = (o: OroOrder): boolean => maybeCut(o.order.relationships['lineItems']);
 
 /**
- * Oro 6.1 turned order↔line item and order↔tracking into many-to-many (fact sheet §7.5). A line
+ * Oro 6.1 turned order↔line item and order↔tracking into many-to-many (docs/oro.md). A line
  * item shows which: relationship `orders` (6.1+) or `order` (≤6.0). Without any line item, a
- * filter on `orders` is tried: unknown filters are a 400 (fact sheet §3).
+ * filter on `orders` is tried: unknown filters are a 400 (docs/oro.md).
  */
 async function detectVersion(call: Call): Promise<OroApiVersion> {
   const res = await call('GET', 'orderlineitems?page[size]=1', undefined, { xInclude: ['noHateoas'] });

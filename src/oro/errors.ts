@@ -1,5 +1,5 @@
 /**
- * Record-level Oro failures (fact sheet §6): Oro rejected this one request (400 validation,
+ * Record-level Oro failures (docs/oro.md): Oro rejected this one request (400 validation,
  * 404 unknown id, 409 conflict). The job quarantines or marks the record and carries on.
  * Retriable and fatal failures are not this class: they surface as ServiceUnavailableError.
  */

@@ -1,5 +1,5 @@
 /**
- * Query strings as Oro reads them (fact sheet §3–§5): `filter[f]=v`, `filter[f][op]=v`,
+ * Query strings as Oro reads them (docs/oro.md–§5): `filter[f]=v`, `filter[f][op]=v`,
  * `sort=a,-b`, `include=…`, `fields[type]=…`, `page[size]`, `page[number]`.
  */
 import type { JsonApiResource, Page, QueryFilter } from './types.js';
@@ -29,7 +29,7 @@ export function buildQuery(q: QueryParts): string {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-/** Oro datetime format (fact sheet §2): `YYYY-MM-DDThh:mm:ssZ`, UTC, no fractions. */
+/** Oro datetime format (docs/oro.md): `YYYY-MM-DDThh:mm:ssZ`, UTC, no fractions. */
 export function formatOroDateTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -1,7 +1,7 @@
 /**
  * Orders with their related resources taken from `included` (the jobs ask for
  * `include=lineItems,billingAddress,shippingAddress,customer,customerUser`). Values stay as Oro
- * sent them: money is a 4-decimal string (fact sheet §2), never converted to a number.
+ * sent them: money is a 4-decimal string (docs/oro.md), never converted to a number.
  */
 import type { JsonApiResource, OroOrder, Page, ResourceIdentifier } from './types.js';
 

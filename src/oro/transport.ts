@@ -14,7 +14,7 @@ export interface Exchange {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   headers: Record<string, string>;
-  /** Already serialised: axios must not touch it (it would add `; charset=…`, fact sheet §2). */
+  /** Already serialised: axios must not touch it (it would add `; charset=…`, docs/oro.md). */
   body?: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `/admin/api/…` of the sandbox: media-type checks (fact sheet §2), routing, lists with
+ * `/admin/api/…` of the sandbox: media-type checks (docs/oro.md), routing, lists with
  * filters/sort/paging/include/fields, single resources, subresources and relationships,
  * and the two write actions.
  */
@@ -58,7 +58,7 @@ export interface ApiRequest {
   body: string;
 }
 
-/** Media-type rules of CheckRequestType (fact sheet §2); null when the request may proceed. */
+/** Media-type rules of CheckRequestType (docs/oro.md); null when the request may proceed. */
 export function checkMediaTypes(req: ApiRequest): ApiError | null {
   const ct = req.headers['content-type'];
   const ctJsonApi = ct !== undefined && ct.split(';')[0]!.trim().toLowerCase() === JSON_API;
@@ -231,7 +231,7 @@ function listAnswer(
     ordered = [...source.rows].sort(compare);
   }
   // Rows are already in order: filter until the page (plus one, for `next`) is complete,
-  // unless the total count was asked for (fact sheet §2: it costs Oro a COUNT query too).
+  // unless the total count was asked for (docs/oro.md: it costs Oro a COUNT query too).
   const from = q.pageSize === -1 ? 0 : (q.pageNumber - 1) * q.pageSize;
   const want = q.pageSize === -1 || totalCount ? Infinity : from + q.pageSize + 1;
   const matched: Rec[] = [];

@@ -1,5 +1,5 @@
 /**
- * The sandbox token endpoint (fact sheet §1.2): client credentials as JSON, form fields or
+ * The sandbox token endpoint (docs/oro.md): client credentials as JSON, form fields or
  * HTTP Basic; league/oauth2-server error bodies; tokens that expire (§1.3).
  */
 import { randomBytes } from 'node:crypto';

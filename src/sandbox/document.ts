@@ -1,5 +1,5 @@
 /**
- * JSON:API documents as Oro writes them (fact sheet §2): resources with every attribute (nulls
+ * JSON:API documents as Oro writes them (docs/oro.md): resources with every attribute (nulls
  * included), relationships as `{data}` (+ links with HATEOAS on), `included`, collection links.
  * Serialised resources are cached per record and reused until it changes, so that the sandbox
  * can serve thousands of orders per second.
@@ -85,7 +85,7 @@ export function collectIncluded(
           }
           continue;
         }
-        // With fields[type] the included relationship must be named too (fact sheet §5).
+        // With fields[type] the included relationship must be named too (docs/oro.md).
         const only = ctx.fields.get(rec.type);
         if (only && !only.has(rel)) continue;
         const data = rec.relationships[rel];
@@ -135,7 +135,7 @@ export function singleDocument(rec: Rec, included: Rec[], ctx: DocContext): stri
 }
 
 /**
- * Collection links (fact sheet §2): `self` always; `next` only when more records exist; `first`
+ * Collection links (docs/oro.md): `self` always; `next` only when more records exist; `first`
  * and `prev` only from page 2; the query string minus `page[number]` is carried along.
  */
 export function collectionLinks(

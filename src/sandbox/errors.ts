@@ -1,4 +1,4 @@
-/** An Oro error response (fact sheet §6): `{"errors":[{status,title,detail,source}]}`. */
+/** An Oro error response (docs/oro.md): `{"errors":[{status,title,detail,source}]}`. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -1,7 +1,7 @@
 /**
  * Fault injection for the sandbox (errors per status, latency, resets, 429/503 bursts). Draws
  * come from a seeded PRNG so a failing chaos run can be replayed. 429 is not something Oro
- * itself sends (fact sheet §8); it stands for a WAF or hosting limit in front of it.
+ * itself sends (docs/oro.md); it stands for a WAF or hosting limit in front of it.
  */
 import type { Socket } from 'node:net';
 import { createRng } from './random.js';
@@ -43,7 +43,7 @@ export class FaultInjector {
   }
 }
 
-/** Titles and details as Oro words them (fact sheet §6); others read as a server error. */
+/** Titles and details as Oro words them (docs/oro.md); others read as a server error. */
 const TEXTS: Record<number, [string, string]> = {
   400: ['request data constraint', 'Injected fault 400.'],
   403: ['access denied exception', 'No access to the entity.'],

@@ -1,4 +1,4 @@
-/** Oro wire formats (fact sheet §2). */
+/** Oro wire formats (docs/oro.md). */
 
 /** `YYYY-MM-DDThh:mm:ssZ`: UTC, second precision, `+00:00` written as `Z`. */
 export function oroDateTime(ms: number): string {
@@ -14,7 +14,7 @@ export function money(tenThousandths: bigint | number): string {
   return `${neg ? '-' : ''}${s.slice(0, -4)}.${s.slice(-4)}`;
 }
 
-/** A JSON number or numeric string (fact sheet §2 "On input") → 4-decimal string; null if invalid. */
+/** A JSON number or numeric string (docs/oro.md "On input") → 4-decimal string; null if invalid. */
 export function parseMoney(value: unknown): string | null {
   const s = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(s);

@@ -2,7 +2,7 @@
  * Deterministic data sets (seeded): customers with parent hierarchies, addresses with default
  * billing/shipping types, customer users, orders of 1–20 lines, and the tricky inputs of
  * STYLE.md (unicode and emoji, quotes and SQL metacharacters, overlong strings, nulls, many
- * orders sharing one `updatedAt`). Shapes follow the fact sheet §7.
+ * orders sharing one `updatedAt`). Shapes follow the docs/oro.md
  */
 import { money, oroDateTime } from './format.js';
 import { int, pick, type Rng } from './random.js';
@@ -100,7 +100,7 @@ export function generate(ctx: GenContext, o: SeedOptions): void {
   }
 }
 
-/** What customers link to (fact sheet §7.1): groups by `name`, payment terms by `label`. */
+/** What customers link to (docs/oro.md): groups by `name`, payment terms by `label`. */
 function ensureCustomerReferences(store: GenContext['store']): void {
   if (store.table('customergroups').size > 0) return;
   ['Wholesale', 'Retail', 'Partners'].forEach((name, i) =>

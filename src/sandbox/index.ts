@@ -1,6 +1,6 @@
 /**
  * startSandbox(): the Oro sandbox server (plain node:http on 127.0.0.1, a free port by default).
- * Behaviour and its sources: docs/oro.md; usage: docs/oro.md.
+ * Behaviour, with the Oro source of each fact, and usage: docs/oro.md.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -137,7 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // any JSON:API processing (oroinc/platform src/Oro/Bundle/ApiBundle/Security/Http/Firewall/FeatureAccessListener.php @6.1.0).
       if (!path.startsWith(apiPath) || !webApi)
         return send(404, NOT_FOUND_PAGE, {}, 'text/html; charset=UTF-8');
-      // Wrong, expired or revoked bearer token: 401 with an empty body (fact sheet §1.3).
+      // Wrong, expired or revoked bearer token: 401 with an empty body (docs/oro.md).
       if (!issuer.valid(req.headers.authorization))
         return send(
           401,

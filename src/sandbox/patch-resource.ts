@@ -1,6 +1,6 @@
 /**
  * PATCH of resources other than customers (writes.ts): customer users and products, with the
- * custom fields configured per type (`SandboxOptions.customResourceFields`, fact sheet §7.6).
+ * custom fields configured per type (`SandboxOptions.customResourceFields`, docs/oro.md).
  * Unknown attributes answer 400 "extra fields constraint" as Oro does (§6).
  */
 import { ApiError, notFound } from './errors.js';
@@ -8,7 +8,7 @@ import type { DataStore, Rec } from './store.js';
 import type { CustomFieldType } from './types.js';
 import { convertCustomField as convert, parseBody } from './writes.js';
 
-/** Ordinary writable attributes per type (fact sheet §7.2 and the product fields the sandbox serves). */
+/** Ordinary writable attributes per type (docs/oro.md and the product fields the sandbox serves). */
 const WRITABLE: Record<string, string[]> = {
   customerusers: ['firstName', 'lastName', 'email', 'enabled', 'externalId'],
   products: ['sku', 'status', 'featured', 'newArrival'],

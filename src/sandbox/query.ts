@@ -1,5 +1,5 @@
 /**
- * Query string handling as Oro does it (fact sheet §3 filters, §4 paging and sorting, §5 include
+ * Query string handling as Oro does it (docs/oro.md filters, §4 paging and sorting, §5 include
  * and fields): both filter syntaxes, lists, ranges, partial datetimes, typed comparisons.
  */
 import { ApiError } from './errors.js';
@@ -23,7 +23,7 @@ export interface ParsedQuery {
   pageNumber: number;
   /** -1: no paging. */
   pageSize: number;
-  /** Raw parts of the query string without `page[number]`, carried into links (fact sheet §2). */
+  /** Raw parts of the query string without `page[number]`, carried into links (docs/oro.md). */
   carried: string[];
 }
 
@@ -68,7 +68,7 @@ export function parseQuery(raw: string, def: ResourceDef): ParsedQuery {
     include: [],
     fields: new Map(),
     pageNumber: 1,
-    pageSize: 10, // oro_api.default_page_size (fact sheet §4)
+    pageSize: 10, // oro_api.default_page_size (docs/oro.md)
     carried: [],
   };
   for (const { key, op: symbol, value, raw: part } of splitQuery(raw)) {
@@ -151,7 +151,7 @@ function compileFilter(
     get = (r) => r.relationships[field];
   } else if (def.filters[field]) {
     kind = def.filters[field];
-    // `addressType` filters on the `types` array (fact sheet §7.3).
+    // `addressType` filters on the `types` array (docs/oro.md).
     const attr = kind === 'addressType' ? 'types' : field;
     get = (r) => r.attributes[attr];
   } else {
@@ -170,7 +170,7 @@ function compileFilter(
   };
   const arrayString = kind === 'string' && def.arrayStrings?.includes(field);
   const ranged = kind !== 'string' && kind !== 'boolean' && kind !== 'text';
-  // Lists and ranges (fact sheet §3): not for strings unless allow_array, ranges not for booleans.
+  // Lists and ranges (docs/oro.md): not for strings unless allow_array, ranges not for booleans.
   const range = ranged && kind !== 'rel' && value.includes('..') ? value.split('..') : null;
   const list = range ? [value] : ranged || arrayString ? value.split(',') : [value];
   let test: (v: unknown) => boolean;
@@ -272,14 +272,14 @@ function dateTest(op: Op, periods: [string, string][], range: boolean): (v: unkn
     case 'gte':
       return (v) => String(v) >= start;
     default:
-      // With = a partial value means its whole period (fact sheet §3).
+      // With = a partial value means its whole period (docs/oro.md).
       return (v) => periods.some(([s, e]) => String(v) >= s && String(v) < e);
   }
 }
 
 /**
  * `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `…Thh`, `…Thh:mm`, `…Thh:mm:ss`, optional `Z`/`±hh:mm`, no
- * zone = UTC (fact sheet §3) → [start, end) as stored-format strings.
+ * zone = UTC (docs/oro.md) → [start, end) as stored-format strings.
  */
 export function period(text: string): [string, string] | null {
   const m =

@@ -1,6 +1,6 @@
 /**
- * Which resources the sandbox serves, their relationships, filters and sorters (fact sheet §3, §7).
- * Relationship filters are implied: every association is filterable (fact sheet §3).
+ * Which resources the sandbox serves, their relationships, filters and sorters (docs/oro.md).
+ * Relationship filters are implied: every association is filterable (docs/oro.md).
  */
 import type { Profile } from './profile.js';
 
@@ -17,10 +17,10 @@ export interface ResourceDef {
   relationships: Record<string, RelDef>;
   /** Filterable attributes (besides `id` and every relationship). */
   filters: Record<string, FieldKind>;
-  /** String filters that accept lists (`allow_array`, fact sheet §3), compared case-insensitively. */
+  /** String filters that accept lists (`allow_array`, docs/oro.md), compared case-insensitively. */
   arrayStrings?: string[];
   sorters: string[];
-  /** Actions besides GET (fact sheet §6: others answer 405). */
+  /** Actions besides GET (docs/oro.md: others answer 405). */
   update?: boolean;
   create?: boolean;
   /** Ids are strings (enum options, units): `filter[id]` takes one literal value, no list. */

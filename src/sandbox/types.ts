@@ -6,7 +6,7 @@
 import type { SandboxApiVersion } from './profile.js';
 export type { SandboxApiVersion } from './profile.js';
 
-/** Custom customer attribute types (fact sheet §7.6). */
+/** Custom customer attribute types (docs/oro.md). */
 export type CustomFieldType = 'money' | 'decimal' | 'string' | 'integer' | 'boolean';
 
 export interface SeedOptions {

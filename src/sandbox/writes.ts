@@ -1,5 +1,5 @@
 /**
- * The write actions the sandbox serves: PATCH customers (incl. custom fields, fact sheet §7.6)
+ * The write actions the sandbox serves: PATCH customers (incl. custom fields, docs/oro.md)
  * and POST ordershippingtrackings in the relationship shape of the API version (§7.5).
  * Validation answers as Oro does (§6): 400 with pointers, 409 for type/id conflicts.
  */
@@ -171,7 +171,7 @@ export function createTracking(
   const wanted = version === '6.0' ? 'order' : 'orders';
   for (const name of Object.keys(rels)) {
     if (name !== wanted) {
-      // The other version's shape: the field does not exist on this version (fact sheet §7.5).
+      // The other version's shape: the field does not exist on this version (docs/oro.md).
       throw new ApiError(
         400,
         'extra fields constraint',

@@ -2,7 +2,7 @@
  * Where the staging database is: `staging.url` first, then the explicit keys, then the tunnel's
  * local endpoint (an SSH tunnel forwards 127.0.0.1:<port> to the server). Written once here for
  * both drivers. URLs are parsed here rather than handed to the driver because pg lets a
- * connection string override explicit options (fact sheet B.3) and mssql has no URL form (A.1).
+ * connection string override explicit options (docs/staging.md) and mssql has no URL form.
  */
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';

@@ -36,7 +36,7 @@ export type Compat = 'ok' | 'widen' | 'shorter' | 'incompatible';
  * Unicode), so only SQL Server's varchar meets this rule.
  */
 export function compareColumn(existing: ExistingColumn, want: ColumnType): Compat {
-  // SQL Server keeps JSON in nvarchar(max) (fact sheet A.8).
+  // SQL Server keeps JSON in nvarchar(max) (docs/staging.md).
   if (want.kind === 'json' && existing.kind === 'nvarchar')
     return existing.length === 'max' ? 'ok' : 'incompatible';
   const stringKinds = ['nvarchar', 'varchar'];

@@ -36,7 +36,7 @@ export function advisoryKey(names: StoreNames, name: string): [number, number] {
   return [digest.readInt32BE(0), digest.readInt32BE(4)];
 }
 
-/** sp_getapplock resource: case-sensitive, at most 255 characters (fact sheet A.4). */
+/** sp_getapplock resource: case-sensitive, at most 255 characters (docs/staging.md). */
 export function applockResource(names: StoreNames, name: string): string {
   const full = `sagesync:${names.schema}.${names.prefix}:${name}`;
   if (full.length <= 255) return full;

@@ -1,6 +1,6 @@
 /**
  * The embedded database (PGlite) is single-connection and takes no lock on its data directory:
- * a second process opening the same directory corrupts it (fact sheet C, pglite#1106). sagesync
+ * a second process opening the same directory corrupts it (docs/staging.md, pglite#1106). sagesync
  * holds a pid lock file for as long as the store is open; a second opener gets this error, which
  * the runner reports as "skipped: another run holds the embedded database" (exit 0).
  *

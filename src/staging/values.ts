@@ -1,6 +1,6 @@
 /**
- * Values cross the StagingStore boundary normalised, whatever the driver returned (fact sheet
- * D): identity ids and money/quantities as strings, timestamps as Date, dates as `YYYY-MM-DD`,
+ * Values cross the StagingStore boundary normalised, whatever the driver returned (docs/staging.md):
+ * identity ids and money/quantities as strings, timestamps as Date, dates as `YYYY-MM-DD`,
  * JSON as text. Writes go the other way through `toText`, so no value ever passes through a
  * JS double on its way to a decimal column.
  */

@@ -51,7 +51,7 @@ export class ResourceCache {
         // Without links (kept for the run, they would be most of its size), so pages go by
         // number: a chunk is one id short of the page size, so its first page comes back short
         // and is known to be the last (a larger page[size] could exceed a resource's
-        // max_results, fact sheet §4).
+        // max_results, docs/oro.md).
         for (let i = 0; i < ids.length; i += CHUNK - 1) {
           const chunk = ids.slice(i, i + CHUNK - 1);
           for await (const page of this.oro.list(type, {

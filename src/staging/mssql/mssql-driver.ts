@@ -1,5 +1,5 @@
 /**
- * Runs the dialect's statements on ONE pinned connection (pool min 1, max 1; fact sheet A.3),
+ * Runs the dialect's statements on ONE pinned connection (pool min 1, max 1; docs/staging.md),
  * strictly one at a time: the session-owned app locks live on that connection, and on a
  * one-connection pool a request made while a transaction is open would wait and then fail
  * (A.3 trap 3), so every call queues behind the previous one.

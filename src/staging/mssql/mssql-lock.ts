@@ -1,6 +1,6 @@
 /**
  * Job locks on SQL Server: sp_getapplock with @LockOwner = 'Session' and @LockTimeout = 0 on the
- * store's pinned connection (fact sheet A.3/A.4). The return code is checked (kysely ignores
+ * store's pinned connection (docs/staging.md). The return code is checked (kysely ignores
  * it; A.4): 0/1 granted, -1 held elsewhere, -100 (ours) held by this session already, anything
  * else is an error. A killed process's session ends and the server releases its locks.
  *

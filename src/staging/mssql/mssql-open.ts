@@ -1,6 +1,6 @@
 /**
  * Opening the SQL Server dialect. `mssql` is imported here only, lazily. Encryption is on and
- * certificates are verified unless the configuration turns them off explicitly (fact sheet A.1);
+ * certificates are verified unless the configuration turns them off explicitly (docs/staging.md);
  * through a tunnel the certificate is checked against `staging.tls.serverName` (A.2).
  */
 import { readFileSync } from 'node:fs';

@@ -182,7 +182,7 @@ export const upsertCodesSql = (names: StoreNames, learnt: readonly CodeCandidate
   });
 
 /**
- * Session-owned, non-waiting application lock (fact sheet A.4). sp_getapplock is re-entrant on
+ * Session-owned, non-waiting application lock (docs/staging.md). sp_getapplock is re-entrant on
  * one session, so a lock this session already holds is reported as -100 (refused) rather than
  * granted twice (DistributedLock checks APPLOCK_MODE the same way).
  */

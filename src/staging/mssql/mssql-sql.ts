@@ -1,7 +1,7 @@
 /**
  * Building blocks of the T-SQL dialect. Every statement the dialect sends is built by a pure
  * function returning `{ text, params }` (exact-SQL tests pin them: no SQL Server runs on our
- * machines). Parameter types are explicit, never inferred (fact sheet A.8): decimals and bigints
+ * machines). Parameter types are explicit, never inferred (docs/staging.md): decimals and bigints
  * travel as varchar and are CAST by the server (tedious would pass them through a double),
  * timestamps as datetime2(3), strings with fixed declared lengths so one plan is reused.
  */
@@ -35,7 +35,7 @@ export interface MssqlStatement {
   params: MssqlParam[];
 }
 
-/** Largest parameter count per statement (sp_executesql allows 2100; fact sheet A.6/D). */
+/** Largest parameter count per statement (sp_executesql allows 2100; docs/staging.md/D). */
 export const MAX_PARAMS = 2098;
 /** A table value constructor takes at most 1000 rows. */
 export const MAX_VALUES_ROWS = 1000;

@@ -1,7 +1,7 @@
 /**
  * T-SQL of `stage()`: multi-row INSERT … SELECT FROM (VALUES …) in chunks of
  * min(1000, floor(2098 / columns)) rows, idempotent through `WHERE NOT EXISTS (… WITH (UPDLOCK,
- * HOLDLOCK))` (fact sheet A.7; the UNIQUE key stays the backstop), identities returned through
+ * HOLDLOCK))` (docs/staging.md; the UNIQUE key stays the backstop), identities returned through
  * `OUTPUT … INTO @table` (A.6: a bare OUTPUT fails when the table has a trigger).
  */
 import type { StoreNames } from '../names.js';

@@ -10,7 +10,7 @@ import { AdvisoryLocks } from './postgres-lock.js';
 
 type PgModule = typeof pg;
 
-/** Type parsers giving the store's normalised values (fact sheet B.4). */
+/** Type parsers giving the store's normalised values (docs/staging.md). */
 export function pgTypes(mod: PgModule): pg.CustomTypesConfig {
   const keepText = new Set([
     20, // int8: string (ids)

@@ -1,6 +1,6 @@
 /**
  * The embedded side of the PostgreSQL dialect: PGlite in-process, data in `staging.path`.
- * PGlite is one session (fact sheet C): statements serialise on its mutex, and inside a
+ * PGlite is one session (docs/staging.md): statements serialise on its mutex, and inside a
  * transaction only `tx.query` may be used (db.query there would wait forever).
  */
 import type { PGlite, Transaction } from '@electric-sql/pglite';
@@ -10,7 +10,7 @@ import { InProcessLocks } from './postgres-lock.js';
 import type { DataDirLock } from './pglite-lock-file.js';
 import { tightenTree } from './private-files.js';
 
-/** Parsers giving the store's normalised values (fact sheet C: int8 would be a number). */
+/** Parsers giving the store's normalised values (docs/staging.md: int8 would be a number). */
 export const pgliteParsers: Record<number, (x: string) => unknown> = {
   20: (x) => x,
   1082: (x) => x,

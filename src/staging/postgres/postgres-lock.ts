@@ -6,7 +6,7 @@
  * are re-entrant, so this process also remembers which names it holds and refuses a second
  * acquisition itself. When the client errors or ends, every lock reports `held() === false`.
  *
- * Embedded: PGlite has one session, where advisory locks always succeed (fact sheet C); the data
+ * Embedded: PGlite has one session, where advisory locks always succeed (docs/staging.md); the data
  * directory is already exclusive to this process (pglite-lock-file.ts), so an in-process map is
  * the whole story.
  */

@@ -1,6 +1,6 @@
 /**
  * `stage()` on PostgreSQL: one transaction; per TableWrite one INSERT … SELECT FROM unnest(…)
- * (fact sheet B.2: arrays instead of one parameter per value, so the 65535-parameter limit never
+ * (docs/staging.md: arrays instead of one parameter per value, so the 65535-parameter limit never
  * applies, and text arrays so numerics stay exact); `ON CONFLICT DO NOTHING RETURNING` tells
  * which parents were really inserted; their children follow in one more statement; then the
  * cursor and the resolved quarantine entries. All or nothing.
