@@ -7,7 +7,7 @@
 import { ServiceUnavailableError, TimeBudgetSpentError } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import type { TokenSource } from './auth.js';
-import { errorObjects, OroRecordError } from './errors.js';
+import { errorObjects, OroNotFoundError, OroRecordError } from './errors.js';
 import { notJsonApi } from './document-check.js';
 import { backoffMs, isAmbiguousStatus, isRetriableStatus, retryAfterMs } from './retry.js';
 import {
@@ -191,8 +191,7 @@ function classify(method: string, pathAndQuery: string, apiBase: string, res: Ex
     );
   }
   if (res.status === 404 && !errors.some((e) => e.detail === ENTITY_NOT_FOUND)) {
-    return new ServiceUnavailableError(
-      'oro',
+    return new OroNotFoundError(
       `Oro answered 404 to ${label} at ${apiBase}: nothing there answers as Oro's back-office API.`,
       {
         hint:

@@ -3,7 +3,7 @@
  * 404 unknown id, 409 conflict). The job quarantines or marks the record and carries on.
  * Retriable and fatal failures are not this class: they surface as ServiceUnavailableError.
  */
-import { SagesyncError } from '../errors.js';
+import { SagesyncError, ServiceUnavailableError } from '../errors.js';
 
 /** One JSON:API error object as Oro sends it (`status` is a string). */
 export interface OroErrorObject {
@@ -46,4 +46,16 @@ export function errorObjects(body: unknown): OroErrorObject[] {
     return (body as { errors: OroErrorObject[] }).errors;
   }
   return [];
+}
+
+/**
+ * A 404 that is no answer about a record (docs/oro.md "What happens when something fails"): the
+ * Web API feature off, a wrong `oro.url`/`oro.apiPath`, or a resource type this Oro does not
+ * have. Fatal like any ServiceUnavailableError (exit 69); its own class so that test-connection,
+ * once the built-in resources answered, can name the resource a stream configures.
+ */
+export class OroNotFoundError extends ServiceUnavailableError {
+  constructor(message: string, options?: { hint?: string }) {
+    super('oro', message, options);
+  }
 }
