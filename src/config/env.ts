@@ -6,6 +6,7 @@
 import type { ConfigProblem } from '../errors.js';
 import { configKeys, RESERVED_ENV, type ConfigKey } from './keys.js';
 import type { Layer } from './layers.js';
+import { plainCopy } from './plain-copy.js';
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
@@ -97,7 +98,9 @@ export function readEnvLayer(
     }
     // A bad value still overrides the file, so the problem reported is this one and not a
     // stale file value; the loader drops the schema's second message for the same key.
-    setPath(values, key.segments, converted.ok ? converted.value : text);
+    // JSON from a variable gets the same checks as a file's (no `__proto__`, bounded depth).
+    const value = converted.ok ? plainCopy(converted.value, source, problems, key.path) : text;
+    setPath(values, key.segments, value);
     sources.set(key.path, source);
   }
   return {

@@ -9,10 +9,11 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import { cosmiconfig, defaultLoaders, type LoaderSync } from 'cosmiconfig';
+import { cosmiconfig, defaultLoaders, getDefaultSearchPlaces, type LoaderSync } from 'cosmiconfig';
 import type { ConfigProblem } from '../errors.js';
+import { describeLoadError } from './file-errors.js';
 import { isPlainObject, type Layer } from './layers.js';
+import { plainCopy } from './plain-copy.js';
 
 export const MODULE_NAME = 'sagesync';
 
@@ -27,31 +28,6 @@ export interface FileLayer {
 /** Path of a whole-file problem (parse error, missing file). */
 export const FILE_PROBLEM_PATH = '(file)';
 
-function describeLoadError(err: unknown, filepath: string): { message: string; hint?: string } {
-  const e = err as NodeJS.ErrnoException;
-  // Parsers colour their code frames when they think a terminal shows them (they also take CI=true
-  // for one); the message goes to logs and e-mails, so it is kept plain.
-  const text = stripVTControlCharacters(e instanceof Error ? e.message : String(err)).trim();
-  if (
-    /\.ts$/.test(filepath) &&
-    (e.code === 'ERR_MODULE_NOT_FOUND' || /typescript/.test(text)) &&
-    /Cannot find (package|module) 'typescript'/.test(text)
-  ) {
-    return {
-      message: 'a .ts configuration needs the "typescript" package, which is not installed',
-      hint: 'Install it next to sagesync (npm install typescript), or write the same file as sagesync.config.mjs.',
-    };
-  }
-  if (e.code === 'EACCES' || e.code === 'EROFS') {
-    return {
-      message: `cannot read or compile the file: ${text}`,
-      hint: 'A .ts configuration is compiled next to itself, so its directory must be writable; a .mjs file needs no compiling.',
-    };
-  }
-  // cosmiconfig prefixes parse errors with "YAML Error in <file>:" — keep the parser's detail only.
-  return { message: text.replace(/^(YAML|JSON|TypeScript) Error in [^\n]*:\n/, '$1 syntax error: ') };
-}
-
 /**
  * cosmiconfig's JSON loader (parse-json) returns `JSON.parse(content)` for valid JSON but first
  * loads @babel/code-frame and three more packages (~30 ms of every start) for the error message.
@@ -65,6 +41,18 @@ const loadJson: LoaderSync = (filepath, content) => {
     return defaultLoaders['.json'](filepath, content);
   }
 };
+
+/**
+ * The file a failed search was loading. cosmiconfig names it only in a parser's message; a
+ * compiled `.ts` file that Node cannot import fails without its name. The first place of the
+ * search order that exists is the one it was reading (package.json counts only with a key).
+ */
+function searchedFile(cwd: string): string | undefined {
+  return getDefaultSearchPlaces(MODULE_NAME)
+    .filter((place) => place !== 'package.json')
+    .map((place) => path.join(cwd, place))
+    .find((file) => existsSync(file));
+}
 
 export async function readConfigFile(opts: {
   configPath?: string | undefined;
@@ -100,11 +88,11 @@ export async function readConfigFile(opts: {
     }
   } catch (err) {
     // During a search cosmiconfig names the file only in its message ("YAML Error in <file>:").
-    const named = /(?:YAML|JSON|TypeScript) Error in ([^\n]*):\n/.exec(
+    const named = /(?:YAML|JSON|TypeScript) Error in ([^\n]*?):[ \t]*\n/.exec(
       err instanceof Error ? err.message : '',
     )?.[1];
-    const where = filepath ?? named ?? opts.cwd;
-    const { message, hint } = describeLoadError(err, where);
+    const where = filepath ?? named ?? searchedFile(opts.cwd) ?? opts.cwd;
+    const { message, hint } = await describeLoadError(err, where);
     return {
       layer: null,
       filepath,
@@ -115,6 +103,9 @@ export async function readConfigFile(opts: {
 
   const source = filepath;
   if (config === undefined || config === null) config = {};
+  const problems: ConfigProblem[] = [];
+  config = plainCopy(config, source, problems);
+  if (problems.length > 0) return { layer: null, filepath, problems };
   if (!isPlainObject(config)) {
     return {
       layer: null,

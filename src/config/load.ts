@@ -7,10 +7,11 @@ import { packageFile } from '../package-root.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
+import { conflictProblems } from './conflicts.js';
 import { readEnvLayer } from './env.js';
 import { FILE_PROBLEM_PATH, readConfigFile } from './file.js';
 import { deepFreeze } from './freeze.js';
-import { PATH_KEYS } from './keys.js';
+import { PATH_KEYS, SECRET_FILE_KEYS } from './keys.js';
 import { getPath, mergeLayers, setPath, type Layer, type Origin } from './layers.js';
 import { configSchema, type Config } from './schema.js';
 import { readSecretFiles } from './secrets.js';
@@ -76,6 +77,7 @@ async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<Load
   const merged = mergeLayers(layers);
   let problems: ConfigProblem[] = [...file.problems, ...fromEnv.problems, ...merged.problems];
   problems.push(...(await readSecretFiles(merged)));
+  problems.push(...conflictProblems(merged));
 
   const fallback = opts.noFile ? 'not given' : (file.filepath ?? `no configuration file (searched ${cwd})`);
   let input: Record<string, unknown> = merged.input;
@@ -84,7 +86,13 @@ async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<Load
   const result = validate(input, merged.origins, fallback, stagingOnly ? stagingOnlySchema : configSchema);
   if (!result.ok) {
     const known = new Set(problems.map((p) => p.path));
-    problems.push(...result.problems.filter((p) => !known.has(p.path)));
+    // A `*File` that could not be read already explains why its secret is missing.
+    for (const [valueKey, fileKey] of SECRET_FILE_KEYS) if (known.has(fileKey)) known.add(valueKey);
+    // A file that could not be read leaves every key it held "required": noise beside the cause.
+    const unread = file.layer === null && file.problems.length > 0;
+    problems.push(
+      ...result.problems.filter((p) => !known.has(p.path) && !(unread && p.message.startsWith('required'))),
+    );
   }
   if (stagingOnly) {
     // Only what the staging section needs is checked; the rest may be absent or wrong here.

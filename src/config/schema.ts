@@ -8,6 +8,8 @@ import { buildStreamsSchema } from '../streams/config-schema.js';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const port = z.number().int().min(1).max(65535);
+const DAY_SECONDS = 86_400;
+const WEEK_SECONDS = 7 * DAY_SECONDS;
 
 /** A value in a declarative filter: compared as a string with Oro's wire value. */
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -110,7 +112,8 @@ export const configSchema = z.strictObject({
     creditLimitField: nonEmpty.default('creditLimit'),
     apiVersion: z.enum(['6.0', '6.1']).optional(),
     /** Seconds re-read behind the cursor so late commits with older `updatedAt` are not lost. */
-    overlapSeconds: z.number().int().min(0).default(300),
+    // Every number has an upper bound (issue 18, point 13): 1e13 here used to reach Date arithmetic.
+    overlapSeconds: z.number().int().min(0).max(WEEK_SECONDS).default(300),
     /** Retries of a retriable request before the job gives up on it for this run. */
     maxRetries: z.number().int().min(0).max(20).default(5),
     /** Requests in flight when push-orders fetches full orders (1: one at a time). */
@@ -176,7 +179,12 @@ export const configSchema = z.strictObject({
           rejectUnauthorized: z.boolean().default(true),
         })
         .optional(),
-      throttleMinutes: z.number().int().min(1).default(60),
+      throttleMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(WEEK_SECONDS / 60)
+        .default(60),
     })
     .prefault({}),
   /** Dead-man's switch and metrics (issue 19, docs/operations.md "Monitoring"). */
@@ -238,7 +246,9 @@ export const configSchema = z.strictObject({
       watch: z.array(nonEmpty).min(1).optional(),
     })
     .prefault({}),
-  runAll: z.strictObject({ maxDurationSeconds: z.number().int().min(1).default(50) }).prefault({}),
+  runAll: z
+    .strictObject({ maxDurationSeconds: z.number().int().min(1).max(DAY_SECONDS).default(50) })
+    .prefault({}),
   /** Custom data streams (issue 8, docs/streams.md): more Oro resources and X3 tables by configuration. */
   streams: buildStreamsSchema(filterSchema),
 });

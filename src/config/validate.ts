@@ -109,16 +109,33 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Where a problem's value came from: the key itself, something set under it, or above it. */
+/** `streams[0].name` → `streams[0]` → `streams`; `''` above the top. */
+function parentOf(path: string): string {
+  const up = path.replace(/(?:\.[^.[\]]+|\[\d+\])$/, '');
+  return up === path ? '' : up;
+}
+
+function isUnder(key: string, path: string): boolean {
+  return key.startsWith(`${path}.`) || key.startsWith(`${path}[`);
+}
+
+/**
+ * Where a problem's value came from: the key itself, something set under it, or the value above
+ * it (a list element such as `notifications.to[1]` comes from whoever set the list). A key missing
+ * from a section (`staging.sshTunnel.username`) is blamed on the one source that started the
+ * section, when one did; a top-level section always exists, so its missing keys are the file's.
+ */
 export function sourceFor(origins: Map<string, Origin>, path: string, fallback: string): string {
   const exact = origins.get(path);
   if (exact) return exact.source;
-  for (const [p, o] of origins) if (p.startsWith(`${path}.`) || p.startsWith(`${path}[`)) return o.source;
-  const segments = path.split('.');
-  while (segments.length > 1) {
-    segments.pop();
-    const above = origins.get(segments.join('.'));
-    if (above) return above.source;
+  for (const [p, o] of origins) if (isUnder(p, path)) return o.source;
+  for (let above = parentOf(path); above !== ''; above = parentOf(above)) {
+    const set = origins.get(above);
+    if (set) return set.source;
+    if (parentOf(above) === '') break;
+    const under = new Set([...origins].filter(([p]) => isUnder(p, above)).map(([, o]) => o.source));
+    if (under.size === 1) return [...under][0] as string;
+    if (under.size > 1) break;
   }
   return fallback;
 }

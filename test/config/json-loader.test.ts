@@ -27,7 +27,7 @@ describe('JSON configuration files', () => {
     expect(problem?.source).toMatch(/broken\.json$/);
     // parse-json builds its message from JSON.parse's: Node 20 gets a code frame, Node 22 and 24
     // name the line and column themselves (and the file is in `source`).
-    expect(problem?.message).toMatch(/^JSON (Error in .*broken\.json|syntax error: )/);
+    expect(problem?.message).toMatch(/^JSON (Error in .*broken\.json|syntax error:)/);
     expect(problem?.message).toMatch(/> 3 \| \}|line 3 column 1/);
     // No terminal colours in a message meant for logs and e-mails (the frame is coloured under CI=true).
     expect(problem?.message).not.toContain('\u001b[');
