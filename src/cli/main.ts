@@ -4,19 +4,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import { JOBS } from '../jobs/catalog.js';
 import type { CommandEnv, CommandModule } from './command.js';
 import { processIo, type CliIo, type GlobalFlags } from './io.js';
 import { exitCodeForSignal } from './exit.js';
 import { Output } from './output.js';
 import { buildProgram } from './program.js';
 
+const jobCommands = (): Promise<CommandModule> => import('./commands/jobs.js');
+
+/** Command → its module, imported only when it runs: every job of the catalog, then the rest. */
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
-  'push-orders': () => import('./commands/jobs.js'),
-  'push-customers': () => import('./commands/jobs.js'),
-  'pull-credit': () => import('./commands/jobs.js'),
-  'pull-tracking': () => import('./commands/jobs.js'),
-  'run-all': () => import('./commands/jobs.js'),
-  'run-stream': () => import('./commands/jobs.js'),
+  ...Object.fromEntries(JOBS.map((j) => [j.name, jobCommands])),
+  'run-all': jobCommands,
+  'run-stream': jobCommands,
   'test-connection': () => import('./commands/test-connection.js'),
   migrate: () => import('./commands/migrate.js'),
   status: () => import('./commands/status.js'),

@@ -4,6 +4,7 @@
  * so `--help` never loads a database driver or the HTTP client.
  */
 import { Command, Option } from 'commander';
+import { JOBS, STREAM_KINDS, type JobEntry } from '../jobs/catalog.js';
 import { packageFile } from '../package-root.js';
 import { parseIds } from './ids.js';
 import type { CliIo } from './io.js';
@@ -26,46 +27,7 @@ key), .sagesyncrc, .sagesyncrc.{json,yaml,yml,js,ts,cjs,mjs}, sagesync.config.{j
 current directory. Any key can be set by SAGESYNC_<KEY_PATH> (oro.clientSecret is
 SAGESYNC_ORO_CLIENT_SECRET). See man 5 sagesync-config, or ${packageFile('docs/configuration.md')}.`;
 
-interface JobHelp {
-  name: string;
-  summary: string;
-  reads: string;
-  writes: string;
-  ids: string;
-  extra?: string;
-}
-
-const JOBS: JobHelp[] = [
-  {
-    name: 'push-orders',
-    summary: 'stage every new Oro order that meets orders.criteria, with its lines and addresses',
-    reads: 'Oro orders changed since the last run (with line items, addresses, customer)',
-    writes:
-      'sagesync_order (with the billing and shipping addresses), sagesync_order_line, and first the customer snapshot in sagesync_customer; the job cursor in the same transaction',
-    ids: 'Oro order ids',
-  },
-  {
-    name: 'push-customers',
-    summary: 'stage customers whose watched attributes changed; learn X3 customer codes',
-    reads: 'Oro customers changed since the last run; sagesync_customer rows X3 marked DONE',
-    writes: 'sagesync_customer (a new snapshot per change), sagesync_customer_map (learnt codes)',
-    ids: 'Oro customer ids',
-  },
-  {
-    name: 'pull-credit',
-    summary: 'apply NEW rows of sagesync_credit_limit to the Oro customers',
-    reads: 'sagesync_credit_limit rows with status NEW',
-    writes: 'the Oro customer attribute oro.creditLimitField; the row status DONE or ERROR',
-    ids: 'staging ids of sagesync_credit_limit rows',
-  },
-  {
-    name: 'pull-tracking',
-    summary: 'apply NEW rows of sagesync_shipment to the Oro orders as shipping trackings',
-    reads: 'sagesync_shipment rows with status NEW',
-    writes: 'Oro order shipping trackings; the row status DONE or ERROR',
-    ids: 'staging ids of sagesync_shipment rows',
-  },
-];
+const COUNT: Readonly<Record<number, string>> = { 2: 'two', 3: 'three', 4: 'four', 5: 'five', 6: 'six' };
 
 function jobHelp(j: { reads: string; writes: string }): string {
   return `
@@ -100,22 +62,27 @@ export function buildProgram(io: CliIo, dispatch: Dispatch, version: string): Co
     .showHelpAfterError('(run "sagesync --help" for the commands and options)')
     .addHelpText('after', `${CONFIG_HELP}\n${EXIT_CODES}`);
 
-  for (const j of JOBS) {
-    program
+  for (const j of JOBS as readonly JobEntry<string>[]) {
+    const job = program
       .command(j.name)
       .summary(j.summary)
       .description(`${j.summary[0]?.toUpperCase()}${j.summary.slice(1)}.`)
-      .option('--dry-run', 'read both sides and print what would be written; write nothing')
-      .option('--id <id,...>', `only these ${j.ids} (comma-separated, repeatable)`, parseIds)
+      .option('--dry-run', 'read both sides and print what would be written; write nothing');
+    if (j.ids !== undefined)
+      job.option('--id <id,...>', `only these ${j.ids} (comma-separated, repeatable)`, parseIds);
+    job
       .addHelpText('after', jobHelp(j))
       .action(async (_opts: unknown, cmd: Command) => dispatch(j.name, cmd.optsWithGlobals()));
   }
 
+  const names = JOBS.map((j) => j.name);
+  const listed = `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
+  const count = COUNT[names.length] ?? String(names.length);
   program
     .command('run-all')
-    .summary('the four jobs in order, each under its own lock, within a time budget')
+    .summary(`the ${count} jobs in order, each under its own lock, within a time budget`)
     .description(
-      'Runs push-orders, push-customers, pull-credit and pull-tracking in that order, then every custom stream of the configuration (streams), each under its own lock. ' +
+      `Runs ${listed} in that order, then every custom stream of the configuration (streams), each under its own lock. ` +
         'No new batch starts after runAll.maxDurationSeconds, so runs do not pile up under a one-minute schedule. ' +
         'This is what crontab or a Kubernetes CronJob calls every minute.',
     )
@@ -123,8 +90,8 @@ export function buildProgram(io: CliIo, dispatch: Dispatch, version: string): Co
     .addHelpText(
       'after',
       jobHelp({
-        reads: 'what each of the four jobs reads',
-        writes: 'what each of the four jobs writes; one sagesync_run row per job; alert e-mails',
+        reads: `what each of the ${count} jobs reads`,
+        writes: `what each of the ${count} jobs writes; one sagesync_run row per job; alert e-mails`,
       }),
     )
     .action(async (_opts: unknown, cmd: Command) => dispatch('run-all', cmd.optsWithGlobals()));
@@ -136,20 +103,19 @@ export function buildProgram(io: CliIo, dispatch: Dispatch, version: string): Co
     .description(
       'Runs one custom stream declared under "streams" in the configuration, under its own lock, like a built-in job: ' +
         'a push stream stages changed Oro records in its table, a pull stream applies NEW rows of its table to Oro. ' +
-        `run-all runs every stream after the four built-in jobs. See ${packageFile('docs/streams.md')}.`,
+        `run-all runs every stream after the ${count} built-in jobs. See ${packageFile('docs/streams.md')}.`,
     )
     .option('--dry-run', 'read both sides and print what would be written; write nothing')
     .option(
       '--id <id,...>',
-      'only these Oro ids (push stream) or staging ids (pull stream), comma-separated, repeatable',
+      `only these ${STREAM_KINDS.push.ids} (push stream) or ${STREAM_KINDS.pull.ids} (pull stream), comma-separated, repeatable`,
       parseIds,
     )
     .addHelpText(
       'after',
       jobHelp({
-        reads: "the stream's Oro resource changed since the last run (push), or its table's NEW rows (pull)",
-        writes:
-          "the stream's staging table and its cursor in the same transaction (push), or Oro attributes and the row status DONE or ERROR (pull)",
+        reads: `${STREAM_KINDS.push.reads} (push), or ${STREAM_KINDS.pull.reads} (pull)`,
+        writes: `${STREAM_KINDS.push.writes} (push), or ${STREAM_KINDS.pull.writes} (pull)`,
       }),
     )
     .action(async (name: string, _opts: unknown, cmd: Command) =>

@@ -11,7 +11,7 @@ import { notifyRun, pullSources } from '../notify/run-problems.js';
 import { StoreBusyError } from '../staging/store-busy.js';
 import type { JobLock, StagingStore } from '../staging/store.js';
 import type { RunContext } from './context.js';
-import { loadJob } from './registry.js';
+import { loadJob } from './catalog.js';
 import { stopCause, type StopCause } from './stop.js';
 import type { JobDeps, JobName, JobOptions, JobReport, RequestCounts } from './types.js';
 
@@ -25,27 +25,27 @@ export interface RunSummary {
 export interface RunJobsOptions extends JobOptions {
   command: string;
   /**
-   * Seconds after which no job and no batch starts. Defaults to `runAll.maxDurationSeconds` for
-   * `run-all`, none for a single job run by hand.
+   * Seconds after which no job and no batch starts: the CLI passes `runAll.maxDurationSeconds`
+   * for `run-all`; a job run by hand has none.
    */
   timeBudgetSeconds?: number;
 }
 
+/** Runs `names` in order; times and the time budget are read on `ctx.clock`. */
 export async function runJobs(
   names: readonly JobName[],
   ctx: RunContext,
-  options: JobOptions & { command: string; timeBudgetSeconds?: number },
+  options: RunJobsOptions,
 ): Promise<RunSummary> {
-  const t0 = Date.now();
-  const startedAt = ctx.clock().toISOString();
-  const budget =
-    options.timeBudgetSeconds ??
-    (options.command === 'run-all' ? ctx.config.runAll.maxDurationSeconds : undefined);
+  const now = (): number => ctx.clock().getTime();
+  const t0 = now();
+  const startedAt = new Date(t0).toISOString();
+  const budget = options.timeBudgetSeconds;
   const deadline = budget === undefined ? undefined : t0 + budget * 1000;
   const summary = (jobs: JobReport[]): RunSummary => ({
     command: options.command,
     startedAt,
-    durationMs: Date.now() - t0,
+    durationMs: now() - t0,
     jobs,
   });
 
@@ -72,10 +72,13 @@ export async function runJobs(
     }));
   const reports: JobReport[] = [];
   for (const name of names) {
-    const cause = stopCause({
-      ...(deadline !== undefined ? { deadline } : {}),
-      ...(ctx.stop ? { stop: ctx.stop } : {}),
-    });
+    const cause = stopCause(
+      {
+        ...(deadline !== undefined ? { deadline } : {}),
+        ...(ctx.stop ? { stop: ctx.stop } : {}),
+      },
+      now(),
+    );
     if (cause) {
       reports.push(notStarted(name, cause, budget ?? 0));
       continue;
@@ -106,12 +109,13 @@ async function runOne(
 ): Promise<JobReport> {
   // Every line about this job carries `job`, and `runId` once the run is recorded (issue 20).
   let logger = deps.logger.child?.({ job: name }) ?? deps.logger;
-  const t0 = Date.now();
+  const now = (): number => deps.clock().getTime();
+  const t0 = now();
   let lock: JobLock | null;
   try {
     lock = await deps.store.tryLock(name);
   } catch (e) {
-    return log(logger, failed(name, e, Date.now() - t0));
+    return log(logger, failed(name, e, now() - t0));
   }
   if (lock === null) {
     return log(
@@ -138,7 +142,7 @@ async function runOne(
     );
   } catch (e) {
     logger.debug(`${name} failed`, { error: e instanceof Error ? e.stack : String(e) });
-    report = failed(name, e, Date.now() - t0);
+    report = failed(name, e, now() - t0);
   }
   if (before && ctx.requestCounts) report = { ...report, requests: since(before, ctx.requestCounts()) };
   try {

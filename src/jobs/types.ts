@@ -7,8 +7,10 @@ import type { ErrorKind } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import type { OroClient } from '../oro/types.js';
 import type { RunOutcome, StagingStore } from '../staging/store.js';
+import type { BuiltInJobName } from './catalog.js';
 
-export type JobName = 'push-orders' | 'push-customers' | 'pull-credit' | 'pull-tracking' | `stream:${string}`;
+/** A job of the catalog (./catalog.ts): a built-in job, or `stream:<name>` for a custom stream. */
+export type JobName = BuiltInJobName | `stream:${string}`;
 
 export interface JobDeps {
   config: Config;

@@ -77,7 +77,7 @@ export async function status(ctx: RunContext): Promise<StatusReport> {
   const store = await ctx.openStore();
   await store.assertSchemaCurrent();
   const { streamTables } = await import('../streams/tables.js');
-  const { runAllJobNames } = await import('../jobs/registry.js');
+  const { runAllJobNames } = await import('../jobs/catalog.js');
   const [backlog, runs, quarantine, rejected, cursors, alerts] = await Promise.all([
     store.backlog(streamTables(ctx.config)),
     store.lastRuns(),

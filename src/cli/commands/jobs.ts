@@ -1,86 +1,91 @@
 /**
- * push-orders, push-customers, pull-credit, pull-tracking, run-all: load the configuration, build
- * the run context, hand over to the runner (src/jobs/runner.ts) and print its RunSummary.
+ * The job commands (the catalog's, src/jobs/catalog.ts), run-all and run-stream: load the
+ * configuration, build the run context, hand over to the runner (src/jobs/runner.ts) and print
+ * its RunSummary.
  */
 import type { JobName, JobReport } from '../../jobs/types.js';
 import type { RunSummary } from '../../jobs/runner.js';
-import type { CommandEnv } from '../command.js';
 import { colourWanted } from '../colour.js';
 import { exitCodeForError, exitCodeForSignal, exitCodeForSummary } from '../exit.js';
 import type { CommandResult } from '../output.js';
-import { withRuntime, type Runtime } from '../runtime.js';
-import { loadFor } from './load.js';
+import type { Runtime } from '../runtime.js';
+import { runtimeCommand } from './load.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log/types.js';
 import type { RunMonitor } from '../../monitoring/monitor.js';
 import { UsageError } from '../../errors.js';
 
-export async function run(
+export const run = runtimeCommand(async (rt, { command, opts, env, loaded }) => {
+  if (loaded.unknownEnv.length > 0) {
+    rt.logger.debug(
+      `Ignored environment variables that name no configuration key: ${loaded.unknownEnv.join(', ')}`,
+    );
+  }
+  const said = (): void =>
+    rt.logger.warn(
+      `Received ${String(env.stop?.reason)}: no new batch starts; the batch in flight commits or rolls back, the locks are released, then sagesync exits. A second signal exits at once.`,
+      { signal: String(env.stop?.reason) },
+    );
+  if (env.stop?.aborted) said();
+  else env.stop?.addEventListener('abort', said, { once: true });
+  const { runJobs } = await import('../../jobs/runner.js');
+  const target = await targetOf(command, opts, loaded.config);
+  const ids = Array.isArray(opts.id) ? (opts.id as string[]) : undefined;
+  const { createProgress } = await import('../progress.js');
+  const progress = await createProgress({
+    json: env.flags.json,
+    quiet: env.flags.quiet,
+    colour: colourWanted(env.io.env, true, env.flags.noColor),
+  });
+  // A dry run is not a run the dead-man's switch or the metrics may count.
+  const monitor = opts.dryRun === true ? undefined : await monitorOf(loaded.config, rt);
+  monitor?.start();
+  let summary: RunSummary;
+  try {
+    summary = await runJobs(
+      target.names,
+      { ...rt.ctx, progress: progress.update, ...(env.stop ? { stop: env.stop } : {}) },
+      {
+        command,
+        dryRun: opts.dryRun === true,
+        ...(ids ? { ids } : {}),
+        ...(target.timeBudgetSeconds !== undefined ? { timeBudgetSeconds: target.timeBudgetSeconds } : {}),
+      },
+    );
+  } catch (err) {
+    const details = err instanceof Error ? err.message : String(err);
+    await monitor?.finish({ exitCode: exitCodeForError(err), details, summary: null });
+    throw err;
+  } finally {
+    progress.stop();
+  }
+  const result = summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
+  const details = [...result.problems, ...jobLines(summary)].join('\n');
+  // A run a signal stopped is not a success, whatever its jobs did: the dead-man's switch hears
+  // the exit code the process ends with (143 for SIGTERM), not the jobs' own.
+  const exitCode = env.stop?.aborted ? exitCodeForSignal(String(env.stop.reason)) : result.exitCode;
+  await monitor?.finish({ exitCode, details, summary });
+  lastLine(rt.logger, summary, exitCode);
+  // One format per stream: with JSON lines on stderr the log already has each failed job and
+  // record as a line of its own; the plain problem lines would say it twice.
+  return rt.logger.consoleJson ? { ...result, problems: [] } : result;
+});
+
+/**
+ * The jobs a command runs: `run-all` every job of the catalog in its order, within
+ * `runAll.maxDurationSeconds`; `run-stream <name>` one custom stream; a job's command that job.
+ */
+async function targetOf(
   command: string,
   opts: Record<string, unknown>,
-  env: CommandEnv,
-): Promise<CommandResult> {
-  const loaded = await loadFor(env);
-  return withRuntime(loaded.config, env.flags, env.io, env.out, async (rt) => {
-    if (loaded.unknownEnv.length > 0) {
-      rt.logger.debug(
-        `Ignored environment variables that name no configuration key: ${loaded.unknownEnv.join(', ')}`,
-      );
-    }
-    const said = (): void =>
-      rt.logger.warn(
-        `Received ${String(env.stop?.reason)}: no new batch starts; the batch in flight commits or rolls back, the locks are released, then sagesync exits. A second signal exits at once.`,
-        { signal: String(env.stop?.reason) },
-      );
-    if (env.stop?.aborted) said();
-    else env.stop?.addEventListener('abort', said, { once: true });
-    const { runJobs } = await import('../../jobs/runner.js');
-    const { runAllJobNames } = await import('../../jobs/registry.js');
-    const names: JobName[] =
-      command === 'run-all'
-        ? runAllJobNames(loaded.config)
-        : command === 'run-stream'
-          ? [await streamJob(loaded.config, opts.stream)]
-          : [command as JobName];
-    const ids = Array.isArray(opts.id) ? (opts.id as string[]) : undefined;
-    const { createProgress } = await import('../progress.js');
-    const progress = await createProgress({
-      json: env.flags.json,
-      quiet: env.flags.quiet,
-      colour: colourWanted(env.io.env, true, env.flags.noColor),
-    });
-    // A dry run is not a run the dead-man's switch or the metrics may count.
-    const monitor = opts.dryRun === true ? undefined : await monitorOf(loaded.config, rt);
-    monitor?.start();
-    let summary: RunSummary;
-    try {
-      summary = await runJobs(
-        names,
-        { ...rt.ctx, progress: progress.update, ...(env.stop ? { stop: env.stop } : {}) },
-        {
-          command,
-          dryRun: opts.dryRun === true,
-          ...(ids ? { ids } : {}),
-        },
-      );
-    } catch (err) {
-      const details = err instanceof Error ? err.message : String(err);
-      await monitor?.finish({ exitCode: exitCodeForError(err), details, summary: null });
-      throw err;
-    } finally {
-      progress.stop();
-    }
-    const result = summarise(summary, { tty: env.out.isTTY, verbose: env.flags.verbose });
-    const details = [...result.problems, ...jobLines(summary)].join('\n');
-    // A run a signal stopped is not a success, whatever its jobs did: the dead-man's switch hears
-    // the exit code the process ends with (143 for SIGTERM), not the jobs' own.
-    const exitCode = env.stop?.aborted ? exitCodeForSignal(String(env.stop.reason)) : result.exitCode;
-    await monitor?.finish({ exitCode, details, summary });
-    lastLine(rt.logger, summary, exitCode);
-    // One format per stream: with JSON lines on stderr the log already has each failed job and
-    // record as a line of its own; the plain problem lines would say it twice.
-    return rt.logger.consoleJson ? { ...result, problems: [] } : result;
-  });
+  config: Config,
+): Promise<{ names: JobName[]; timeBudgetSeconds?: number }> {
+  if (command === 'run-all') {
+    const { runAllJobNames } = await import('../../jobs/catalog.js');
+    return { names: runAllJobNames(config), timeBudgetSeconds: config.runAll.maxDurationSeconds };
+  }
+  if (command === 'run-stream') return { names: [await streamJob(config, opts.stream)] };
+  return { names: [command as JobName] };
 }
 
 async function monitorOf(config: Config, rt: Runtime): Promise<RunMonitor | undefined> {

@@ -2,45 +2,46 @@
  * `sagesync migrate`: creates or upgrades the staging tables; `--print` writes the DDL for a DBA
  * instead (no database; with --dialect, no configuration either).
  */
-import { loadStagingAndStreams } from '../../config/load.js';
+import { loadStagingAndStreams, type CliOverride } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
 import type { CommandEnv } from '../command.js';
 import { EXIT } from '../exit.js';
 import type { CommandResult } from '../output.js';
-import { withRuntime } from '../runtime.js';
-import { loadFor } from './load.js';
+import { runtimeCommand } from './load.js';
+
+/** `--dialect` overrides `staging.dialect`. */
+function overrides(opts: Record<string, unknown>): CliOverride[] {
+  return typeof opts.dialect === 'string'
+    ? [{ path: 'staging.dialect', value: opts.dialect, option: '--dialect' }]
+    : [];
+}
+
+const migrate = runtimeCommand(async (rt, { loaded }) => {
+  const store = await rt.ctx.openStore();
+  const { streamTables } = await import('../../streams/tables.js');
+  // Custom streams' tables (issue 8) are created or upgraded with the contract's.
+  const report = await store.migrate(streamTables(loaded.config));
+  const where = store.tableName('sagesync_schema_version').replace(/\.[^.]*$/, '');
+  const lines = report.alreadyCurrent
+    ? [`The staging tables in ${where} are current (contract version ${report.contractVersion}).`]
+    : [
+        `Migrated the staging tables in ${where} to contract version ${report.contractVersion}: applied ${report.applied.join(', ')}.`,
+      ];
+  return { exitCode: EXIT.ok, report, lines, problems: [] };
+}, overrides);
 
 export async function run(
-  _command: string,
+  command: string,
   opts: Record<string, unknown>,
   env: CommandEnv,
 ): Promise<CommandResult> {
-  const overrides =
-    typeof opts.dialect === 'string'
-      ? [{ path: 'staging.dialect', value: opts.dialect, option: '--dialect' }]
-      : [];
-  if (opts.print === true) return print(opts, env, overrides);
-
-  const loaded = await loadFor(env, overrides);
-  return withRuntime(loaded.config, env.flags, env.io, env.out, async (rt) => {
-    const store = await rt.ctx.openStore();
-    const { streamTables } = await import('../../streams/tables.js');
-    // Custom streams' tables (issue 8) are created or upgraded with the contract's.
-    const report = await store.migrate(streamTables(loaded.config));
-    const where = store.tableName('sagesync_schema_version').replace(/\.[^.]*$/, '');
-    const lines = report.alreadyCurrent
-      ? [`The staging tables in ${where} are current (contract version ${report.contractVersion}).`]
-      : [
-          `Migrated the staging tables in ${where} to contract version ${report.contractVersion}: applied ${report.applied.join(', ')}.`,
-        ];
-    return { exitCode: EXIT.ok, report, lines, problems: [] };
-  });
+  return opts.print === true ? print(opts, env, overrides(opts)) : migrate(command, opts, env);
 }
 
 async function print(
   opts: Record<string, unknown>,
   env: CommandEnv,
-  overrides: { path: string; value: unknown; option: string }[],
+  overrides: CliOverride[],
 ): Promise<CommandResult> {
   const loaded = await loadStagingAndStreams({
     configPath: env.flags.config,

@@ -1,0 +1,141 @@
+/**
+ * The catalog of jobs: one entry per job, from which everything else that knows a job derives:
+ * the type `JobName` (./types.ts), the runner's loader and `run-all`'s order (below), the CLI's
+ * commands and their help (src/cli/program.ts, src/cli/main.ts) and `sagesync status`'s list.
+ * A new job is one entry here plus its own plan and write code; a new kind of custom stream is
+ * one entry of STREAM_KINDS plus its own.
+ *
+ * Nothing here imports a job's code: `load` does, lazily, so that `--help` stays fast and a run
+ * that does not need a job never loads its module (STYLE.md "A command is a typed function").
+ */
+import type { Config } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { findStream, STREAM_JOB_PREFIX, streamJobName, type StreamDef } from '../streams/types.js';
+import type { Job, JobName } from './types.js';
+
+export interface JobEntry<N extends string = JobName> {
+  name: N;
+  /** One line: the command list of `sagesync --help`, and (capitalised) the command's description. */
+  summary: string;
+  /** What the job reads and what it writes, in the command's help. */
+  reads: string;
+  writes: string;
+  /** What `--id` selects ("Oro order ids"), or undefined when the job takes no --id. */
+  ids?: string;
+  /** Lines `sagesync <name> --help` shows under "Examples:" (commands without the `sagesync`). */
+  examples: readonly string[];
+  /** Its place in `run-all`: run in increasing order, before the custom streams. */
+  runAll: number;
+  /** The job's function; imports its module. */
+  load: () => Promise<Job>;
+}
+
+/** The built-in jobs of the contract (docs/contract/cli-and-config.md "Commands"). */
+export const JOBS = [
+  {
+    name: 'push-orders',
+    summary: 'stage every new Oro order that meets orders.criteria, with its lines and addresses',
+    reads: 'Oro orders changed since the last run (with line items, addresses, customer)',
+    writes:
+      'sagesync_order (with the billing and shipping addresses), sagesync_order_line, and first the customer snapshot in sagesync_customer; the job cursor in the same transaction',
+    ids: 'Oro order ids',
+    examples: ['push-orders --dry-run', 'push-orders --id 1042,1043 --json'],
+    runAll: 1,
+    load: async () => (await import('./push-orders.js')).pushOrders,
+  },
+  {
+    name: 'push-customers',
+    summary: 'stage customers whose watched attributes changed; learn X3 customer codes',
+    reads: 'Oro customers changed since the last run; sagesync_customer rows X3 marked DONE',
+    writes: 'sagesync_customer (a new snapshot per change), sagesync_customer_map (learnt codes)',
+    ids: 'Oro customer ids',
+    examples: ['push-customers --dry-run', 'push-customers --id 7'],
+    runAll: 2,
+    load: async () => (await import('./push-customers.js')).pushCustomers,
+  },
+  {
+    name: 'pull-credit',
+    summary: 'apply NEW rows of sagesync_credit_limit to the Oro customers',
+    reads: 'sagesync_credit_limit rows with status NEW',
+    writes: 'the Oro customer attribute oro.creditLimitField; the row status DONE or ERROR',
+    ids: 'staging ids of sagesync_credit_limit rows',
+    examples: ['pull-credit --dry-run', 'pull-credit --id 55 --verbose'],
+    runAll: 3,
+    load: async () => (await import('./pull-credit.js')).pullCredit,
+  },
+  {
+    name: 'pull-tracking',
+    summary: 'apply NEW rows of sagesync_shipment to the Oro orders as shipping trackings',
+    reads: 'sagesync_shipment rows with status NEW',
+    writes: 'Oro order shipping trackings; the row status DONE or ERROR',
+    ids: 'staging ids of sagesync_shipment rows',
+    examples: ['pull-tracking --dry-run', 'pull-tracking --id 310,311'],
+    runAll: 4,
+    load: async () => (await import('./pull-tracking.js')).pullTracking,
+  },
+] as const satisfies readonly JobEntry<string>[];
+
+export type BuiltInJobName = (typeof JOBS)[number]['name'];
+
+type StreamKind<D> = Omit<JobEntry<string>, 'name' | 'summary' | 'examples' | 'runAll' | 'load'> & {
+  load: (def: D) => Promise<Job>;
+};
+
+/**
+ * The kinds of custom stream (docs/streams.md), by `direction`: each configured stream is a job
+ * `stream:<name>` of its kind, run by `run-stream <name>` and by `run-all` after the built-in jobs,
+ * in the order of the configuration.
+ */
+export const STREAM_KINDS: {
+  [D in StreamDef['direction']]: StreamKind<Extract<StreamDef, { direction: D }>>;
+} = {
+  push: {
+    reads: "the stream's Oro resource changed since the last run",
+    writes: "the stream's staging table and its cursor in the same transaction",
+    ids: 'Oro ids',
+    load: async (def) => (await import('../streams/push-stream.js')).pushStreamJob(def),
+  },
+  pull: {
+    reads: "its table's NEW rows",
+    writes: 'Oro attributes and the row status DONE or ERROR',
+    ids: 'staging ids',
+    load: async (def) => (await import('../streams/pull-stream.js')).pullStreamJob(def),
+  },
+};
+
+/** The catalog entry of a configured custom stream. */
+export function streamEntry(def: StreamDef, place: number): JobEntry {
+  const kind = STREAM_KINDS[def.direction];
+  return {
+    name: streamJobName(def),
+    summary: `the custom ${def.direction} stream ${def.name}`,
+    reads: kind.reads,
+    writes: kind.writes,
+    ...(kind.ids !== undefined ? { ids: kind.ids } : {}),
+    examples: [`run-stream ${def.name} --dry-run`],
+    runAll: JOBS.length + place + 1,
+    load: () => (def.direction === 'push' ? STREAM_KINDS.push.load(def) : STREAM_KINDS.pull.load(def)),
+  };
+}
+
+/** Every job of this configuration: the built-in ones, then one per custom stream. */
+export function catalog(config: Pick<Config, 'streams'>): JobEntry[] {
+  return [...JOBS, ...(config.streams ?? []).map(streamEntry)];
+}
+
+/** The jobs `run-all` runs, in order. */
+export function runAllJobNames(config: Pick<Config, 'streams'>): JobName[] {
+  return catalog(config)
+    .sort((a, b) => a.runAll - b.runAll)
+    .map((e) => e.name);
+}
+
+export async function loadJob(name: JobName, config: Config): Promise<Job> {
+  const builtIn = JOBS.find((j) => j.name === name);
+  if (builtIn) return builtIn.load();
+  const def = name.startsWith(STREAM_JOB_PREFIX) ? findStream(config, name) : undefined;
+  if (def) return streamEntry(def, 0).load();
+  throw new UsageError(`Unknown job "${name}".`, {
+    hint: `Known jobs: ${JOBS.map((j) => j.name).join(', ')}, and stream:<name> for configured custom streams.`,
+  });
+}
