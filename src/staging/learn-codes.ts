@@ -62,3 +62,33 @@ export function planCustomerCodes(
   }
   return out;
 }
+
+/** The reads and the write of learning, in the dialect's SQL, inside one transaction. */
+export interface LearnIo {
+  /** The latest DONE row with a code per customer, when it differs from the map. */
+  candidates(): Promise<Record<string, unknown>[]>;
+  /** Map rows holding any of `codes`. */
+  taken(codes: string[]): Promise<Record<string, unknown>[]>;
+  /** How the database compares codes (codeFolder). */
+  fold(): Promise<(code: string) => string>;
+  upsert(rows: CodeCandidate[]): Promise<void>;
+}
+
+export async function learnCustomerCodes(io: LearnIo): Promise<LearnResult> {
+  const candidates: CodeCandidate[] = (await io.candidates()).map((r) => ({
+    oroCustomerId: Number(r.oro_customer_id),
+    code: String(r.erp_customer_code).trim(),
+    stagingId: String(r.staging_id),
+  }));
+  if (candidates.length === 0) return { learnt: [], conflicts: [] };
+  const taken = await io.taken([...new Set(candidates.map((c) => c.code))]);
+  const plan = planCustomerCodes(
+    candidates,
+    new Map(taken.map((r) => [String(r.erp_customer_code), Number(r.oro_customer_id)])),
+    await io.fold(),
+  );
+  if (plan.learnt.length > 0) {
+    await io.upsert(plan.learnt.map((l, i) => ({ ...l, stagingId: plan.learntFrom[i] ?? '0' })));
+  }
+  return { learnt: plan.learnt, conflicts: plan.conflicts };
+}

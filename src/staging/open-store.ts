@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { CommunicationObserver, Logger } from '../log/types.js';
+import { defaultSchema } from './dialects.js';
 import type { StoreNames } from './names.js';
 import type { StagingStore } from './store.js';
 
@@ -18,7 +19,7 @@ export interface OpenStoreOptions {
 export function storeNames(config: Config): StoreNames {
   const dialect = config.staging.dialect;
   return {
-    schema: config.staging.schema ?? (dialect === 'mssql' ? 'dbo' : 'public'),
+    schema: config.staging.schema ?? defaultSchema(dialect),
     prefix: config.staging.tablePrefix,
   };
 }

@@ -1,6 +1,13 @@
 /** Row → record mappers shared by both dialects (values already normalised by the drivers). */
 import { parseDigest } from './alert-plan.js';
-import type { AlertRecord, QuarantineEntry, QuarantineRecord, RunOutcome, RunRecord } from './store.js';
+import type {
+  AlertRecord,
+  BacklogEntry,
+  QuarantineEntry,
+  QuarantineRecord,
+  RunOutcome,
+  RunRecord,
+} from './store.js';
 
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
@@ -48,6 +55,49 @@ export function toRunRecord(r: Record<string, unknown>): RunRecord {
           ? JSON.parse(counts)
           : (counts as Record<string, number>),
     message: (r.message ?? null) as string | null,
+  };
+}
+
+/** A row of the backlog query: `tbl`, `status`, `n`, `oldest`. */
+export function toBacklogEntry(r: Record<string, unknown>): BacklogEntry {
+  return {
+    table: String(r.tbl),
+    status: String(r.status),
+    count: Number(r.n),
+    oldest: dateOrNull(r.oldest),
+  };
+}
+
+/** A row of the rejected-rows query: `tbl`, `staging_id`, `key`, `erp_message`. */
+export function toRejectedRow(r: Record<string, unknown>): {
+  table: string;
+  stagingId: string;
+  key: string;
+  message: string | null;
+} {
+  return {
+    table: String(r.tbl),
+    stagingId: String(r.staging_id),
+    key: String(r.key),
+    message: (r.erp_message ?? null) as string | null,
+  };
+}
+
+/** A direction-2 row in ERROR: `staging_id`, `sync_message`. */
+export function toInboundError(r: Record<string, unknown>): { stagingId: string; message: string | null } {
+  return { stagingId: String(r.staging_id), message: (r.sync_message ?? null) as string | null };
+}
+
+/** A `sagesync_state` row. */
+export function toCursor(r: Record<string, unknown>): {
+  job: string;
+  cursor: string | null;
+  updatedAt: Date;
+} {
+  return {
+    job: String(r.job),
+    cursor: (r.cursor_value ?? null) as string | null,
+    updatedAt: date(r.updated_at),
   };
 }
 

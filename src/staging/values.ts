@@ -120,3 +120,12 @@ export function dedupeIndexes(
 export function dedupeRows(table: TableDef, rows: readonly Row[], keyColumns: readonly string[]): Row[] {
   return dedupeIndexes(table, rows, keyColumns).map((i) => rows[i] as Row);
 }
+
+/**
+ * The children of a parent row the database reports inserted, by its parent key as returned (a
+ * driver may return the key as a string or a number; `rowsByParent` keys are the job's).
+ */
+export function childRowsOf(rowsByParent: ReadonlyMap<string | number, Row[]>, key: unknown): Row[] {
+  const k = key as string | number;
+  return rowsByParent.get(k) ?? rowsByParent.get(String(k)) ?? rowsByParent.get(Number(k)) ?? [];
+}

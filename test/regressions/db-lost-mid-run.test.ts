@@ -7,7 +7,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { ServiceUnavailableError } from '../../src/errors.js';
-import { isConnectionLoss } from '../../src/staging/postgres/connection-loss.js';
+import { isConnectionLoss } from '../../src/staging/postgres/postgres-errors.js';
 import { openStore } from '../../src/staging/open-store.js';
 import { BACKENDS, randomSchema } from '../staging/helpers/backends.js';
 

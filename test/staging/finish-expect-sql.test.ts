@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { finishInboundSql } from '../../src/staging/mssql/mssql-read-sql.js';
-import { finishExpectingSql } from '../../src/staging/postgres/postgres-ddl.js';
+import { finishExpectingSql } from '../../src/staging/postgres/postgres-read-sql.js';
 import { CREDIT_LIMIT } from '../../src/staging/tables.js';
 
 const names = { schema: 'dbo', prefix: 'sagesync_' };

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { textArrayLiteral } from '../../src/staging/postgres/postgres-stage.js';
+import { textArrayLiteral } from '../../src/staging/postgres/postgres-stage-sql.js';
 
 // node-postgres's own parameter preparation (what it sends for a JS array parameter).
 const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {

@@ -1,8 +1,9 @@
 /**
- * T-SQL DDL derived from the portable table definitions. Pure: used by `migrate` and by
+ * T-SQL DDL derived from the portable table definitions (the shared part in ../ddl.ts). Pure: used by `migrate` and by
  * `migrate --print`. Each statement is guarded so it can run again (`IF OBJECT_ID … IS NULL`).
  */
-import { constraintName, physicalName, type StoreNames } from '../names.js';
+import { tableBody, tableIndexes } from '../ddl.js';
+import { physicalName, type StoreNames } from '../names.js';
 import { CONTRACT_TABLES, type ColumnDef, type TableDef } from '../tables.js';
 import { q, qualified, sqlType } from './mssql-sql.js';
 
@@ -54,36 +55,18 @@ export function replaceJsonCheckSql(names: StoreNames, t: TableDef, c: ColumnDef
 
 export function createTableSql(names: StoreNames, t: TableDef): string {
   const name = physicalName(names, t);
-  const lines = t.columns.map((c) => `  ${columnSql(names, t, c)}`);
-  lines.push(
-    `  CONSTRAINT ${q(constraintName(name, 'pk', t.primaryKey))} PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`,
-  );
-  for (const u of t.unique) {
-    lines.push(`  CONSTRAINT ${q(constraintName(name, 'uq', u))} UNIQUE (${u.map(q).join(', ')})`);
-  }
-  for (const fk of t.foreignKeys) {
-    lines.push(
-      `  CONSTRAINT ${q(constraintName(name, 'fk', fk.columns))} FOREIGN KEY (${fk.columns.map(q).join(', ')})` +
-        ` REFERENCES ${qualified(names, fk.references)} (${fk.referencedColumns.map(q).join(', ')})`,
-    );
-  }
-  return `IF OBJECT_ID(${literal(`${names.schema}.${name}`)}, N'U') IS NULL\nCREATE TABLE ${qualified(names, t)} (\n${lines.join(',\n')}\n);`;
+  const body = tableBody({ q, qualified }, names, t, (c) => columnSql(names, t, c));
+  return `IF OBJECT_ID(${literal(`${names.schema}.${name}`)}, N'U') IS NULL\nCREATE TABLE ${qualified(names, t)} ${body};`;
 }
 
 export function indexStatements(names: StoreNames, t: TableDef): { name: string; text: string }[] {
   const table = physicalName(names, t);
-  const fkIndexes = t.foreignKeys
-    .map((fk) => fk.columns)
-    .filter((cols) => !t.unique.some((u) => u[0] === cols[0]));
-  return [...t.indexes, ...fkIndexes].map((cols) => {
-    const name = constraintName(table, 'ix', cols);
-    return {
-      name,
-      text:
-        `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = ${literal(name)} AND object_id = OBJECT_ID(${literal(`${names.schema}.${table}`)}))\n` +
-        `CREATE INDEX ${q(name)} ON ${qualified(names, t)} (${cols.map(q).join(', ')});`,
-    };
-  });
+  return tableIndexes(names, t).map(({ name, columns }) => ({
+    name,
+    text:
+      `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = ${literal(name)} AND object_id = OBJECT_ID(${literal(`${names.schema}.${table}`)}))\n` +
+      `CREATE INDEX ${q(name)} ON ${qualified(names, t)} (${columns.map(q).join(', ')});`,
+  }));
 }
 
 export function createSchemaSql(schema: string): string {

@@ -8,6 +8,7 @@ import type mssql from 'mssql';
 import type { Config } from '../../config/schema.js';
 import { ConfigError } from '../../errors.js';
 import { connectionOptions, describeTarget, type ConnectionOptions } from '../connection-options.js';
+import { defaultPort, DIALECT_DEFAULTS } from '../dialects.js';
 import type { StoreNames } from '../names.js';
 import type { OpenStoreOptions as OpenOptions } from '../open-store.js';
 import { unavailable } from '../unavailable.js';
@@ -65,7 +66,7 @@ export function mssqlConfig(staging: Config['staging'], conn: ConnectionOptions)
 }
 
 export async function openMssql(config: Config, names: StoreNames, opts: OpenOptions): Promise<StagingStore> {
-  const conn = connectionOptions(config.staging, 1433, opts.endpoint);
+  const conn = connectionOptions(config.staging, defaultPort('mssql'), opts.endpoint);
   const target = describeTarget(conn);
   const sql = (await import('mssql')).default;
   const watch = new SessionWatch();
@@ -77,7 +78,7 @@ export async function openMssql(config: Config, names: StoreNames, opts: OpenOpt
     await pool.connect();
   } catch (cause) {
     await pool.close().catch(() => undefined);
-    throw unavailable('SQL Server', target, cause, conn.password);
+    throw unavailable(DIALECT_DEFAULTS.mssql.label, target, cause, conn.password);
   }
   return new MssqlStore(new MssqlDriver(sql, pool, opts.onSql, { watch }), names, target);
 }

@@ -1,26 +1,14 @@
 /**
  * `migrate` on SQL Server: one transaction under a Transaction-owned sp_getapplock (two
  * processes migrating at once wait for each other). Nothing is issued when everything is there.
+ * The steps are shared (../reconcile.ts); this file reads the catalog and runs the DDL.
  */
 import { applockResource, physicalName, type StoreNames } from '../names.js';
 import { ServiceUnavailableError } from '../../errors.js';
-import {
-  compareColumn,
-  CONTRACT_ADDITIONS,
-  CONTRACT_MIGRATION,
-  existingText,
-  incompatibleColumnError,
-  indexedWidenError,
-  migrationName,
-  missingConstraintError,
-  missingKey,
-  reconcileDecision,
-  requiredColumnError,
-  shorterColumnError,
-  type ExistingColumn,
-} from '../migrations.js';
+import type { ExistingColumn } from '../migrations.js';
+import { migrateTables, reconcileTable, schemaVersionOf, type SchemaDialect } from '../reconcile.js';
 import type { MigrationReport } from '../store.js';
-import { CONTRACT_TABLES, CONTRACT_VERSION, type TableDef } from '../tables.js';
+import { CONTRACT_VERSION, type TableDef } from '../tables.js';
 import {
   addColumnSql,
   createSchemaSql,
@@ -76,11 +64,7 @@ export async function readSchemaVersionMssql(
 ): Promise<{ contractVersion: number; migrations: string[] } | null> {
   const { rows } = await db.run(schemaVersionExistsSql(names));
   if (rows[0]?.id === null || rows[0]?.id === undefined) return null;
-  const res = await db.run(schemaVersionSql(names));
-  return {
-    contractVersion: Math.max(0, ...res.rows.map((r) => Number(r.contract_version))),
-    migrations: res.rows.map((r) => String(r.migration)),
-  };
+  return schemaVersionOf((await db.run(schemaVersionSql(names))).rows);
 }
 
 /** What the catalog says about the schema, read once per migrate. */
@@ -109,70 +93,29 @@ async function readCatalog(tx: MssqlExec, schema: string): Promise<Catalog> {
   return { columns, indexes, checks };
 }
 
-/** The keys the store relies on (PK: ids; UNIQUE: "already staged ⇒ skip"). */
-function assertKeys(names: StoreNames, t: TableDef, has: (constraint: string) => boolean): void {
-  const k = missingKey(names, t, has);
-  if (!k) return;
-  const ddl = `ALTER TABLE ${qualified(names, t)} ADD CONSTRAINT ${q(k.name)} ${k.kind} (${k.columns.map(q).join(', ')});`;
-  throw missingConstraintError(`${names.schema}.${physicalName(names, t)}`, k.name, ddl);
-}
-
-async function reconcile(
-  tx: MssqlExec,
-  names: StoreNames,
-  t: TableDef,
-  catalog: Catalog,
-  contract: boolean,
-): Promise<string[]> {
-  const name = physicalName(names, t);
-  const existing = catalog.columns.get(name);
-  if (!existing) {
-    await tx.run(ddl(createTableSql(names, t)));
-    for (const ix of indexStatements(names, t)) await tx.run(ddl(ix.text));
-    return [`table:${name}`];
-  }
-  const indexes = catalog.indexes.get(name) ?? new Map<string, string[]>();
-  assertKeys(names, t, (cn) => indexes.has(cn));
-  const changes: string[] = [];
-  let hasRows: boolean | undefined;
-  for (const c of t.columns) {
-    const have = existing.get(c.name);
-    if (!have) {
-      if (!c.nullable && !c.default && !c.identity) {
-        hasRows ??= (await tx.run(hasRowsSql(names, t))).rows.length > 0;
-        if (hasRows) throw requiredColumnError(name, c.name);
-      }
-      await tx.run(ddl(addColumnSql(names, t, c)));
-      changes.push(`column:${name}.${c.name}`);
-      continue;
-    }
-    const decision = reconcileDecision(compareColumn(have, c.type), contract);
-    if (decision === 'refuse')
-      throw incompatibleColumnError(name, c.name, existingText(have), sqlType(c.type));
-    if (decision === 'refuse-shorter')
-      throw shorterColumnError(name, c.name, existingText(have), sqlType(c.type));
-    if (decision === 'widen') {
-      const using = [...indexes].find(([, cols]) => cols.includes(c.name));
-      if (using) throw indexedWidenError(name, c.name, using[0], sqlType(c.type));
-      await tx.run(ddl(widenColumnSql(names, t, c)));
-      changes.push(`widen:${name}.${c.name}`);
-    }
-    if (c.type.kind === 'json') {
+function dialect(tx: MssqlExec, names: StoreNames, catalog: Catalog): SchemaDialect {
+  return {
+    names,
+    q,
+    qualified,
+    typeName: sqlType,
+    run: async (text) => void (await tx.run(ddl(text))),
+    hasRows: async (t) => (await tx.run(hasRowsSql(names, t))).rows.length > 0,
+    createTableSql: (t) => createTableSql(names, t),
+    indexStatements: (t) => indexStatements(names, t),
+    addColumnSql: (t, c) => addColumnSql(names, t, c),
+    widenColumnSql: (t, c) => widenColumnSql(names, t, c),
+    refusesIndexedWiden: true,
+    // Stream tables made before scalars were allowed have the object-only JSON check: replaced.
+    afterColumn: async (t, c) => {
+      if (c.type.kind !== 'json') return null;
       const ck = jsonCheck(names, t, c);
-      const old = `${name}_ck_${c.name}`;
-      if (ck.name !== old && catalog.checks.has(old) && !catalog.checks.has(ck.name)) {
-        await tx.run(ddl(replaceJsonCheckSql(names, t, c, old)));
-        changes.push(`check:${ck.name}`);
-      }
-    }
-  }
-  for (const ix of indexStatements(names, t)) {
-    if (!indexes.has(ix.name)) {
-      await tx.run(ddl(ix.text));
-      changes.push(`index:${ix.name}`);
-    }
-  }
-  return changes;
+      const old = `${physicalName(names, t)}_ck_${c.name}`;
+      if (ck.name === old || !catalog.checks.has(old) || catalog.checks.has(ck.name)) return null;
+      await tx.run(ddl(replaceJsonCheckSql(names, t, c, old)));
+      return `check:${ck.name}`;
+    },
+  };
 }
 
 export async function migrateMssql(
@@ -192,21 +135,17 @@ export async function migrateMssql(
     await tx.run(ddl(createSchemaSql(names.schema)));
     const before = await readSchemaVersionMssql(tx, names);
     const catalog = await readCatalog(tx, names.schema);
-    const applied: string[] = [];
-    const record = async (m: string): Promise<void> => {
-      await tx.run(recordMigrationSql(names, migrationName(m), CONTRACT_VERSION));
-      applied.push(migrationName(m));
-    };
-    const contractChanges: string[] = [];
-    for (const t of CONTRACT_TABLES) {
-      contractChanges.push(...(await reconcile(tx, names, t, catalog, true)));
-    }
-    if (!before?.migrations.includes(CONTRACT_MIGRATION)) await record(CONTRACT_MIGRATION);
-    else for (const c of contractChanges) await record(`upgrade:${c}`);
-    for (const m of CONTRACT_ADDITIONS) if (!before?.migrations.includes(m)) await record(m);
-    for (const t of extraTables) {
-      for (const c of await reconcile(tx, names, t, catalog, false)) await record(c);
-    }
-    return { applied, alreadyCurrent: applied.length === 0, contractVersion: CONTRACT_VERSION };
+    const d = dialect(tx, names, catalog);
+    return migrateTables(
+      before,
+      extraTables,
+      (t, contract) => {
+        const name = physicalName(names, t);
+        const columns = catalog.columns.get(name);
+        const indexes = catalog.indexes.get(name) ?? new Map<string, string[]>();
+        return reconcileTable(d, t, columns && { columns, indexes }, contract);
+      },
+      async (m) => void (await tx.run(recordMigrationSql(names, m, CONTRACT_VERSION))),
+    );
   });
 }

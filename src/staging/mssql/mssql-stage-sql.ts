@@ -79,14 +79,9 @@ export function insertChunk(
   return { text: lines.join('\n'), params: params.list };
 }
 
-export function insertStatements(
-  names: StoreNames,
-  table: TableDef,
-  columns: ColumnDef[],
-  rows: readonly Row[],
-  conflictColumns: string[],
-  returning: ColumnDef[],
-): MssqlStatement[] {
+/** `insertChunk` for as many chunks as the rows need (`rowsPerChunk`). */
+export function insertStatements(...args: Parameters<typeof insertChunk>): MssqlStatement[] {
+  const [names, table, columns, rows, conflictColumns, returning] = args;
   return chunks(rows, rowsPerChunk(columns.length)).map((chunk) =>
     insertChunk(names, table, columns, chunk, conflictColumns, returning),
   );

@@ -2,7 +2,7 @@
 import { physicalName, type StoreNames } from '../names.js';
 import type { Row, StageBatch, StageResult } from '../store.js';
 import type { ColumnDef, TableDef } from '../tables.js';
-import { writeColumns } from '../values.js';
+import { childRowsOf, writeColumns } from '../values.js';
 import type { MssqlExec } from './mssql-driver.js';
 import { cursorUpsert, dedupe, insertStatements, resolveQuarantineStatements } from './mssql-stage-sql.js';
 
@@ -46,12 +46,7 @@ export async function stageMssql(tx: MssqlExec, names: StoreNames, batch: StageB
     if (children && id) {
       const childRows: Row[] = [];
       for (const parent of ins.rows) {
-        const key = parent[children.parentKey] as string | number;
-        const rows =
-          children.rowsByParent.get(key) ??
-          children.rowsByParent.get(String(key)) ??
-          children.rowsByParent.get(Number(key)) ??
-          [];
+        const rows = childRowsOf(children.rowsByParent, parent[children.parentKey]);
         for (const r of rows) childRows.push({ ...r, [children.foreignKey]: String(parent[id.name]) });
       }
       const childId = children.table.columns.find((c) => c.identity);

@@ -1,44 +1,12 @@
 /**
- * PostgreSQL DDL derived from the portable table definitions (src/staging/tables.ts). Pure
- * functions: used by `migrate` and by `migrate --print` (no database needed).
+ * PostgreSQL DDL derived from the portable table definitions (src/staging/tables.ts, the shared
+ * part in ../ddl.ts). Pure functions: used by `migrate` and by `migrate --print` (no database
+ * needed).
  */
-import { constraintName, physicalName, type StoreNames } from '../names.js';
-import type { InboundUpdate } from '../store.js';
-import type { ColumnDef, ColumnType, TableDef } from '../tables.js';
-import { fitMessage } from '../values.js';
-
-export function q(ident: string): string {
-  return `"${ident.replace(/"/g, '""')}"`;
-}
-
-export function qualified(names: StoreNames, table: TableDef | string): string {
-  return `${q(names.schema)}.${q(physicalName(names, table))}`;
-}
-
-export function pgType(t: ColumnType): string {
-  switch (t.kind) {
-    case 'nvarchar':
-      return t.length === 'max' ? 'text' : `varchar(${t.length})`;
-    case 'varchar':
-      return `varchar(${t.length})`;
-    case 'char':
-      return `char(${t.length})`;
-    case 'decimal':
-      return `numeric(${t.precision},${t.scale})`;
-    case 'int':
-      return 'integer';
-    case 'bigint':
-      return 'bigint';
-    case 'boolean':
-      return 'boolean';
-    case 'date':
-      return 'date';
-    case 'timestamp':
-      return 'timestamptz';
-    case 'json':
-      return 'jsonb';
-  }
-}
+import { tableBody, tableIndexes } from '../ddl.js';
+import type { StoreNames } from '../names.js';
+import type { ColumnDef, TableDef } from '../tables.js';
+import { pgType, q, qualified } from './postgres-sql.js';
 
 export function columnSql(c: ColumnDef): string {
   const parts = [q(c.name), pgType(c.type)];
@@ -51,62 +19,31 @@ export function columnSql(c: ColumnDef): string {
 }
 
 export function createTableSql(names: StoreNames, t: TableDef): string {
-  const name = physicalName(names, t);
-  const lines = t.columns.map((c) => `  ${columnSql(c)}`);
-  lines.push(
-    `  CONSTRAINT ${q(constraintName(name, 'pk', t.primaryKey))} PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`,
-  );
-  for (const u of t.unique) {
-    lines.push(`  CONSTRAINT ${q(constraintName(name, 'uq', u))} UNIQUE (${u.map(q).join(', ')})`);
-  }
-  for (const fk of t.foreignKeys) {
-    lines.push(
-      `  CONSTRAINT ${q(constraintName(name, 'fk', fk.columns))} FOREIGN KEY (${fk.columns.map(q).join(', ')})` +
-        ` REFERENCES ${qualified(names, fk.references)} (${fk.referencedColumns.map(q).join(', ')})`,
-    );
-  }
-  return `CREATE TABLE IF NOT EXISTS ${qualified(names, t)} (\n${lines.join(',\n')}\n)`;
+  return `CREATE TABLE IF NOT EXISTS ${qualified(names, t)} ${tableBody({ q, qualified }, names, t, columnSql)}`;
 }
 
-export function indexSql(names: StoreNames, t: TableDef): string[] {
-  const name = physicalName(names, t);
-  // A foreign key column gets an index too: X3 joins lines to headers through it.
-  const fkIndexes = t.foreignKeys
-    .map((fk) => fk.columns)
-    .filter((cols) => !t.unique.some((u) => u[0] === cols[0]));
-  return [...t.indexes, ...fkIndexes].map(
-    (cols) =>
-      `CREATE INDEX IF NOT EXISTS ${q(constraintName(name, 'ix', cols))} ON ${qualified(names, t)} (${cols.map(q).join(', ')})`,
-  );
+export function indexStatements(names: StoreNames, t: TableDef): { name: string; text: string }[] {
+  return tableIndexes(names, t).map(({ name, columns }) => ({
+    name,
+    text: `CREATE INDEX IF NOT EXISTS ${q(name)} ON ${qualified(names, t)} (${columns.map(q).join(', ')})`,
+  }));
+}
+
+export function createSchemaSql(schema: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${q(schema)}`;
 }
 
 export function addColumnSql(names: StoreNames, t: TableDef, c: ColumnDef): string {
   return `ALTER TABLE ${qualified(names, t)} ADD COLUMN IF NOT EXISTS ${columnSql(c)}`;
 }
 
-/** The whole schema, table by table, for a DBA or for a first migration. */
-export function schemaDdl(names: StoreNames, tables: readonly TableDef[]): string[] {
-  const out = [`CREATE SCHEMA IF NOT EXISTS ${q(names.schema)}`];
-  for (const t of tables) out.push(createTableSql(names, t), ...indexSql(names, t));
-  return out;
+export function widenColumnSql(names: StoreNames, t: TableDef, c: ColumnDef): string {
+  return `ALTER TABLE ${qualified(names, t)} ALTER COLUMN ${q(c.name)} TYPE ${pgType(c.type)}`;
 }
 
-/**
- * Marks one inbound row only while it is NEW and holds the values in `u.expect`. An untyped
- * parameter compared with a column takes the column's type (PostgreSQL "Type Conversion",
- * https://www.postgresql.org/docs/current/typeconv-oper.html), so numerics, dates and jsonb
- * compare as values, not as text.
- */
-export function finishExpectingSql(table: string, u: InboundUpdate): { text: string; params: unknown[] } {
-  const params: unknown[] = [u.stagingId, u.status, fitMessage(u.message, 1000)];
-  const holds = Object.entries(u.expect ?? {}).map(([column, value]) => {
-    params.push(value);
-    return ` AND t.${q(column)} IS NOT DISTINCT FROM $${params.length}`;
-  });
-  return {
-    text:
-      `UPDATE ${table} AS t SET status = $2, sync_message = $3, processed_at = now()` +
-      ` WHERE t.staging_id = $1 AND t.status = 'NEW'${holds.join('')}`,
-    params,
-  };
+/** The whole schema, table by table, for a DBA or for a first migration. */
+export function schemaDdl(names: StoreNames, tables: readonly TableDef[]): string[] {
+  const out = [createSchemaSql(names.schema)];
+  for (const t of tables) out.push(createTableSql(names, t), ...indexStatements(names, t).map((i) => i.text));
+  return out;
 }

@@ -5,6 +5,7 @@
  */
 import type { CommunicationObserver } from '../../log/types.js';
 import type { JobLock } from '../store.js';
+import type { PgStatement } from './postgres-sql.js';
 
 export interface PgResult {
   rows: Record<string, unknown>[];
@@ -14,6 +15,11 @@ export interface PgResult {
 export interface PgQueryable {
   /** `name` makes node-postgres prepare the statement once per connection. */
   query(text: string, params?: readonly unknown[], name?: string): Promise<PgResult>;
+}
+
+/** Runs a statement built by the dialect's pure builders (postgres-*-sql.ts). */
+export function run(q: PgQueryable, s: PgStatement): Promise<PgResult> {
+  return q.query(s.text, s.params, s.name);
 }
 
 export interface PgDriver extends PgQueryable {

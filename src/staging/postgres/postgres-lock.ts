@@ -1,8 +1,8 @@
 /**
  * Job locks of the PostgreSQL dialect.
  *
- * Server: `pg_try_advisory_lock(int, int)` on ONE dedicated pg.Client, never a pooled one (fact
- * sheet B.1: a pool may close an idle client and silently drop the lock). Session advisory locks
+ * Server: `pg_try_advisory_lock(int, int)` on ONE dedicated pg.Client, never a pooled one (docs/staging.md:
+ * a pool may close an idle client and silently drop the lock). Session advisory locks
  * are re-entrant, so this process also remembers which names it holds and refuses a second
  * acquisition itself. When the client errors or ends, every lock reports `held() === false`.
  *
@@ -13,14 +13,7 @@
 import type pg from 'pg';
 import { LockLostError } from '../lock-lost.js';
 import type { JobLock } from '../store.js';
-
-/**
- * Is this session's advisory lock on (key1, key2) granted? A two-int advisory lock shows in
- * pg_locks as classid = key1, objid = key2, objsubid = 2, the keys as oids
- * (postgresql.org/docs/current/view-pg-locks.html).
- */
-const HOLDS_SQL = `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
-  AND pid = pg_backend_pid() AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2) AS ok`;
+import { holdsLockSql, tryLockSql, unlockSql } from './postgres-own-sql.js';
 
 export class AdvisoryLocks {
   private client: pg.Client | null = null;
@@ -49,10 +42,8 @@ export class AdvisoryLocks {
   async tryLock(name: string, key: readonly [number, number]): Promise<JobLock | null> {
     if (this.held.has(name) && this.alive) return null;
     const client = await this.session();
-    const { rows } = await client.query<{ ok: boolean }>(
-      'SELECT pg_try_advisory_lock($1::int, $2::int) AS ok',
-      [key[0], key[1]],
-    );
+    const lock = tryLockSql(key);
+    const { rows } = await client.query<{ ok: boolean }>(lock.text, lock.params);
     if (!rows[0]?.ok) return null;
     this.held.set(name, [key[0], key[1]]);
     let released = false;
@@ -64,7 +55,8 @@ export class AdvisoryLocks {
         if (!held()) throw new LockLostError(name, 'the connection that held it ended');
         let ok = false;
         try {
-          const { rows: r } = await client.query<{ ok: boolean }>(HOLDS_SQL, [key[0] >>> 0, key[1] >>> 0]);
+          const holds = holdsLockSql(key);
+          const { rows: r } = await client.query<{ ok: boolean }>(holds.text, holds.params);
           ok = r[0]?.ok === true;
         } catch (cause) {
           throw new LockLostError(name, `the connection that held it failed: ${(cause as Error).message}`, {
@@ -79,9 +71,8 @@ export class AdvisoryLocks {
         if (!this.alive || this.client !== client || !this.held.has(name)) return;
         this.held.delete(name);
         // A session that died meanwhile took the lock with it: nothing is left to release.
-        await client
-          .query('SELECT pg_advisory_unlock($1::int, $2::int)', [key[0], key[1]])
-          .catch(() => undefined);
+        const unlock = unlockSql(key);
+        await client.query(unlock.text, unlock.params).catch(() => undefined);
       },
     };
   }

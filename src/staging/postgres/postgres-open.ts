@@ -9,8 +9,9 @@ import { ConfigError, ServiceUnavailableError } from '../../errors.js';
 import type { OpenStoreOptions } from '../open-store.js';
 import { unavailable } from '../unavailable.js';
 import { connectionOptions, describeTarget, scrub } from '../connection-options.js';
+import { defaultPort, DIALECT_DEFAULTS } from '../dialects.js';
 import type { StoreNames } from '../names.js';
-import { connectionLossAware } from './connection-loss.js';
+import { connectionLossAware } from './postgres-errors.js';
 import { observedDriver } from './postgres-driver.js';
 import { PostgresStore } from './postgres-store.js';
 
@@ -50,7 +51,7 @@ export async function openPostgres(
   opts: OpenOptions,
 ): Promise<PostgresStore> {
   const staging = config.staging;
-  const conn = connectionOptions(staging, 5432, opts.endpoint);
+  const conn = connectionOptions(staging, defaultPort('postgres'), opts.endpoint);
   const target = describeTarget(conn);
   const pg = (await import('pg')).default;
   const { NodePgDriver } = await import('./pg-driver.js');
@@ -76,7 +77,7 @@ export async function openPostgres(
     await driver.probe();
   } catch (cause) {
     await driver.close().catch(() => undefined);
-    throw unavailable('PostgreSQL', target, cause, conn.password);
+    throw unavailable(DIALECT_DEFAULTS.postgres.label, target, cause, conn.password);
   }
   return new PostgresStore(observedDriver(connectionLossAware(driver, target), opts.onSql), names, target);
 }

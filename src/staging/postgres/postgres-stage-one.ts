@@ -15,14 +15,14 @@ import { createHash } from 'node:crypto';
 import { physicalName, type StoreNames } from '../names.js';
 import type { Row, StageBatch, StageResult } from '../store.js';
 import { dedupeIndexes, writeColumns } from '../values.js';
-import { pgType, q, qualified } from './postgres-ddl.js';
+import { pgType, q, qualified } from './postgres-sql.js';
 import {
   columnLiteral,
   cursorUpsertSql,
   resolveQuarantineSql,
   textArrayLiteral,
   unnestInsertSql,
-} from './postgres-stage.js';
+} from './postgres-stage-sql.js';
 
 export interface OneStatement {
   text: string;
