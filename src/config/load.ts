@@ -15,7 +15,8 @@ import { PATH_KEYS, SECRET_FILE_KEYS } from './keys.js';
 import { getPath, mergeLayers, setPath, type Layer, type Origin } from './layers.js';
 import { configSchema, type Config } from './schema.js';
 import { readSecretFiles } from './secrets.js';
-import { validate } from './validate.js';
+import { identifierLimitProblems } from '../streams/config-schema.js';
+import { formatPath, sourceFor, validate } from './validate.js';
 
 /** A value given by a command-line option; the highest layer. */
 export interface CliOverride {
@@ -78,6 +79,11 @@ async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<Load
   let problems: ConfigProblem[] = [...file.problems, ...fromEnv.problems, ...merged.problems];
   problems.push(...(await readSecretFiles(merged)));
   problems.push(...conflictProblems(merged));
+  const dialect = getPath(merged.input, 'staging.dialect') ?? 'mssql';
+  for (const p of identifierLimitProblems(getPath(merged.input, 'streams'), dialect)) {
+    const at = formatPath(['streams', ...p.path]);
+    problems.push({ path: at, source: sourceFor(merged.origins, at, 'configuration'), message: p.message });
+  }
 
   const fallback = opts.noFile ? 'not given' : (file.filepath ?? `no configuration file (searched ${cwd})`);
   let input: Record<string, unknown> = merged.input;

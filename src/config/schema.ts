@@ -137,6 +137,8 @@ export const configSchema = z.strictObject({
       tablePrefix: z
         .string()
         .regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case unquoted identifier prefix such as sagesync_')
+        // With a stream's table name (at most 40) within PostgreSQL's 63-byte names.
+        .max(23, 'expected at most 23 characters (table names are added to it; PostgreSQL names hold 63)')
         .default('sagesync_'),
       /** Data directory of the embedded database. */
       path: nonEmpty.default('.sagesync/staging'),

@@ -55,6 +55,9 @@ const errorMap: z.core.$ZodErrorMap = (iss) => {
       const unique = [...new Set(branches)];
       return unique.length > 0 ? unique.join(', or ') : undefined;
     }
+    case 'invalid_key':
+      // A record's key (a stream's column name): the key's own check says what was expected.
+      return iss.issues[0]?.message;
     default:
       return undefined;
   }

@@ -28,6 +28,20 @@ const SOURCE_PATH = /^(?:id|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)
 const SOURCE_FORMS =
   'expected an Oro attribute (sku), a relationship (its id: inventory_status), or relationship.attribute of an included resource (primaryUnitPrecision.precision)';
 
+/**
+ * Names every JavaScript object has (`constructor`, `toString`, `valueOf`, …): as a stream's name,
+ * an attribute or a resource they would read the object's own function instead of a value, so
+ * they are refused where a name is given (issue 18, point 18).
+ */
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+function notPrototypeName<T extends z.ZodType<string>>(schema: T): T {
+  return schema.refine((s) => !s.split('.').some((part) => PROTOTYPE_NAMES.has(part)), {
+    error: (iss) =>
+      `"${String(iss.input)}" is a name every JavaScript object has (constructor, toString, valueOf, …); sagesync cannot use it here`,
+  }) as unknown as T;
+}
+
 const sqlType = z
   .string()
   .refine((s) => parseSqlType(s) !== null, { message: `expected one of ${SQL_TYPE_FORMS}` });
@@ -39,14 +53,20 @@ const tableName = z
   .regex(ident, 'expected a lower-case unquoted identifier such as product (the prefix is added)')
   .max(40, 'expected at most 40 characters (the prefix is added; PostgreSQL names hold 63)');
 
-const streamName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*$/, 'expected lower-case letters, digits and hyphens, such as products')
-  .max(60, 'expected at most 60 characters');
+const streamName = notPrototypeName(
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, 'expected lower-case letters, digits and hyphens, such as products')
+    .max(60, 'expected at most 60 characters'),
+);
+
+const attributeName = notPrototypeName(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an Oro attribute name'),
+);
 
 const pushColumn = z.strictObject({
   /** Path into the Oro resource. */
-  source: z.string().regex(SOURCE_PATH, SOURCE_FORMS),
+  source: notPrototypeName(z.string().regex(SOURCE_PATH, SOURCE_FORMS)),
   type: sqlType,
   /** NOT NULL: a record without a value is quarantined. Key columns are always required. */
   required: z.boolean().default(false),
@@ -57,9 +77,9 @@ const pullColumn = z.strictObject({
   required: z.boolean().default(false),
 });
 
-const oroResource = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, 'expected an Oro JSON:API resource type such as products');
+const oroResource = notPrototypeName(
+  z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected an Oro JSON:API resource type such as products'),
+);
 
 export function buildStreamsSchema<F extends z.ZodType>(filterSchema: F) {
   const push = z.strictObject({
@@ -70,7 +90,7 @@ export function buildStreamsSchema<F extends z.ZodType>(filterSchema: F) {
     /** Declarative filter, the language of `orders.criteria`: a record that fails it is not staged. */
     filter: filterSchema.optional(),
     include: z
-      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a relationship name'))
+      .array(notPrototypeName(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a relationship name')))
       .default([]),
     table: tableName,
     key: z.array(columnName).min(1, 'expected at least one key column'),
@@ -91,14 +111,11 @@ export function buildStreamsSchema<F extends z.ZodType>(filterSchema: F) {
     /** How a row finds its Oro resource: its id in `column`, or the resource whose `attribute` equals it. */
     match: z.strictObject({
       column: columnName,
-      attribute: z
-        .string()
-        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an Oro attribute name')
-        .optional(),
+      attribute: attributeName.optional(),
     }),
     /** Oro attribute → column whose value it is set to. */
     set: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an Oro attribute name'), columnName)
+      .record(attributeName, columnName)
       .refine((s) => Object.keys(s).length > 0, { message: 'expected at least one attribute to set' }),
   });
   const stream = z.discriminatedUnion('direction', [push, pull], {
@@ -210,3 +227,39 @@ export function streamProblems(
 }
 
 export type StreamsInput = z.input<ReturnType<typeof buildStreamsSchema>>;
+
+/**
+ * Longest name each database keeps: PostgreSQL (and PGlite) 63 bytes, truncating longer ones
+ * silently, so two columns sharing their first 63 bytes become one and migrate fails
+ * (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS);
+ * SQL Server 128 characters
+ * (https://learn.microsoft.com/en-us/sql/relational-databases/databases/database-identifiers).
+ */
+const IDENTIFIER_LIMIT = {
+  postgres: { bytes: 63, database: 'PostgreSQL' },
+  embedded: { bytes: 63, database: 'the embedded database (PostgreSQL)' },
+  mssql: { bytes: 128, database: 'SQL Server' },
+} as const;
+
+/** Column names longer than the configured database keeps (issue 18, point 18). */
+export function identifierLimitProblems(
+  streams: unknown,
+  dialect: unknown,
+): { path: (string | number)[]; message: string }[] {
+  const limit = IDENTIFIER_LIMIT[dialect as keyof typeof IDENTIFIER_LIMIT] ?? IDENTIFIER_LIMIT.mssql;
+  if (!Array.isArray(streams)) return [];
+  const out: { path: (string | number)[]; message: string }[] = [];
+  streams.forEach((s: unknown, i) => {
+    const columns = (s as { columns?: unknown } | null)?.columns;
+    if (!columns || typeof columns !== 'object') return;
+    for (const name of Object.keys(columns)) {
+      const bytes = Buffer.byteLength(name, 'utf8');
+      if (bytes <= limit.bytes) continue;
+      out.push({
+        path: [i, 'columns', name],
+        message: `the column name is ${bytes} bytes long and ${limit.database} keeps at most ${limit.bytes}; shorten it`,
+      });
+    }
+  });
+  return out;
+}
