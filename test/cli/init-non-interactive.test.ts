@@ -114,7 +114,10 @@ describe.skipIf(!pgUrl)('sagesync init --non-interactive', () => {
 
   it('a wrong database password: exit 69, nothing written, the database untouched', async () => {
     const cwd = tempDir();
-    const env = answers(randomSchema('init'), { SAGESYNC_STAGING_PASSWORD: 'wrong-password' });
+    // The password goes in the URL: a URL with a password plus $SAGESYNC_STAGING_PASSWORD is refused (78).
+    const wrongUrl = new URL(pgUrl ?? 'postgres://x@127.0.0.1/x');
+    wrongUrl.password = 'wrong-password';
+    const env = answers(randomSchema('init'), { SAGESYNC_STAGING_URL: wrongUrl.toString() });
     const r = await runCli(['init', '--non-interactive'], { env, cwd });
     expect(r.code).toBe(69);
     expect(r.stderr).toMatch(/✗ staging database:/);
