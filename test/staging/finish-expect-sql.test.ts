@@ -26,7 +26,9 @@ describe('marking compares the applied values', () => {
         'OUTPUT INSERTED.[staging_id] INTO @done\n' +
         'FROM [dbo].[sagesync_credit_limit] AS t\n' +
         "WHERE t.[staging_id] = CAST(@p1 AS bigint) AND t.[status] = 'NEW'" +
-        ' AND t.[oro_customer_id] IS NULL AND t.[erp_customer_code] = @p4' +
+        ' AND t.[oro_customer_id] IS NULL' +
+        // To the letter: a binary collation, and `=` pads with spaces, so the lengths too.
+        ' AND t.[erp_customer_code] COLLATE Latin1_General_BIN2 = @p4 AND DATALENGTH(t.[erp_customer_code]) = DATALENGTH(@p4)' +
         ' AND t.[credit_limit] = CAST(@p5 AS decimal(19,4));\n' +
         'SELECT COUNT(*) AS [changed] FROM @done;',
     );

@@ -170,6 +170,21 @@ export function finishInboundSql(
   ];
 }
 
+const STRING_KINDS: ReadonlySet<string> = new Set(['nvarchar', 'varchar', 'char', 'json']);
+
+/**
+ * Strings equal to the letter. Under the usual collations `=` ignores case (`_CI_`) and accents
+ * (`_AI_`), so a tracking number X3 changed only in case would still count as unchanged; a
+ * binary collation compares code points (learn.microsoft.com/sql/relational-databases/
+ * collations/collation-and-unicode-support, "Binary collations"). `=` also pads the shorter
+ * string with spaces whatever the collation ('abc' = 'abc ' is true;
+ * learn.microsoft.com/sql/t-sql/language-elements/string-comparison-assignment), so the lengths
+ * in bytes are compared too.
+ */
+function exactlyEqual(col: string, param: string): string {
+  return ` AND ${col} COLLATE Latin1_General_BIN2 = ${param} AND DATALENGTH(${col}) = DATALENGTH(${param})`;
+}
+
 function finishExpectingSql(names: StoreNames, table: TableDef, u: InboundUpdate): MssqlStatement {
   const params = new Params();
   const id = params.add('varchar(20)', u.stagingId);
@@ -179,7 +194,7 @@ function finishExpectingSql(names: StoreNames, table: TableDef, u: InboundUpdate
     const c = column(table, name);
     if (value === null) return ` AND t.${q(name)} IS NULL`;
     const p = castExpr(c.type, params.add(paramType(c.type), paramValue(value, c.type)));
-    return ` AND t.${q(name)} = ${p}`;
+    return STRING_KINDS.has(c.type.kind) ? exactlyEqual(`t.${q(name)}`, p) : ` AND t.${q(name)} = ${p}`;
   });
   return {
     text:
