@@ -9,7 +9,8 @@
  * which `X-Include: noHateoas` removes. So a list that reaches the cap, or says there is more, is
  * taken as possibly cut and read whole.
  */
-import type { JsonApiResource, OroOrder, Page, QueryFilter } from './types.js';
+import { OroNotFoundError, OroRecordError } from './errors.js';
+import type { JsonApiResource, ListQuery, OroOrder, Page, QueryFilter, ResourceIdentifier } from './types.js';
 
 /** Oro's default `max_related_entities` before 6.1.8. */
 export const RELATED_CAP = 100;
@@ -55,4 +56,63 @@ export async function completeLineItems(
     read++;
   }
   return read;
+}
+
+/**
+ * Where a to-many relationship read whole is kept among the resources a mapping looks up: the
+ * pseudo-resource `type:id/relationship` (src/jobs/mapping/paths.ts asks for it when the list
+ * at hand may be cut).
+ */
+export function wholeListKey(type: string, id: string, rel: string): string {
+  return `${type}:${id}/${rel}`;
+}
+
+/** `type:id/rel` → its parts; null for a plain `type:id` key. */
+export function parseWholeListKey(key: string): { type: string; id: string; rel: string } | null {
+  const m = /^([^:]+):([^/]+)\/(.+)$/.exec(key);
+  return m ? { type: m[1] as string, id: m[2] as string, rel: m[3] as string } : null;
+}
+
+type PlainLister = (resource: string, q: ListQuery) => AsyncIterable<Page>;
+
+/**
+ * Every id of the to-many relationships named by `keys` (`wholeListKey`), each from its
+ * relationship endpoint `{type}/{id}/relationships/{rel}`, paged: that endpoint is a paged list
+ * (oroinc/platform src/Oro/Bundle/ApiBundle/Resources/config/processors.shared.yml @6.0.10:
+ * `oro_api.set_default_paging` is tagged for `get_relationship`), not a relationship inside a
+ * resource, so `max_related_entities` does not cut it. Each is returned as a pseudo-resource
+ * holding the whole list; a relationship Oro will not list (403, 404, 405, or a 400 for a
+ * relationship without that endpoint) is in `failed` with the reason, and the records that need
+ * it fail rather than being staged with part of the list.
+ */
+export async function readWholeLists(
+  list: PlainLister,
+  keys: Iterable<string>,
+): Promise<{ lists: JsonApiResource[]; failed: { key: string; reason: string }[] }> {
+  const lists: JsonApiResource[] = [];
+  const failed: { key: string; reason: string }[] = [];
+  for (const key of keys) {
+    const k = parseWholeListKey(key);
+    if (!k) continue;
+    const path = `${k.type}/${encodeURIComponent(k.id)}/relationships/${encodeURIComponent(k.rel)}`;
+    try {
+      const ids: ResourceIdentifier[] = [];
+      for await (const page of list(path, { pageSize: RELATED_CAP, links: false })) {
+        for (const r of page.data) ids.push({ type: r.type, id: r.id });
+      }
+      lists.push({
+        type: k.type,
+        id: `${k.id}/${k.rel}`,
+        attributes: {},
+        relationships: { [k.rel]: { data: ids } },
+      });
+    } catch (err) {
+      const refused =
+        (err instanceof OroRecordError && [400, 403, 404, 405].includes(err.status)) ||
+        err instanceof OroNotFoundError;
+      if (!refused) throw err;
+      failed.push({ key, reason: (err as Error).message });
+    }
+  }
+  return { lists, failed };
 }

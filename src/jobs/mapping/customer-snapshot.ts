@@ -70,12 +70,18 @@ export function snapshotHash(
   watch: readonly string[] | undefined,
   customer: JsonApiResource,
   lookup: ResourceLookup,
+  /**
+   * Receives the to-many lists a watched path needs read whole (src/oro/to-many.ts), as
+   * MapResult.missing: a watched list is never hashed from part of it.
+   */
+  missing?: string[],
 ): string {
   const columns = new Set(CUSTOMER.columns.map((c) => c.name));
   const keys = [...(watch ?? CUSTOMER_BUSINESS_COLUMNS)].sort();
   const pairs = keys.map((k) => {
     if (columns.has(k)) return [k, canonical(row[k] ?? null)];
     const r = resolvePath(customer, k, lookup);
+    if (!r.found && r.missing.includes('/')) missing?.push(r.missing.replace(' ', ':'));
     return [k, r.found ? canonical(r.value) : null];
   });
   return createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
@@ -100,6 +106,6 @@ export function mapCustomer(
     customAttributes: o.customAttributes,
     context: { reason: o.reason, erpCustomerCode: o.erpCustomerCode, payloadHash: '0'.repeat(64) },
   });
-  result.row.payload_hash = snapshotHash(result.row, o.watch, customer, lookup);
+  result.row.payload_hash = snapshotHash(result.row, o.watch, customer, lookup, result.missing);
   return result;
 }

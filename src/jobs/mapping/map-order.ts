@@ -5,7 +5,7 @@
 import type { JsonApiResource, OroOrder } from '../../oro/types.js';
 import type { Row } from '../../staging/store.js';
 import { mapRecord } from './mapper.js';
-import type { ResourceLookup } from './paths.js';
+import { MissingResource, wholeList, type ResourceLookup } from './paths.js';
 import { ORDER_LINE_SPEC, ORDER_SPEC } from './specs.js';
 
 export interface OrderMapOptions {
@@ -67,8 +67,12 @@ const NO_KIT_ITEMS: readonly unknown[] = Object.freeze([]);
  * A component not read yet is reported missing (read in bulk, then mapped again).
  */
 function kitItemsOf(item: JsonApiResource, lookup: ResourceLookup, missing: string[]): readonly unknown[] {
-  const refs = item.relationships['kitItemLineItems']?.data;
-  if (!Array.isArray(refs) || refs.length === 0) return NO_KIT_ITEMS;
+  const refs = wholeList(item, 'kitItemLineItems', lookup);
+  if (refs instanceof MissingResource) {
+    missing.push(refs.missing.replace(' ', ':'));
+    return NO_KIT_ITEMS;
+  }
+  if (refs.length === 0) return NO_KIT_ITEMS;
   const out: unknown[] = [];
   for (const ref of refs) {
     const k = lookup(ref.type, ref.id);

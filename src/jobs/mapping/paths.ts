@@ -10,6 +10,7 @@
  * Wire shapes: docs/oro.md, and Oro's own documents at a release tag (oroinc/platform
  * src/Oro/Bundle/ApiBundle/Request/JsonApi/JsonApiDocumentBuilder.php @6.1.0).
  */
+import { maybeCut } from '../../oro/to-many.js';
 import type { JsonApiResource, ResourceIdentifier } from '../../oro/types.js';
 
 /**
@@ -76,18 +77,37 @@ export function resolveValue(root: JsonApiResource, path: string, lookup: Resour
     if (next === undefined) return new MissingResource(`${ref.type} ${ref.id}`);
     current = next;
   }
-  return lastSegment(current, segments[segments.length - 1] as string);
+  return lastSegment(current, segments[segments.length - 1] as string, lookup);
 }
 
-function lastSegment(resource: JsonApiResource, seg: string): unknown {
+function lastSegment(resource: JsonApiResource, seg: string, lookup: ResourceLookup): unknown {
   if (seg === 'id') return resource.id;
   if (resource.attributes && Object.hasOwn(resource.attributes, seg)) return resource.attributes[seg] ?? null;
   const rel = resource.relationships?.[seg];
   if (rel) {
     if (rel.data === null) return null;
-    return Array.isArray(rel.data) ? rel.data.map((d) => d.id) : rel.data.id;
+    if (!Array.isArray(rel.data)) return rel.data.id;
+    const all = wholeList(resource, seg, lookup);
+    return all instanceof MissingResource ? all : all.map((d) => d.id);
   }
   return null;
+}
+
+/**
+ * A to-many relationship's ids, never part of them: a list that may have been cut at Oro's
+ * to-many cap (src/oro/to-many.ts `maybeCut`) is taken from the whole list read for it (the
+ * pseudo-resource `type id/rel`, src/oro/to-many.ts `readWholeLists`), and is missing until then.
+ */
+export function wholeList(
+  resource: JsonApiResource,
+  rel: string,
+  lookup: ResourceLookup,
+): ResourceIdentifier[] | MissingResource {
+  const r = resource.relationships?.[rel];
+  if (!r || !Array.isArray(r.data)) return [];
+  if (!maybeCut(r)) return r.data;
+  const whole = lookup(resource.type, `${resource.id}/${rel}`)?.relationships[rel]?.data;
+  return Array.isArray(whole) ? whole : new MissingResource(`${resource.type} ${resource.id}/${rel}`);
 }
 
 function digAttribute(value: unknown, rest: string[]): unknown {

@@ -5,6 +5,7 @@
  */
 import { OroRecordError } from '../../oro/errors.js';
 import type { Logger } from '../../log/types.js';
+import { parseWholeListKey, readWholeLists } from '../../oro/to-many.js';
 import type { JsonApiResource, OroClient } from '../../oro/types.js';
 import { lookupIn, type ResourceLookup } from './paths.js';
 
@@ -36,11 +37,25 @@ export class ResourceCache {
   /** Reads the `type:id` keys not read before; a key Oro does not return stays unknown. */
   async fetch(keys: Iterable<string>): Promise<void> {
     const byType = new Map<string, string[]>();
+    const lists: string[] = [];
     for (const key of keys) {
       if (this.tried.has(key) || this.known.has(key)) continue;
       this.tried.add(key);
+      if (parseWholeListKey(key)) {
+        lists.push(key);
+        continue;
+      }
       const [type = '', id = ''] = key.split(':');
       byType.set(type, [...(byType.get(type) ?? []), id]);
+    }
+    if (lists.length > 0) {
+      // To-many lists that may have been cut at Oro's cap, read whole (src/oro/to-many.ts).
+      const read = await readWholeLists((path, q) => this.oro.list(path, q), lists);
+      this.put(read.lists);
+      for (const f of read.failed)
+        this.logger.warn(`Oro did not list ${describeKey(f.key)}; records that need it are not staged`, {
+          reason: f.reason,
+        });
     }
     for (const [type, ids] of byType) {
       if (ids.some((id) => !/^\d+$/.test(id))) {
@@ -115,4 +130,10 @@ export class ResourceCache {
 
 /** The message for a resource a path needed that Oro did not return. */
 export const missingProblem = (keys: readonly string[]): string =>
-  `Oro did not return ${keys.map((k) => k.replace(':', ' ')).join(', ')}, which the mapping needs`;
+  `Oro did not return ${keys.map(describeKey).join(', ')}, which the mapping needs`;
+
+/** `orders:7` → `orders 7`; `orders:7/subOrders` → `the whole subOrders list of orders 7`. */
+function describeKey(key: string): string {
+  const list = parseWholeListKey(key);
+  return list ? `the whole ${list.rel} list of ${list.type} ${list.id}` : key.replace(':', ' ');
+}
