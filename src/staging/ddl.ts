@@ -5,7 +5,34 @@
  * (postgres/postgres-ddl.ts, mssql/mssql-ddl.ts) and wraps the body in its own guard.
  */
 import { constraintName, physicalName, type StoreNames } from './names.js';
-import type { ColumnDef, TableDef } from './tables.js';
+import type { ColumnDef, ColumnType, TableDef } from './tables.js';
+
+type Kind = ColumnType['kind'];
+type Spelling = readonly [mssql: string, postgres: string];
+
+/**
+ * Each column type as each dialect spells it, side by side: the one place a type's per-database
+ * name is decided (docs/staging.md "Tables, names and types"). A contract string is Unicode on
+ * both: `nvarchar` on SQL Server, `varchar`/`text` on PostgreSQL (every PostgreSQL string is).
+ */
+const SPELLINGS: { [K in Kind]: (t: Extract<ColumnType, { kind: K }>) => Spelling } = {
+  nvarchar: (t) =>
+    t.length === 'max' ? ['nvarchar(max)', 'text'] : [`nvarchar(${t.length})`, `varchar(${t.length})`],
+  varchar: (t) => [`varchar(${t.length})`, `varchar(${t.length})`],
+  char: (t) => [`char(${t.length})`, `char(${t.length})`],
+  decimal: (t) => [`decimal(${t.precision},${t.scale})`, `numeric(${t.precision},${t.scale})`],
+  int: () => ['int', 'integer'],
+  bigint: () => ['bigint', 'bigint'],
+  boolean: () => ['bit', 'boolean'],
+  date: () => ['date', 'date'],
+  timestamp: () => ['datetime2(3)', 'timestamptz'],
+  json: () => ['nvarchar(max)', 'jsonb'],
+};
+
+export function typeSpelling(t: ColumnType): { mssql: string; postgres: string } {
+  const [mssql, postgres] = (SPELLINGS[t.kind] as (t: ColumnType) => Spelling)(t);
+  return { mssql, postgres };
+}
 
 export interface DdlQuoting {
   q(ident: string): string;

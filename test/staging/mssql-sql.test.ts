@@ -11,7 +11,7 @@ import { getAppLockSql, migrationLockSql } from '../../src/staging/mssql/mssql-o
 import { pendingInboundSql } from '../../src/staging/mssql/mssql-read-sql.js';
 import { MAX_PARAMS, rowsPerChunk, type MssqlStatement } from '../../src/staging/mssql/mssql-sql.js';
 import { cursorUpsert, insertChunk, insertStatements } from '../../src/staging/mssql/mssql-stage-sql.js';
-import { SessionWatch } from '../../src/staging/mssql/mssql-session.js';
+import { SessionWatch } from '../../src/staging/mssql/mssql-lock.js';
 import { MssqlStore } from '../../src/staging/mssql/mssql-store.js';
 import { CREDIT_LIMIT, ORDER, ORDER_LINE, SHIPMENT } from '../../src/staging/tables.js';
 import { writeColumns } from '../../src/staging/values.js';

@@ -5,14 +5,14 @@
 import { tableBody, tableIndexes } from '../ddl.js';
 import { physicalName, type StoreNames } from '../names.js';
 import { CONTRACT_TABLES, type ColumnDef, type TableDef } from '../tables.js';
-import { q, qualified, sqlType } from './mssql-sql.js';
+import { q, qualified, columnType } from './mssql-sql.js';
 
 function literal(text: string): string {
   return `N'${text.replace(/'/g, "''")}'`;
 }
 
 export function columnSql(names: StoreNames, t: TableDef, c: ColumnDef): string {
-  const parts = [q(c.name), sqlType(c.type)];
+  const parts = [q(c.name), columnType(c.type)];
   if (c.identity) parts.push('IDENTITY(1,1)');
   parts.push(c.nullable ? 'NULL' : 'NOT NULL');
   const table = physicalName(names, t);
@@ -79,7 +79,7 @@ export function addColumnSql(names: StoreNames, t: TableDef, c: ColumnDef): stri
 }
 
 export function widenColumnSql(names: StoreNames, t: TableDef, c: ColumnDef): string {
-  return `ALTER TABLE ${qualified(names, t)} ALTER COLUMN ${q(c.name)} ${sqlType(c.type)} ${c.nullable ? 'NULL' : 'NOT NULL'};`;
+  return `ALTER TABLE ${qualified(names, t)} ALTER COLUMN ${q(c.name)} ${columnType(c.type)} ${c.nullable ? 'NULL' : 'NOT NULL'};`;
 }
 
 export function schemaDdl(names: StoreNames, tables: readonly TableDef[]): string[] {

@@ -13,7 +13,7 @@
 import type mssql from 'mssql';
 import type { CommunicationObserver } from '../../log/types.js';
 import { connectionLostError, isConnectionLost, isRetriable, stillBusyError } from './mssql-errors.js';
-import { SessionWatch } from './mssql-session.js';
+import { SessionWatch } from './mssql-lock.js';
 import type { MssqlStatement, MssqlType } from './mssql-sql.js';
 
 type MssqlModule = typeof mssql;

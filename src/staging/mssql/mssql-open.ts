@@ -14,7 +14,7 @@ import type { OpenStoreOptions as OpenOptions } from '../open-store.js';
 import { unavailable } from '../unavailable.js';
 import type { StagingStore } from '../store.js';
 import { MssqlDriver } from './mssql-driver.js';
-import { SessionWatch } from './mssql-session.js';
+import { SessionWatch } from './mssql-lock.js';
 import { MssqlStore } from './mssql-store.js';
 
 const truthy = (v: string | undefined): boolean | undefined =>

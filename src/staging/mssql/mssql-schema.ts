@@ -30,7 +30,7 @@ import {
   recordMigrationSql,
 } from './mssql-own-sql.js';
 import { schemaVersionExistsSql, schemaVersionSql } from './mssql-read-sql.js';
-import { q, qualified, sqlType } from './mssql-sql.js';
+import { q, qualified, columnType } from './mssql-sql.js';
 
 const ddl = (text: string) => ({ text, params: [] });
 
@@ -98,7 +98,7 @@ function dialect(tx: MssqlExec, names: StoreNames, catalog: Catalog): SchemaDial
     names,
     q,
     qualified,
-    typeName: sqlType,
+    typeName: columnType,
     run: async (text) => void (await tx.run(ddl(text))),
     hasRows: async (t) => (await tx.run(hasRowsSql(names, t))).rows.length > 0,
     createTableSql: (t) => createTableSql(names, t),

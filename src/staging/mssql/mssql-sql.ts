@@ -5,6 +5,7 @@
  * travel as varchar and are CAST by the server (tedious would pass them through a double),
  * timestamps as datetime2(3), strings with fixed declared lengths so one plan is reused.
  */
+import { typeSpelling } from '../ddl.js';
 import { physicalName, type StoreNames } from '../names.js';
 import type { ColumnDef, ColumnType, TableDef } from '../tables.js';
 import { toText } from '../values.js';
@@ -71,29 +72,9 @@ export class Params {
   }
 }
 
-export function sqlType(t: ColumnType): string {
-  switch (t.kind) {
-    case 'nvarchar':
-      return `nvarchar(${t.length === 'max' ? 'max' : t.length})`;
-    case 'varchar':
-      return `varchar(${t.length})`;
-    case 'char':
-      return `char(${t.length})`;
-    case 'decimal':
-      return `decimal(${t.precision},${t.scale})`;
-    case 'int':
-      return 'int';
-    case 'bigint':
-      return 'bigint';
-    case 'boolean':
-      return 'bit';
-    case 'date':
-      return 'date';
-    case 'timestamp':
-      return 'datetime2(3)';
-    case 'json':
-      return 'nvarchar(max)';
-  }
+/** The column type as SQL Server spells it (both dialects' spellings: ../ddl.ts). */
+export function columnType(t: ColumnType): string {
+  return typeSpelling(t).mssql;
 }
 
 /** How a column's value is sent: parameter type, and the expression turning it into the column type. */
@@ -127,7 +108,7 @@ export function castExpr(t: ColumnType, expr: string): string {
     case 'decimal':
     case 'bigint':
     case 'date':
-      return `CAST(${expr} AS ${sqlType(t)})`;
+      return `CAST(${expr} AS ${columnType(t)})`;
     default:
       return expr;
   }

@@ -16,7 +16,7 @@ import {
   q,
   qualified,
   rowsPerChunk,
-  sqlType,
+  columnType,
   type MssqlStatement,
 } from './mssql-sql.js';
 
@@ -53,7 +53,9 @@ export function insertChunk(
   };
   const lines: string[] = [];
   if (returning.length > 0) {
-    lines.push(`DECLARE @ins TABLE (${returning.map((c) => `${q(c.name)} ${sqlType(c.type)}`).join(', ')});`);
+    lines.push(
+      `DECLARE @ins TABLE (${returning.map((c) => `${q(c.name)} ${columnType(c.type)}`).join(', ')});`,
+    );
   }
   lines.push(`INSERT INTO ${qualified(names, table)} (${columns.map((c) => q(c.name)).join(', ')})`);
   if (returning.length > 0) {

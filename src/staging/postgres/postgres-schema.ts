@@ -27,7 +27,7 @@ import {
   schemaExistsSql,
 } from './postgres-own-sql.js';
 import { schemaVersionExistsSql, schemaVersionSql } from './postgres-read-sql.js';
-import { pgType, q, qualified } from './postgres-sql.js';
+import { columnType, q, qualified } from './postgres-sql.js';
 
 function toExisting(r: Record<string, unknown>): ExistingColumn {
   const kinds: Record<string, string> = {
@@ -82,7 +82,7 @@ function dialect(tx: PgQueryable, names: StoreNames): SchemaDialect {
     names,
     q,
     qualified,
-    typeName: pgType,
+    typeName: columnType,
     run: async (ddl) => void (await tx.query(ddl)),
     hasRows: async (t) => (await run(tx, hasRowsSql(names, t))).rows.length > 0,
     createTableSql: (t) => createTableSql(names, t),

@@ -3,6 +3,7 @@
  * built by a pure function returning `{ text, params }` (golden file:
  * test/staging/__golden__/postgres-statements.sql), the twin of mssql/mssql-sql.ts.
  */
+import { typeSpelling } from '../ddl.js';
 import { physicalName, type StoreNames } from '../names.js';
 import type { ColumnType, TableDef } from '../tables.js';
 
@@ -21,27 +22,7 @@ export function qualified(names: StoreNames, table: TableDef | string): string {
   return `${q(names.schema)}.${q(physicalName(names, table))}`;
 }
 
-export function pgType(t: ColumnType): string {
-  switch (t.kind) {
-    case 'nvarchar':
-      return t.length === 'max' ? 'text' : `varchar(${t.length})`;
-    case 'varchar':
-      return `varchar(${t.length})`;
-    case 'char':
-      return `char(${t.length})`;
-    case 'decimal':
-      return `numeric(${t.precision},${t.scale})`;
-    case 'int':
-      return 'integer';
-    case 'bigint':
-      return 'bigint';
-    case 'boolean':
-      return 'boolean';
-    case 'date':
-      return 'date';
-    case 'timestamp':
-      return 'timestamptz';
-    case 'json':
-      return 'jsonb';
-  }
+/** The column type as PostgreSQL spells it (both dialects' spellings: ../ddl.ts). */
+export function columnType(t: ColumnType): string {
+  return typeSpelling(t).postgres;
 }

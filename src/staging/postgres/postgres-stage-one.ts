@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { physicalName, type StoreNames } from '../names.js';
 import type { Row, StageBatch, StageResult } from '../store.js';
 import { dedupeIndexes, writeColumns } from '../values.js';
-import { pgType, q, qualified } from './postgres-sql.js';
+import { columnType, q, qualified } from './postgres-sql.js';
 import {
   columnLiteral,
   cursorUpsertSql,
@@ -87,7 +87,7 @@ export function oneStatement(names: StoreNames, batch: StageBatch): OneStatement
         ctes.push(
           `${childCte} AS (INSERT INTO ${qualified(names, children.table)} ` +
             `(${[...own, fk].map((c) => q(c.name)).join(', ')}) ` +
-            `SELECT ${own.map((c, k) => `u.${aliases[k]}::${pgType(c.type)}`).join(', ')}, p.${q(idColumn)} ` +
+            `SELECT ${own.map((c, k) => `u.${aliases[k]}::${columnType(c.type)}`).join(', ')}, p.${q(idColumn)} ` +
             `FROM unnest(${[...arrays, parentKeys].join(', ')}) AS u(${[...aliases, 'parent_key'].join(', ')}) ` +
             `JOIN ${parent} AS p ON p.${q(children.parentKey)}::text = u.parent_key RETURNING 1)`,
         );

@@ -9,7 +9,7 @@ import type { StoreNames } from '../names.js';
 import type { Row } from '../store.js';
 import { QUARANTINE, STATE, type ColumnDef, type TableDef } from '../tables.js';
 import { toText, type FixedColumn } from '../values.js';
-import { pgType, q, qualified, type PgStatement } from './postgres-sql.js';
+import { columnType, q, qualified, type PgStatement } from './postgres-sql.js';
 
 export interface InsertStatement {
   text: string;
@@ -28,7 +28,7 @@ export function unnestInsertSql(
   const aliases = columns.map((_, i) => `c${i}`);
   return (
     `INSERT INTO ${qualified(names, table)} (${columns.map((c) => q(c.name)).join(', ')}) ` +
-    `SELECT ${columns.map((c, i) => `u.${aliases[i]}::${pgType(c.type)}`).join(', ')} ` +
+    `SELECT ${columns.map((c, i) => `u.${aliases[i]}::${columnType(c.type)}`).join(', ')} ` +
     `FROM unnest(${arrays.join(', ')}) AS u(${aliases.join(', ')})`
   );
 }

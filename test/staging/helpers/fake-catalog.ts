@@ -6,7 +6,7 @@
 import { CONTRACT_ADDITIONS, CONTRACT_MIGRATION } from '../../../src/staging/migrations.js';
 import { constraintName, physicalName, type StoreNames } from '../../../src/staging/names.js';
 import { indexStatements, jsonCheck } from '../../../src/staging/mssql/mssql-ddl.js';
-import { sqlType } from '../../../src/staging/mssql/mssql-sql.js';
+import { columnType } from '../../../src/staging/mssql/mssql-sql.js';
 import type { TableDef } from '../../../src/staging/tables.js';
 import type { FakeServer } from './fake-mssql.js';
 
@@ -52,7 +52,7 @@ export function catalogServer(
     const tw = tweaks[t.name] ?? {};
     for (const c of t.columns) {
       if (tw.dropColumns?.includes(c.name)) continue;
-      cols.push(columnRow(tn, c.name, tw.columns?.[c.name] ?? sqlType(c.type)));
+      cols.push(columnRow(tn, c.name, tw.columns?.[c.name] ?? columnType(c.type)));
       if (c.type.kind === 'json' && !tw.checks) checks.push({ name: jsonCheck(names, t, c).name });
     }
     for (const name of tw.checks ?? []) checks.push({ name });

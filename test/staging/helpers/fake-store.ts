@@ -1,7 +1,7 @@
 /** A SQL Server store over the fake mssql module (fake-mssql.ts): the real driver and store code. */
 import type mssql from 'mssql';
 import { MssqlDriver } from '../../../src/staging/mssql/mssql-driver.js';
-import { SessionWatch } from '../../../src/staging/mssql/mssql-session.js';
+import { SessionWatch } from '../../../src/staging/mssql/mssql-lock.js';
 import { MssqlStore } from '../../../src/staging/mssql/mssql-store.js';
 import { FakePool, fakeMssql, type FakeServer } from './fake-mssql.js';
 
