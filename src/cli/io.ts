@@ -2,6 +2,8 @@
 export interface OutStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width (help is wrapped to it); 0 or absent: not known. */
+  columns?: number;
 }
 
 export interface CliIo {
@@ -9,10 +11,36 @@ export interface CliIo {
   stderr: OutStream;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** All of standard input as text (`--config -`); read once. */
+  stdin?: () => Promise<string>;
+}
+
+/** More than any configuration holds: `-c - < /dev/zero` stops here rather than filling memory. */
+export const MAX_STDIN_BYTES = 16 * 1024 * 1024;
+
+/** Reads `input` to its end, at most `max` bytes. */
+export async function readAll(input: AsyncIterable<Buffer | string>, max = MAX_STDIN_BYTES): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of input) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    length += buffer.length;
+    if (length > max)
+      throw new Error(`it holds more than ${max / 1024 / 1024} MiB, which no configuration does`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  let read: Promise<string> | undefined;
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: () => (read ??= readAll(process.stdin)),
+  };
 }
 
 export interface GlobalFlags {

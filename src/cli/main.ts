@@ -22,6 +22,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   migrate: () => import('./commands/migrate.js'),
   status: () => import('./commands/status.js'),
   init: () => import('./commands/init.js'),
+  'config show': () => import('./commands/config.js'),
+  'config validate': () => import('./commands/config.js'),
+  completion: () => import('./commands/completion.js'),
 };
 
 function version(): string {

@@ -23,6 +23,8 @@ export interface FileLayer {
   filepath: string | null;
   problems: ConfigProblem[];
   hint?: string;
+  /** Where the settings came from when there is no file path: `standard input` (`--config -`). */
+  origin?: string;
 }
 
 /** Path of a whole-file problem (parse error, missing file). */
@@ -54,15 +56,22 @@ function searchedFile(cwd: string): string | undefined {
     .find((file) => existsSync(file));
 }
 
+/** `--config -`: the configuration comes from standard input. */
+export const STDIN_PATH = '-';
+const STDIN_SOURCE = 'standard input';
+
 export async function readConfigFile(opts: {
   configPath?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** All of standard input, for `--config -`. */
+  stdin?: (() => Promise<string>) | undefined;
 }): Promise<FileLayer> {
   const explorer = cosmiconfig(MODULE_NAME, { cache: false, loaders: { '.json': loadJson } });
   const fromEnv = opts.env.SAGESYNC_CONFIG;
   const explicit = opts.configPath ?? (fromEnv ? fromEnv : undefined);
   const explicitSource = opts.configPath !== undefined ? '--config' : 'environment $SAGESYNC_CONFIG';
+  if (explicit === STDIN_PATH) return readStdin(opts.stdin, opts.cwd);
 
   let filepath: string | null = null;
   let config: unknown;
@@ -101,15 +110,54 @@ export async function readConfigFile(opts: {
     };
   }
 
-  const source = filepath;
+  return toLayer(config, filepath, path.dirname(filepath), { filepath });
+}
+
+/**
+ * `--config -`: YAML or JSON (YAML 1.2 reads JSON too) from standard input. Relative paths in it
+ * resolve against the working directory.
+ */
+async function readStdin(stdin: (() => Promise<string>) | undefined, cwd: string): Promise<FileLayer> {
+  const fail = (message: string, hint?: string): FileLayer => ({
+    layer: null,
+    filepath: null,
+    origin: STDIN_SOURCE,
+    problems: [{ path: FILE_PROBLEM_PATH, source: STDIN_SOURCE, message }],
+    ...(hint ? { hint } : {}),
+  });
+  if (!stdin) return fail('standard input cannot be read by this command');
+  let text: string;
+  try {
+    text = await stdin();
+  } catch (err) {
+    return fail(`cannot read standard input: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let config: unknown;
+  try {
+    config = defaultLoaders['.yaml'](STDIN_SOURCE, text);
+  } catch (err) {
+    const { message, hint } = await describeLoadError(err, STDIN_SOURCE);
+    return fail(message, hint);
+  }
+  return toLayer(config, STDIN_SOURCE, cwd, { filepath: null, origin: STDIN_SOURCE });
+}
+
+/** The parsed settings as the file layer, or the problem with their shape. */
+function toLayer(
+  parsed: unknown,
+  source: string,
+  baseDir: string,
+  where: Pick<FileLayer, 'filepath' | 'origin'>,
+): FileLayer {
+  let config = parsed;
   if (config === undefined || config === null) config = {};
   const problems: ConfigProblem[] = [];
   config = plainCopy(config, source, problems);
-  if (problems.length > 0) return { layer: null, filepath, problems };
+  if (problems.length > 0) return { layer: null, ...where, problems };
   if (!isPlainObject(config)) {
     return {
       layer: null,
-      filepath,
+      ...where,
       problems: [
         {
           path: FILE_PROBLEM_PATH,
@@ -122,9 +170,5 @@ export async function readConfigFile(opts: {
   }
   // Editors' "$schema" pointer (schema/sagesync.schema.json) is not a setting.
   const { $schema: _schema, ...values } = config;
-  return {
-    layer: { name: 'file', values, sourceOf: () => source, baseDir: path.dirname(filepath) },
-    filepath,
-    problems: [],
-  };
+  return { layer: { name: 'file', values, sourceOf: () => source, baseDir }, ...where, problems: [] };
 }

@@ -32,6 +32,8 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
   overrides?: readonly CliOverride[];
+  /** All of standard input, for `--config -` (src/cli/io.ts). */
+  stdin?: () => Promise<string>;
   /**
    * Read no configuration file, only the environment and `overrides` (`sagesync init` validates
    * its answers before anything is written). Keys nobody gave are then reported as `not given`.
@@ -72,7 +74,7 @@ async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<Load
   const cwd = opts.cwd ?? process.cwd();
   const file: Awaited<ReturnType<typeof readConfigFile>> = opts.noFile
     ? { layer: null, filepath: null, problems: [] }
-    : await readConfigFile({ configPath: opts.configPath, env, cwd });
+    : await readConfigFile({ configPath: opts.configPath, env, cwd, stdin: opts.stdin });
   const fromEnv = readEnvLayer(env, cwd);
   const layers = [cliLayer(opts.overrides ?? [], cwd), fromEnv.layer, ...(file.layer ? [file.layer] : [])];
   const merged = mergeLayers(layers);
@@ -85,7 +87,9 @@ async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<Load
     problems.push({ path: at, source: sourceFor(merged.origins, at, 'configuration'), message: p.message });
   }
 
-  const fallback = opts.noFile ? 'not given' : (file.filepath ?? `no configuration file (searched ${cwd})`);
+  const fallback = opts.noFile
+    ? 'not given'
+    : (file.filepath ?? file.origin ?? `no configuration file (searched ${cwd})`);
   let input: Record<string, unknown> = merged.input;
   if (stagingOnly)
     input = { staging: getPath(merged.input, 'staging'), streams: getPath(merged.input, 'streams') };
@@ -111,7 +115,7 @@ async function load(opts: LoadConfigOptions, stagingOnly: boolean): Promise<Load
     const usable =
       typeof logFile === 'string' && logFile !== '' && !problems.some((p) => p.path === 'logging.file');
     throw new ConfigError(problems, {
-      hint: hintFor(problems, file.filepath, file.hint),
+      hint: hintFor(problems, file.filepath ?? file.origin ?? null, file.hint),
       ...(usable
         ? { logFile: path.resolve(merged.origins.get('logging.file')?.baseDir ?? cwd, logFile) }
         : {}),

@@ -22,8 +22,8 @@ export interface JobEntry<N extends string = JobName> {
   writes: string;
   /** What `--id` selects ("Oro order ids"), or undefined when the job takes no --id. */
   ids?: string;
-  /** Lines `sagesync <name> --help` shows under "Examples:" (commands without the `sagesync`). */
-  examples: readonly string[];
+  /** `sagesync <name> --help`'s Examples: a command line as typed, and what it does. */
+  examples: readonly (readonly [line: string, what: string])[];
   /** Its place in `run-all`: run in increasing order, before the custom streams. */
   runAll: number;
   /** The job's function; imports its module. */
@@ -39,7 +39,13 @@ export const JOBS = [
     writes:
       'sagesync_order (with the billing and shipping addresses), sagesync_order_line, and first the customer snapshot in sagesync_customer; the job cursor in the same transaction',
     ids: 'Oro order ids',
-    examples: ['push-orders --dry-run', 'push-orders --id 1042,1043 --json'],
+    examples: [
+      ['sagesync push-orders --dry-run', 'print the orders that would be staged now; write nothing'],
+      [
+        'sagesync push-orders --id 1042,1043 --json',
+        'stage these two Oro orders now if they qualify; print the report as JSON',
+      ],
+    ],
     runAll: 1,
     load: async () => (await import('./push-orders.js')).pushOrders,
   },
@@ -49,7 +55,13 @@ export const JOBS = [
     reads: 'Oro customers changed since the last run; sagesync_customer rows X3 marked DONE',
     writes: 'sagesync_customer (a new snapshot per change), sagesync_customer_map (learnt codes)',
     ids: 'Oro customer ids',
-    examples: ['push-customers --dry-run', 'push-customers --id 7'],
+    examples: [
+      [
+        'sagesync push-customers --dry-run',
+        'print the customer snapshots that would be staged; write nothing',
+      ],
+      ['sagesync push-customers --id 7', 'stage customer 7 if its watched attributes changed'],
+    ],
     runAll: 2,
     load: async () => (await import('./push-customers.js')).pushCustomers,
   },
@@ -59,7 +71,10 @@ export const JOBS = [
     reads: 'sagesync_credit_limit rows with status NEW',
     writes: 'the Oro customer attribute oro.creditLimitField; the row status DONE or ERROR',
     ids: 'staging ids of sagesync_credit_limit rows',
-    examples: ['pull-credit --dry-run', 'pull-credit --id 55 --verbose'],
+    examples: [
+      ['sagesync pull-credit --dry-run', 'print the credit limits that would be set in Oro; change nothing'],
+      ['sagesync pull-credit --id 55 --verbose', 'apply staging row 55 only, logging every step'],
+    ],
     runAll: 3,
     load: async () => (await import('./pull-credit.js')).pullCredit,
   },
@@ -69,7 +84,10 @@ export const JOBS = [
     reads: 'sagesync_shipment rows with status NEW',
     writes: 'Oro order shipping trackings; the row status DONE or ERROR',
     ids: 'staging ids of sagesync_shipment rows',
-    examples: ['pull-tracking --dry-run', 'pull-tracking --id 310,311'],
+    examples: [
+      ['sagesync pull-tracking --dry-run', 'print the trackings that would be added in Oro; change nothing'],
+      ['sagesync pull-tracking --id 310,311', 'apply two sagesync_shipment rows by staging id'],
+    ],
     runAll: 4,
     load: async () => (await import('./pull-tracking.js')).pullTracking,
   },
@@ -112,7 +130,9 @@ export function streamEntry(def: StreamDef, place: number): JobEntry {
     reads: kind.reads,
     writes: kind.writes,
     ...(kind.ids !== undefined ? { ids: kind.ids } : {}),
-    examples: [`run-stream ${def.name} --dry-run`],
+    examples: [
+      [`sagesync run-stream ${def.name} --dry-run`, 'print what the stream would write; write nothing'],
+    ],
     runAll: JOBS.length + place + 1,
     load: () => (def.direction === 'push' ? STREAM_KINDS.push.load(def) : STREAM_KINDS.pull.load(def)),
   };

@@ -191,6 +191,8 @@ describe('the CLI and its documentation', () => {
   it('registers the commands of the contract', () => {
     expect(commands.map((c) => c.name()).sort()).toEqual(
       [
+        'completion',
+        'config',
         'init',
         'migrate',
         'pull-credit',

@@ -146,6 +146,37 @@ describe('crontab and the env file it shares with systemd', () => {
     expect(plain.stdout).toBe(''); // what the old example did
   });
 
+  it('its check of the configuration and the env file runs as written (config validate)', () => {
+    const env = join(scratch, 'check-env');
+    writeFileSync(
+      env,
+      'SAGESYNC_ORO_CLIENT_SECRET=s1\nSAGESYNC_STAGING_PASSWORD=s2\nSAGESYNC_NOTIFICATIONS_SMTP_PASSWORD=s3\n',
+    );
+    const check = /sh -c '(.*config validate)'$/m.exec(read('crontab'))?.[1];
+    expect(check).toBeDefined();
+    const sagesync = `${process.execPath} ${join(ROOT, 'bin/sagesync')}`;
+    const command = (envFile: string): string =>
+      check!
+        .replaceAll('/etc/sagesync/env', envFile)
+        .replace('/etc/sagesync/sagesync.yaml', join(ROOT, 'examples/sagesync.yaml'))
+        .replace(/(^|&& )sagesync /, `$1${sagesync} `);
+    const ok = spawnSync('/bin/sh', ['-c', command(env)], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('The configuration is valid');
+    // Without the secrets it names what is missing (78), as the cron line would fail every minute.
+    writeFileSync(env, '');
+    const missing = spawnSync('/bin/sh', ['-c', command(env)], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    expect(missing.status).toBe(78);
+    expect(missing.stderr).toContain('oro.clientSecret');
+  });
+
   it('says how to create the log directory and rotates the log', () => {
     const crontab = read('crontab');
     expect(crontab).toMatch(/install -d .*\/var\/log\/sagesync/);

@@ -53,6 +53,14 @@ export async function run(
   opts: Record<string, unknown>,
   env: CommandEnv,
 ): Promise<CommandResult> {
+  if (env.flags.config === '-') {
+    throw new UsageError(
+      'sagesync init writes its configuration to a file, so --config - (standard input) cannot name it.',
+      {
+        hint: 'Name the file to write, e.g. --config ./.sagesyncrc.yaml (the default).',
+      },
+    );
+  }
   const deps = initDeps(env);
   const configPath = path.resolve(env.io.cwd, env.flags.config ?? '.sagesyncrc.yaml');
   const common = {

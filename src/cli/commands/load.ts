@@ -2,13 +2,30 @@
  * Loading the configuration for a command, and the one way a command that needs it gets its
  * runtime: load, open (src/cli/runtime.ts), run, close whatever happens.
  */
-import { loadConfigDetailed, type CliOverride, type LoadedConfig } from '../../config/load.js';
+import {
+  loadConfigDetailed,
+  type CliOverride,
+  type LoadConfigOptions,
+  type LoadedConfig,
+} from '../../config/load.js';
 import type { CommandEnv, CommandModule } from '../command.js';
 import type { CommandResult } from '../output.js';
 import { withRuntime, type Runtime } from '../runtime.js';
 
 export function loadFor(env: CommandEnv, overrides: CliOverride[] = []): Promise<LoadedConfig> {
-  return loadConfigDetailed({ configPath: env.flags.config, env: env.io.env, cwd: env.io.cwd, overrides });
+  return loadConfigDetailed({ ...configSource(env), overrides });
+}
+
+/** Where a command's configuration comes from: --config (`-`: standard input), else the search. */
+export function configSource(
+  env: CommandEnv,
+): Pick<LoadConfigOptions, 'configPath' | 'env' | 'cwd' | 'stdin'> {
+  return {
+    configPath: env.flags.config,
+    env: env.io.env,
+    cwd: env.io.cwd,
+    ...(env.io.stdin ? { stdin: env.io.stdin } : {}),
+  };
 }
 
 /** What a command run by `runtimeCommand` receives besides its runtime. */

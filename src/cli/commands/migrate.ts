@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.js';
 import type { CommandEnv } from '../command.js';
 import { EXIT } from '../exit.js';
 import type { CommandResult } from '../output.js';
-import { runtimeCommand } from './load.js';
+import { configSource, runtimeCommand } from './load.js';
 
 /** `--dialect` overrides `staging.dialect`. */
 function overrides(opts: Record<string, unknown>): CliOverride[] {
@@ -43,12 +43,7 @@ async function print(
   env: CommandEnv,
   overrides: CliOverride[],
 ): Promise<CommandResult> {
-  const loaded = await loadStagingAndStreams({
-    configPath: env.flags.config,
-    env: env.io.env,
-    cwd: env.io.cwd,
-    overrides,
-  });
+  const loaded = await loadStagingAndStreams({ ...configSource(env), overrides });
   const staging = loaded.config.staging;
   const { streamTables } = await import('../../streams/tables.js');
   const role = typeof opts.role === 'string' ? opts.role : undefined;
