@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bin/'] },
+  { ignores: ['dist/', 'dist-tools/', 'node_modules/', 'coverage/', 'bin/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +16,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/index.ts', 'test/**', 'src/bench/**', 'src/chaos/**', 'src/demo/**'],
+    // tools/ (sandbox, X3 simulator, demo, bench, chaos) may import the product; never the reverse.
+    files: ['src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/tools/**'], message: 'The product (src/) never imports tools/.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/index.ts', 'test/**', 'tools/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

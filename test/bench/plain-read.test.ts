@@ -1,12 +1,12 @@
 /**
  * The push-orders bench reads every order page once before the job (so that the job reads from a
- * warm sandbox, as the floor does) and again as the floor's fetch (src/bench/push-bench.ts). Both
+ * warm sandbox, as the floor does) and again as the floor's fetch (tools/bench/push-bench.ts). Both
  * must be the job's own read: every order, with the job's `include`, without HATEOAS links.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plainRead } from '../../src/bench/push-bench.js';
+import { plainRead } from '../../tools/bench/push-bench.js';
 import { ORDER_INCLUDE } from '../../src/jobs/push-orders.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 
 const CLIENT = { clientId: 'bench', clientSecret: 'bench-secret' };
 // Parsed for the Oro client's settings only: plainRead never opens a staging store.

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
+import { startSandbox } from '../../tools/sandbox/index.js';
+import type { Sandbox } from '../../tools/sandbox/types.js';
 import { tempDir } from '../config/helpers.js';
 import { runCli } from './helpers.js';
 import { runAllOn } from './init-helpers.js';

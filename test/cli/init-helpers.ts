@@ -1,5 +1,5 @@
 /** What both init tests check at the end: the sandbox's open orders, and what run-all staged. */
-import type { Sandbox } from '../../src/sandbox/types.js';
+import type { Sandbox } from '../../tools/sandbox/types.js';
 import { runCli } from './helpers.js';
 
 /** Ids of the sandbox's orders whose internal status is `open`. */

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox, SeedOptions } from '../../src/sandbox/types.js';
+import { startSandbox } from '../../tools/sandbox/index.js';
+import type { Sandbox, SeedOptions } from '../../tools/sandbox/types.js';
 import { BACKENDS, randomSchema } from '../staging/helpers/backends.js';
 import { ROOT } from './helpers.js';
 

@@ -10,8 +10,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
+import { startSandbox } from '../../tools/sandbox/index.js';
+import type { Sandbox } from '../../tools/sandbox/types.js';
 import { BACKENDS, randomSchema } from '../staging/helpers/backends.js';
 import { ROOT } from './helpers.js';
 

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const demo = path.join(root, 'dist', 'demo', 'demo.js');
+const demo = path.join(root, 'dist-tools', 'tools', 'demo', 'demo.js');
 
 describe('npm run demo', () => {
   it('runs the whole loop and prints what flowed each way', { timeout: 240_000 }, () => {
-    expect(existsSync(demo), 'run "npm run build" first (npm test does)').toBe(true);
+    expect(existsSync(demo), 'run "npm run build:tools" first (npm test does)').toBe(true);
     const r = spawnSync(process.execPath, [demo], { encoding: 'utf8', timeout: 230_000, cwd: root });
     const out = r.stdout;
     expect(r.stderr, r.stderr).not.toMatch(/demo failed/);

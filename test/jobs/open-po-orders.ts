@@ -3,7 +3,7 @@
  * push-orders-concurrency.test.ts: criteria "open with a PO number", and its exactly-once check.
  */
 import { expect } from 'vitest';
-import type { SandboxResource } from '../../src/sandbox/types.js';
+import type { SandboxResource } from '../../tools/sandbox/types.js';
 import { ordersWithoutEarlierCustomer, sameMoney, type PushEnv } from './push-env.js';
 
 export const OPEN_WITH_PO = { internalStatus: ['open'], poNumber: { exists: true } };

@@ -7,8 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { RecordedRequest, Sandbox } from '../../src/sandbox/types.js';
+import { startSandbox } from '../../tools/sandbox/index.js';
+import type { RecordedRequest, Sandbox } from '../../tools/sandbox/types.js';
 import { openStore } from '../../src/staging/open-store.js';
 import type { StagingStore } from '../../src/staging/store.js';
 import { SHIPMENT } from '../../src/staging/tables.js';

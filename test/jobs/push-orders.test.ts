@@ -4,7 +4,7 @@
  * while the job runs, dry-run, --id, quarantine and its retry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SandboxResource } from '../../src/sandbox/types.js';
+import type { SandboxResource } from '../../tools/sandbox/types.js';
 import { expectExactlyOnce, OPEN_WITH_PO, qualifies, rel } from './open-po-orders.js';
 import { ordersUntilQuiet, pushBackends, pushEnv, sameMoney, type PushEnv } from './push-env.js';
 

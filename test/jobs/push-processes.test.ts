@@ -6,7 +6,7 @@
  * Then three processes started at once: no duplicates, the lock makes the others skip.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeExit, parseJsonOutput, startCli, tempDir, writeConfig } from '../../src/demo/harness.js';
+import { describeExit, parseJsonOutput, startCli, tempDir, writeConfig } from '../../tools/demo/harness.js';
 import type { RunSummary } from '../../src/jobs/runner.js';
 import { BACKENDS } from '../staging/helpers/backends.js';
 import { CLIENT, ordersWithoutEarlierCustomer, pushEnv, sameMoney, type PushEnv } from './push-env.js';

@@ -6,7 +6,7 @@
  * (one GET, then the related resources of the customers in it), see `npm run bench` (f).
  */
 import { describe, expect, it } from 'vitest';
-import { steadyState } from '../../src/bench/steady-bench.js';
+import { steadyState } from '../../tools/bench/steady-bench.js';
 import { BACKENDS, randomSchema } from '../staging/helpers/backends.js';
 
 const pg = BACKENDS.find((b) => b.name === 'postgres');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { configSchema, type ConfigInput } from '../../src/config/schema.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { openStore } from '../../src/staging/open-store.js';
 import { type SmtpHarness, startSmtp } from '../notify/smtp-harness.js';
 import { type SshdServer, startSshd } from '../tunnel/sshd-server.js';

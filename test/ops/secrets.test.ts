@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { openStore } from '../../src/staging/open-store.js';
 import type { StagingStore } from '../../src/staging/store.js';
 import { type SmtpHarness, startSmtp } from '../notify/smtp-harness.js';

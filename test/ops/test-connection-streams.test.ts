@@ -9,8 +9,8 @@ import { configSchema, type Config } from '../../src/config/schema.js';
 import type { RunContext } from '../../src/jobs/context.js';
 import { createOroClient } from '../../src/oro/client.js';
 import { formatChecks, testConnection } from '../../src/ops/test-connection.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
+import { startSandbox } from '../../tools/sandbox/index.js';
+import type { Sandbox } from '../../tools/sandbox/types.js';
 import { CLIENT, PRODUCTS_STREAM, RATINGS_STREAM } from '../streams/helpers.js';
 
 const silent = { error() {}, warn() {}, info() {}, debug() {} };

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { createOroClient } from '../../src/oro/client.js';
 import { ORDER_INCLUDE } from '../../src/oro/resolve.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../tools/sandbox/index.js';
 import { CLIENT } from './helpers.js';
 
 const ORDERS = 10_000;

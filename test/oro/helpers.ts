@@ -3,7 +3,7 @@ import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 import type { CommunicationEvent } from '../../src/log/types.js';
 import { createOroClient } from '../../src/oro/client.js';
 import type { OroClient } from '../../src/oro/types.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox/index.js';
 
 export const CLIENT = { clientId: 'sagesync-test', clientSecret: 'very-secret-value-123' };
 

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { createOroClient } from '../../src/oro/client.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { apiRequests, rig, type Rig } from './helpers.js';
 
 let r: Rig | undefined;

@@ -5,7 +5,7 @@
  * proxy), on PGlite and on PostgreSQL when it is available.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHostileOro, type HostileOro } from '../../src/chaos/hostile-oro.js';
+import { startHostileOro, type HostileOro } from '../../tools/chaos/hostile-oro.js';
 import { pullCredit } from '../../src/jobs/pull-credit.js';
 import { pullTracking } from '../../src/jobs/pull-tracking.js';
 import { createOroClient } from '../../src/oro/client.js';

@@ -5,7 +5,7 @@
  * takes a date no later than now.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { setAttribute, startHostileOro, type HostileOro } from '../../src/chaos/hostile-oro.js';
+import { setAttribute, startHostileOro, type HostileOro } from '../../tools/chaos/hostile-oro.js';
 import { pushBackends, pushEnv, type PushEnv } from '../jobs/push-env.js';
 
 const backend = pushBackends('hostile-records.test.ts')[0]!;

@@ -9,13 +9,13 @@ import {
   startHostileOro,
   type HostileOro,
   type HostileAnswer,
-} from '../../src/chaos/hostile-oro.js';
+} from '../../tools/chaos/hostile-oro.js';
 import { configSchema } from '../../src/config/schema.js';
 import { ServiceUnavailableError, TimeBudgetSpentError } from '../../src/errors.js';
 import { runJobs } from '../../src/jobs/runner.js';
 import { createOroClient } from '../../src/oro/client.js';
 import type { OroClient } from '../../src/oro/types.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { expectRejection } from '../oro/helpers.js';
 import { pushBackends, pushEnv, silent, type PushEnv } from '../jobs/push-env.js';
 

@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../tools/sandbox/index.js';
 import { ROOT } from '../cli/helpers.js';
 import { randomSchema } from '../staging/helpers/backends.js';
 
@@ -66,6 +66,7 @@ describe.skipIf(git.status !== 0)('the packed package, installed with npm instal
     expect(paths).toContain('man/sagesync.1');
     expect(paths.filter((p) => p.endsWith('.map'))).toEqual([]);
     expect(paths.filter((p) => /^dist\/(sandbox|x3sim|bench|chaos|demo)\//.test(p))).toEqual([]);
+    expect(paths.filter((p) => /^(tools|dist-tools)\//.test(p))).toEqual([]);
     const install = run('npm', [
       'install',
       '-g',

@@ -9,7 +9,7 @@
  */
 import { init, parse } from '@guanmingchiu/sqlparser-ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHostileOro, type HostileOro } from '../../src/chaos/hostile-oro.js';
+import { startHostileOro, type HostileOro } from '../../tools/chaos/hostile-oro.js';
 import { pullTracking } from '../../src/jobs/pull-tracking.js';
 import { createOroClient } from '../../src/oro/client.js';
 import type { OroClient } from '../../src/oro/types.js';

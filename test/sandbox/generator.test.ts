@@ -1,6 +1,6 @@
 /** The seeded data generator: deterministic, and carrying the tricky inputs of STYLE.md. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 
 let a: Sandbox;
 let b: Sandbox;

@@ -1,5 +1,5 @@
 /** Raw HTTP helpers for testing the sandbox against the fact sheet (no client in between). */
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../tools/sandbox/index.js';
 
 export const CLIENT = { clientId: 'sagesync', clientSecret: 'sandbox-secret' };
 export const JSON_API = 'application/vnd.api+json';

@@ -1,6 +1,6 @@
 /** Token endpoint, bearer checks and media types against the fact sheet §1.2, §1.3, §2. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { api, CLIENT, JSON_API, token } from './helpers.js';
 
 let sb: Sandbox;

@@ -6,9 +6,9 @@
  * the bound itself, bounds before the first and after the last row, paging and other filters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstAtOrAbove } from '../../src/sandbox/query.js';
-import type { Rec } from '../../src/sandbox/store.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { firstAtOrAbove } from '../../tools/sandbox/query.js';
+import type { Rec } from '../../tools/sandbox/store.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { api, token } from './helpers.js';
 
 let sb: Sandbox;

@@ -3,7 +3,7 @@
  * quarter of it with a sparse fieldset. Lower bounds only: a delay is a minimum, never a maximum.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { api, token } from './helpers.js';
 
 let sb: Sandbox;

@@ -1,12 +1,12 @@
 /**
- * The sandbox's version profiles (src/sandbox/profile.ts) against Oro's behaviour at its release
+ * The sandbox's version profiles (tools/sandbox/profile.ts) against Oro's behaviour at its release
  * tags (oroinc/platform ApiBundle, oroinc/orocommerce OrderBundle and CheckoutBundle, per tag, as
  * named in each describe), every answer also checked against the JSON:API 1.0 response schema.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox/index.js';
 import { api, token, type Answer } from './helpers.js';
 
 const schema = JSON.parse(

@@ -1,6 +1,6 @@
 /** Reading: wire format, paging links, total count, filters, sort, include, fields (fact sheet §2–§5). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { api, token } from './helpers.js';
 
 let sb: Sandbox;

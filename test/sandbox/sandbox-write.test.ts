@@ -1,6 +1,6 @@
 /** PATCH customers and POST shipping trackings for both API versions (fact sheet §6, §7.5, §7.6). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { api, token } from './helpers.js';
 
 describe('PATCH customers', () => {

@@ -37,7 +37,7 @@ import { physicalName } from '../../src/staging/names.js';
 import type { ColumnDef, TableDef } from '../../src/staging/tables.js';
 import { writeColumns } from '../../src/staging/values.js';
 import { streamTables } from '../../src/streams/tables.js';
-import { X3Sql } from '../../src/x3sim/sql.js';
+import { X3Sql } from '../../tools/x3sim/sql.js';
 import { PRODUCTS_STREAM, RATINGS_STREAM } from '../streams/helpers.js';
 
 const names = { schema: 'dbo', prefix: 'sagesync_' };

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import type { RunSummary } from '../../src/jobs/runner.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { openStore } from '../../src/staging/open-store.js';
 import { streamTables } from '../../src/streams/tables.js';
 import type { StagingStore } from '../../src/staging/store.js';

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { RunSummary } from '../../src/jobs/runner.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { openStore } from '../../src/staging/open-store.js';
 import type { StagingStore } from '../../src/staging/store.js';
 import { BACKENDS, randomSchema } from '../staging/helpers/backends.js';

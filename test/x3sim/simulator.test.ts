@@ -8,7 +8,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { openStore } from '../../src/staging/open-store.js';
 import type { Row, StagingStore } from '../../src/staging/store.js';
 import { CUSTOMER, ORDER, ORDER_LINE } from '../../src/staging/tables.js';
-import { X3Simulator } from '../../src/x3sim/simulator.js';
+import { X3Simulator } from '../../tools/x3sim/simulator.js';
 
 const pgUrl = process.env.SAGESYNC_TEST_PG_URL;
 if (!pgUrl)

@@ -5,8 +5,8 @@ import {
   deliveryNumber,
   orderNumber,
   trackingNumber,
-} from '../../src/x3sim/codes.js';
-import { chunks, rowsPerStatement, X3Sql } from '../../src/x3sim/sql.js';
+} from '../../tools/x3sim/codes.js';
+import { chunks, rowsPerStatement, X3Sql } from '../../tools/x3sim/sql.js';
 
 const names = (schema: string) => (t: string) => `${schema}.sagesync_${t}`;
 

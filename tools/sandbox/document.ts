@@ -21,7 +21,7 @@ export interface DocContext {
 }
 
 /**
- * `max_related_entities` of the profile (src/sandbox/profile.ts): a to-many relationship lists at
+ * `max_related_entities` of the profile (tools/sandbox/profile.ts): a to-many relationship lists at
  * most this many ids, in the resource and in `include` alike, and only a `links.next` on the
  * relationship says so (oroinc/platform
  * src/Oro/Bundle/ApiBundle/Processor/GetMetadata/Rest/AddPaginationLinksForAssociations.php @6.1.0).

@@ -1,13 +1,13 @@
 /**
  * Standalone sandbox for demos and X3-side developers:
- *   node dist/sandbox/cli.js --port 8089 --orders 50 --seed 1 [--api-version 6.0] [--client-id id --client-secret s]
+ *   npm run sandbox -- --port 8089 --orders 50 --seed 1 [--api-version 6.0] [--client-id id --client-secret s]
  * Prints the URL and credentials, serves until Ctrl-C. See docs/oro.md.
  */
 import { parseArgs } from 'node:util';
 import { startSandbox } from './index.js';
 import { SANDBOX_VERSIONS } from './profile.js';
 
-const USAGE = `Usage: node dist/sandbox/cli.js [options]
+const USAGE = `Usage: npm run sandbox -- [options]
   --port N               port on 127.0.0.1 (default 8089; 0 = any free port)
   --host H               address to listen on (default 127.0.0.1)
   --orders N             orders to generate (default 50)

@@ -21,12 +21,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { configSchema, type Config } from '../config/schema.js';
+import { configSchema, type Config } from '../../src/config/schema.js';
 import { CLI, describeExit, runCli, tempDir, writeConfig } from '../demo/harness.js';
-import { ORDER_INCLUDE } from '../jobs/push-orders.js';
-import { createOroClient } from '../oro/client.js';
+import { ORDER_INCLUDE } from '../../src/jobs/push-orders.js';
+import { createOroClient } from '../../src/oro/client.js';
 import { startSandbox } from '../sandbox/index.js';
-import { ORDER, ORDER_LINE, type TableDef } from '../staging/tables.js';
+import { ORDER, ORDER_LINE, type TableDef } from '../../src/staging/tables.js';
 import { fmtMb, fmtMs, ratio, type Figure } from './figure.js';
 import { ProcessProbe } from './process-probe.js';
 

@@ -4,7 +4,7 @@
  * then orders, then it writes credit limits and parcel trackings back. One call is one pass of
  * that task; every step is idempotent, so a pass may be repeated or killed at any point.
  */
-import type { Row, StagingStore } from '../staging/store.js';
+import type { Row, StagingStore } from '../../src/staging/store.js';
 import { CARRIERS, carrierFor, customerCode, deliveryNumber, orderNumber, trackingNumber } from './codes.js';
 import { chunks, rowsPerStatement, X3Sql, type Statement } from './sql.js';
 

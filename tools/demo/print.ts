@@ -1,5 +1,5 @@
 /** The demo's printed story: what flowed from Oro to X3 and back, as readable tables. */
-import type { RunSummary } from '../jobs/runner.js';
+import type { RunSummary } from '../../src/jobs/runner.js';
 import type { DemoFlow } from './readback.js';
 import { section } from './table.js';
 
@@ -94,5 +94,5 @@ export const NEXT_STEPS = `Next: point sagesync at your real systems
      tables (or writes their DDL for your DBA), writes .sagesyncrc.yaml with the secrets in 0600
      files, runs test-connection on it and prints the crontab, systemd or Kubernetes line that
      runs "sagesync run-all" every minute. (Automation: sagesync init --non-interactive.)
-  The X3 team can develop against the same tables with: node dist/x3sim/cli.js -c .sagesyncrc.yaml
+  The X3 team can develop against the same tables with: npm run x3sim -- -c .sagesyncrc.yaml
   (docs/demo-bench-chaos.md).`;

@@ -358,7 +358,7 @@ export function addOrder(ctx: GenContext, o: NewOrder): Rec {
       paymentTerm: null,
       internalStatus: {
         type: 'orderinternalstatuses',
-        // `pending` exists only from 6.1 (src/sandbox/profile.ts).
+        // `pending` exists only from 6.1 (tools/sandbox/profile.ts).
         id: rng() < 0.9 ? 'open' : ctx.profile.family === '6.0' ? 'closed' : 'pending',
       },
       status: null,

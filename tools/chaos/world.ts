@@ -4,13 +4,13 @@
  * and the X3 side (the X3 simulator) that keeps giving the pull jobs work.
  */
 import { randomBytes } from 'node:crypto';
-import { configSchema, type Config } from '../config/schema.js';
+import { configSchema, type Config } from '../../src/config/schema.js';
 import { tempDir, writeConfig } from '../demo/harness.js';
 import { dropSchema } from '../bench/idle-bench.js';
 import { startSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/types.js';
-import { openStore } from '../staging/open-store.js';
-import type { StagingStore } from '../staging/store.js';
+import { openStore } from '../../src/staging/open-store.js';
+import type { StagingStore } from '../../src/staging/store.js';
 import { trackingNumber } from '../x3sim/codes.js';
 import { X3Simulator } from '../x3sim/simulator.js';
 import { X3Sql } from '../x3sim/sql.js';

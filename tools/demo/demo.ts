@@ -5,13 +5,13 @@
  * closed and the temp dir removed at the end, whatever happens.
  */
 import path from 'node:path';
-import { configSchema, type Config } from '../config/schema.js';
-import type { RunSummary } from '../jobs/runner.js';
-import { createLogger } from '../log/logger.js';
+import { configSchema, type Config } from '../../src/config/schema.js';
+import type { RunSummary } from '../../src/jobs/runner.js';
+import { createLogger } from '../../src/log/logger.js';
 import { startSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/types.js';
-import { openStore } from '../staging/open-store.js';
-import type { StagingStore } from '../staging/store.js';
+import { openStore } from '../../src/staging/open-store.js';
+import type { StagingStore } from '../../src/staging/store.js';
 import { formatX3Report } from '../x3sim/report.js';
 import { X3Simulator } from '../x3sim/simulator.js';
 import { describeExit, parseJsonOutput, runCli, tempDir, writeConfig } from './harness.js';
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     const first = await cli(['run-all'], configFile);
     say(formatRun('First run-all', first));
 
-    say('\n$ node dist/x3sim/cli.js …   # Sage X3 imports the rows and writes back');
+    say('\n$ npm run x3sim -- …   # Sage X3 imports the rows and writes back');
     const x3 = await withStore(config, async (store) => {
       const staged = await store.query(
         `SELECT order_identifier, oro_customer_id FROM ${store.tableName('order')} ORDER BY staging_id`,

@@ -178,7 +178,7 @@ export function resourceDefs(profile: Profile): Map<string, ResourceDef> {
   return new Map(defs.map((d) => [d.type, d]));
 }
 
-/** Products and what they link to (src/sandbox/products.ts), for custom push streams. */
+/** Products and what they link to (tools/sandbox/products.ts), for custom push streams. */
 function productDefs(): ResourceDef[] {
   return [
     {

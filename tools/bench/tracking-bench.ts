@@ -4,11 +4,11 @@
  * come from the X3 simulator (one parcel per order, a second parcel for every fifth order).
  */
 import path from 'node:path';
-import { configSchema } from '../config/schema.js';
+import { configSchema } from '../../src/config/schema.js';
 import { describeExit, parseJsonOutput, runCli, tempDir, writeConfig } from '../demo/harness.js';
-import type { RunSummary } from '../jobs/runner.js';
+import type { RunSummary } from '../../src/jobs/runner.js';
 import { startSandbox } from '../sandbox/index.js';
-import { openStore } from '../staging/open-store.js';
+import { openStore } from '../../src/staging/open-store.js';
 import { trackingNumber } from '../x3sim/codes.js';
 import { X3Simulator } from '../x3sim/simulator.js';
 import { fmtMs, type Figure } from './figure.js';

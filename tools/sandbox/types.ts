@@ -1,7 +1,7 @@
 /**
  * The Oro sandbox: an in-process HTTP server that behaves like the OroCommerce back-office
  * JSON:API as described in docs/oro.md, for tests, the demo and the
- * benchmarks. Entry point: startSandbox() in src/sandbox/index.ts.
+ * benchmarks. Entry point: startSandbox() in tools/sandbox/index.ts.
  */
 import type { SandboxApiVersion } from './profile.js';
 export type { SandboxApiVersion } from './profile.js';
@@ -25,7 +25,7 @@ export interface SeedOptions {
   nullRate?: number;
   /** `updatedAt` of the first generated order (ISO). Default 2025-01-06T08:00:00Z. */
   start?: string;
-  /** Products (src/sandbox/products.ts), generated after everything else. Default 0. */
+  /** Products (tools/sandbox/products.ts), generated after everything else. Default 0. */
   products?: number;
   /**
    * Orders of 100–250 lines, added after the others (the to-many cap: src/oro/to-many.ts).
@@ -62,7 +62,7 @@ export interface SandboxOptions {
   /** Default 0 (a free port). Always bound to 127.0.0.1 unless `host` says otherwise. */
   port?: number;
   host?: string;
-  /** Oro release to behave as (src/sandbox/profile.ts); default `6.1` (the newest 6.1). */
+  /** Oro release to behave as (tools/sandbox/profile.ts); default `6.1` (the newest 6.1). */
   apiVersion?: SandboxApiVersion;
   /** Oro's `web_backend_prefix`; default `/admin` (the API is under `{prefix}/api/`). */
   backendPrefix?: string;

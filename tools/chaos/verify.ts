@@ -5,7 +5,7 @@
  * last one X3 wrote.
  */
 import type { Sandbox } from '../sandbox/types.js';
-import type { StagingStore } from '../staging/store.js';
+import type { StagingStore } from '../../src/staging/store.js';
 
 export interface Check {
   check: string;

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { CLI, describeExit, runCli, tempDir, writeConfig } from '../demo/harness.js';
-import { ORDER } from '../staging/tables.js';
+import { ORDER } from '../../src/staging/tables.js';
 import { fmtMb, fmtMs, type Figure } from './figure.js';
 import { CLIENT, copyFloorMs, plainRead, sandboxProcess } from './push-bench.js';
 import { ProcessProbe } from './process-probe.js';

@@ -4,7 +4,7 @@
  * work, e.g. between Oro's 201 and the row update), and a tally of what happened.
  */
 import { startCli, parseJsonOutput, type CliResult } from '../demo/harness.js';
-import type { RunSummary } from '../jobs/runner.js';
+import type { RunSummary } from '../../src/jobs/runner.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Rng } from './world.js';
 

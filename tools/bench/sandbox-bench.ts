@@ -5,13 +5,13 @@
  *    (the sandbox's own speed, the figure the issue asks for: at least 5,000 orders/s);
  *  - client: orders/s read end to end by the real client (keyset incremental read, JSON parsing,
  *    resolveOrders), i.e. what a job sees.
- * The bench harness calls runSandboxBench() or runs `node dist/bench/sandbox-bench.js [orders]`.
+ * The bench harness calls runSandboxBench() or runs `node dist-tools/tools/bench/sandbox-bench.js [orders]`.
  */
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { configSchema } from '../config/schema.js';
-import { createOroClient } from '../oro/client.js';
-import { ORDER_INCLUDE } from '../oro/resolve.js';
+import { configSchema } from '../../src/config/schema.js';
+import { createOroClient } from '../../src/oro/client.js';
+import { ORDER_INCLUDE } from '../../src/oro/resolve.js';
 import { startSandbox } from '../sandbox/index.js';
 
 export interface SandboxBenchResult {

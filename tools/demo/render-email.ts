@@ -3,13 +3,13 @@
  * (src/notify/notifier.ts) with a mailer that captures instead of speaking SMTP. It records the
  * alert in the demo's own throttle table, which is thrown away with the temp dir.
  */
-import type { Config } from '../config/schema.js';
-import type { RunSummary } from '../jobs/runner.js';
-import type { Logger } from '../log/types.js';
-import type { Mail } from '../notify/mailer.js';
-import { createNotifier } from '../notify/notifier.js';
-import { problemsOfRun } from '../notify/run-problems.js';
-import type { StagingStore } from '../staging/store.js';
+import type { Config } from '../../src/config/schema.js';
+import type { RunSummary } from '../../src/jobs/runner.js';
+import type { Logger } from '../../src/log/types.js';
+import type { Mail } from '../../src/notify/mailer.js';
+import { createNotifier } from '../../src/notify/notifier.js';
+import { problemsOfRun } from '../../src/notify/run-problems.js';
+import type { StagingStore } from '../../src/staging/store.js';
 
 export async function renderEmail(
   summary: RunSummary,

@@ -3,7 +3,7 @@
  * sagesync staged and X3 answered) and the sandbox (what actually reached "Oro").
  */
 import type { Sandbox } from '../sandbox/types.js';
-import type { Row, StagingStore } from '../staging/store.js';
+import type { Row, StagingStore } from '../../src/staging/store.js';
 
 export interface DemoFlow {
   customers: Row[];

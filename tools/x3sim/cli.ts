@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
- * `node dist/x3sim/cli.js -c <sagesync config>`: plays Sage X3 against the staging database the
+ * `npm run x3sim -- -c <sagesync config>`: plays Sage X3 against the staging database the
  * configuration names, so the X3 team (and anyone trying sagesync) can see the whole loop without
  * an X3. Only the `staging` section of the configuration is read. docs/demo-bench-chaos.md.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { loadStagingConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import { SagesyncError } from '../errors.js';
-import { openStore } from '../staging/open-store.js';
+import { loadStagingConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { SagesyncError } from '../../src/errors.js';
+import { openStore } from '../../src/staging/open-store.js';
 import { formatX3Report } from './report.js';
 import { X3Simulator, type X3Rejection, type X3Report } from './simulator.js';
 

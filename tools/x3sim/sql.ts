@@ -5,7 +5,7 @@
  * (StagingStore.query). Only contract columns are touched: X3 writes `status`, `erp_*` and
  * `processed_at` of direction-1 rows, and inserts direction-2 rows (staging-tables.md).
  */
-import type { Dialect } from '../staging/store.js';
+import type { Dialect } from '../../src/staging/store.js';
 
 export type Names = (table: string) => string;
 

@@ -3,14 +3,21 @@
  * and the built CLI run as a child process (the real product, exactly as cron runs it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root, from dist/demo/ or src/demo/ alike. */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root: the nearest folder with a package.json above tools/demo/ or dist-tools/tools/demo/. */
+export const REPO_ROOT = repoRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const CLI = path.join(REPO_ROOT, 'bin', 'sagesync');
+
+function repoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), `sagesync-${prefix}-`));

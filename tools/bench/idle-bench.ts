@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { CLI, describeExit, parseJsonOutput, runCli, tempDir, writeConfig } from '../demo/harness.js';
-import type { RunSummary } from '../jobs/runner.js';
+import type { RunSummary } from '../../src/jobs/runner.js';
 import { startSandbox } from '../sandbox/index.js';
 import { fmtMb, fmtMs, ratio, skipped, type Figure } from './figure.js';
 import { median, ProcessProbe, type Measured } from './process-probe.js';
