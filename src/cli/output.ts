@@ -3,10 +3,10 @@
  * object under --json); stderr carries problems and logs. Errors are one or two plain sentences
  * and the hint; --verbose adds the cause chain (STYLE.md "Errors a user sees").
  */
-import { appendFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CommanderError } from 'commander';
 import { ConfigError, SagesyncError } from '../errors.js';
+import { appendLogLine } from '../log/log-file.js';
 import { exitCodeForError, kindOf } from './exit.js';
 import type { CliIo, GlobalFlags } from './io.js';
 
@@ -118,11 +118,8 @@ export class Output {
       error: this.errorObject(err),
       timestamp: new Date().toISOString(),
     };
-    try {
-      appendFileSync(file, `${this.redact(JSON.stringify(line))}\n`, { mode: 0o600 });
-    } catch {
-      /* the log file cannot be written: stderr still says it */
-    }
+    // Opened as the logger opens it (no link followed, 0600); when it cannot be, stderr still says it.
+    appendLogLine(file, `${this.redact(JSON.stringify(line))}\n`);
   }
 
   private describe(err: unknown): string {

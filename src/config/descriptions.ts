@@ -80,7 +80,8 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   logging: 'Logging.',
   'logging.level': 'error, warn, info or debug.',
   'logging.format': 'auto (pretty on a terminal, JSON lines otherwise), pretty or json.',
-  'logging.file': 'Also log to this file (JSON lines).',
+  'logging.file':
+    'Also log to this file (JSON lines, created 0600). A symbolic link is not followed; when the file cannot be opened or written (a directory, a read-only or full disk), the run warns on stderr and goes on logging there.',
   'logging.communication': 'Log every HTTP exchange and SQL statement with timing; secrets masked.',
   'logging.journald':
     'Prefix each console line with its syslog priority (<3> error, <4> warn, <6> info, <7> debug) so that journald records it: for systemd units.',

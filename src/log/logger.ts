@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import type winston from 'winston';
 import type { Config } from '../config/schema.js';
+import { logFileStream, openLogFile } from './log-file.js';
 import { Redactor } from './redact.js';
 import type { Logger } from './types.js';
 
@@ -43,6 +44,8 @@ export type ClosableLogger = Logger & {
 };
 
 const SPLAT = Symbol.for('splat');
+const LEVEL = Symbol.for('level');
+const MESSAGE = Symbol.for('message');
 /** Fields for collectors that the pretty form, read by a person, leaves out. */
 const HIDDEN = new Set(['job', 'runId', 'command', 'pid', 'host']);
 
@@ -66,9 +69,13 @@ export function createLogger(logging: LoggingSettings, opts: LoggerOptions = {})
   const colour = opts.colour ?? isTty;
   const base = opts.base ?? {};
 
-  let file: winston.transports.FileTransportInstance | undefined;
-  const build = (): winston.Logger => {
-    const lib = loadWinston();
+  /** The file's transport (ends when the logger has passed it every line) and its stream. */
+  let file: { transport: winston.transport; stream: Writable } | undefined;
+  /** Why the log file could not be opened. */
+  let openProblem: string | undefined;
+  let closed: Promise<void> | undefined;
+  /** Masks secrets and shapes a console line: the same steps for every transport's line. */
+  const formats = (lib: typeof winston) => {
     const mask = lib.format((info) => {
       info.message = redactor.redact(typeof info.message === 'string' ? info.message : String(info.message));
       const meta: Record<string, unknown> = {};
@@ -78,29 +85,50 @@ export function createLogger(logging: LoggingSettings, opts: LoggerOptions = {})
       return info;
     });
     const jsonLines = lib.format.combine(lib.format.timestamp(), lib.format.json());
-    const consoleLines = pretty ? prettyFormat(lib, colour, Object.keys(base)) : jsonLines;
-
-    const transports: winston.transport[] = [
-      new lib.transports.Stream({
-        stream,
-        format: logging.journald ? lib.format.combine(consoleLines, journaldPrefix(lib)()) : consoleLines,
-      }),
-    ];
+    const lines = pretty ? prettyFormat(lib, colour, Object.keys(base)) : jsonLines;
+    const consoleLines = logging.journald ? lib.format.combine(lines, journaldPrefix(lib)()) : lines;
+    return { mask, jsonLines, consoleLines };
+  };
+  const build = (): winston.Logger => {
+    const lib = loadWinston();
+    const { mask, jsonLines, consoleLines } = formats(lib);
+    const transports: winston.transport[] = [new lib.transports.Stream({ stream, format: consoleLines })];
     if (logging.file) {
       // The file is for machines (and for grep): always JSON lines, same level as the console.
-      // 0600: log lines name customers and orders; the mode applies when the file is created.
-      file = new lib.transports.File({
-        filename: logging.file,
-        format: jsonLines,
-        options: { flags: 'a', mode: 0o600 },
-      });
-      transports.push(file);
+      const logFile = logging.file;
+      const opened = openLogFile(logFile);
+      if ('fd' in opened) {
+        const fileStream = logFileStream(opened.fd, (reason) =>
+          warnFileLost(logFile, `writing it failed: ${reason}`),
+        );
+        file = {
+          stream: fileStream,
+          transport: new lib.transports.Stream({ stream: fileStream, format: jsonLines }),
+        };
+        transports.push(file.transport);
+      } else {
+        openProblem = opened.reason;
+      }
     }
     return lib.createLogger({ level, format: mask(), transports, exitOnError: false });
   };
+  /**
+   * The log file failed (at open or at a write, maybe while closing): said once on the console,
+   * written at once and not through winston, whose console transport may have ended already.
+   */
+  const warnFileLost = (path: string, why: string): void => {
+    if (RANK.warn > RANK[level]) return;
+    const lib = loadWinston();
+    const { mask, consoleLines } = formats(lib);
+    const message = `The log file ${path} is not written (${why}); this run logs to stderr only.`;
+    const info = lib.format
+      .combine(mask(), consoleLines)
+      .transform({ level: 'warn', message, ...base, logFile: path, [LEVEL]: 'warn' });
+    if (info) stream.write(`${String((info as Record<symbol, unknown>)[MESSAGE])}\n`);
+  };
   let w: winston.Logger | undefined = logging.file ? build() : undefined;
+  if (logging.file && openProblem !== undefined) warnFileLost(logging.file, openProblem);
 
-  let closed: Promise<void> | undefined;
   const log = (lvl: ClosableLogger['level'], message: string, meta?: Record<string, unknown>): void => {
     if (closed || RANK[lvl] > RANK[level]) return;
     w ??= build();
@@ -129,8 +157,12 @@ export function createLogger(logging: LoggingSettings, opts: LoggerOptions = {})
           resolve();
           return;
         }
-        file.once('finish', () => resolve());
-        file.once('error', () => resolve());
+        // The logger ends its transports once they have every line; then the file is closed.
+        const { transport, stream } = file;
+        transport.once('finish', () => {
+          stream.once('finish', () => resolve());
+          stream.end();
+        });
         w.end();
       });
       return closed;
@@ -157,8 +189,6 @@ function asStream(target: NonNullable<LoggerOptions['stream']>): NodeJS.Writable
  * default). Opt-in with `logging.journald`: elsewhere the prefix would be noise.
  */
 const PRIORITY: Readonly<Record<string, number>> = { error: 3, warn: 4, info: 6, debug: 7 };
-const MESSAGE = Symbol.for('message');
-
 function journaldPrefix(lib: typeof winston) {
   return lib.format((info) => {
     const line = (info as Record<symbol, unknown>)[MESSAGE];
