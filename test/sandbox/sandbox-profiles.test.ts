@@ -69,6 +69,21 @@ describe('to-many cap (platform ApiBundle max_related_entities, per tag)', () =>
     });
   }
 
+  it('a relationship endpoint is a paged list: 10 ids by default, page[size], links.next', async () => {
+    const { s, t } = await open({ apiVersion: '6.0' });
+    const id = s.addOrder({ lines: 130 });
+    const path = `orders/${id}/relationships/lineItems`;
+    const first = valid(await api(s, t, path));
+    expect(first.json.data).toHaveLength(10);
+    expect(first.json.links.next).toBe(`${s.url}/admin/api/${path}?page%5Bnumber%5D=2`);
+    const big = valid(await api(s, t, `${path}?page[size]=100&page[number]=2`, NO_LINKS));
+    expect(big.json.data).toHaveLength(30);
+    expect(big.json.links).toBeUndefined();
+    const all = valid(await api(s, t, `${path}?page[size]=-1`));
+    expect(all.json.data).toHaveLength(130);
+    expect(all.json.links.next).toBeUndefined();
+  });
+
   it('bigOrders seeds orders of 100–250 lines', async () => {
     const { s } = await open({ apiVersion: '6.0', seed: { orders: 2, bigOrders: 3 } });
     const big = s.all('orders').slice(2);
@@ -159,6 +174,55 @@ describe('filters and paging real Oro refuses (platform GetWithFiltersTest.php, 
     expect(one.map((r: { id: string }) => r.id)).toEqual(['open']);
     // Integer ids keep their lists.
     expect(valid(await api(s, t, 'orders?filter[id]=1,2')).json.data).toHaveLength(2);
+  });
+});
+
+describe('line items by customer and customer user (orocommerce OrderBundle api.yml @6.0.10 / @6.1.0)', () => {
+  it('6.1.0: filter[customer] and filter[customerUser] through the order; lists and !=', async () => {
+    const { s, t } = await open({ apiVersion: '6.1.0', seed: { orders: 0, customers: 3 } });
+    const a = s.addOrder({ customerId: '1', lines: 3 });
+    const b = s.addOrder({ customerId: '2', lines: 2 });
+    s.addOrder({ customerId: '3', lines: 4 });
+    const linesOf = (o: string) =>
+      (s.order(o)!.relationships['lineItems'] as { id: string }[]).map((l) => l.id).sort();
+    const ids = (res: Answer) => res.json.data.map((r: { id: string }) => r.id).sort();
+    const get = async (q: string) => valid(await api(s, t, `orderlineitems?${q}&page[size]=-1`));
+
+    expect(ids(await get('filter[customer]=1'))).toEqual(linesOf(a));
+    expect(ids(await get('filter[customer]=1,2'))).toEqual([...linesOf(a), ...linesOf(b)].sort());
+    expect((await get('filter[customer][neq]=1')).json.data).toHaveLength(6);
+    const user = s
+      .all('customerusers')
+      .find((u) => (u.relationships['customer'] as { id: string }).id === '2')!.id;
+    s.relate('orders', a, 'customerUser', null);
+    s.relate('orders', b, 'customerUser', { type: 'customerusers', id: user });
+    expect(ids(await get(`filter[customerUser]=${user}`))).toEqual(linesOf(b));
+
+    const gt = await get('filter[customer][gt]=1');
+    expect(gt.status).toBe(400);
+    expect(gt.json.errors[0]).toMatchObject({
+      title: 'filter constraint',
+      source: { parameter: 'filter[customer][gt]' },
+    });
+    const text = await get('filter[customer]=abc');
+    expect(text.status).toBe(400);
+    expect(text.json.errors[0]).toMatchObject({
+      title: 'unexpected value exception',
+      source: { parameter: 'filter[customer]' },
+    });
+  });
+
+  it('6.0: neither filter exists (400 "The filter is not supported.")', async () => {
+    const { s, t } = await open({ apiVersion: '6.0' });
+    for (const f of ['customer', 'customerUser']) {
+      const res = valid(await api(s, t, `orderlineitems?filter[${f}]=1`));
+      expect(res.status, f).toBe(400);
+      expect(res.json.errors[0]).toMatchObject({
+        title: 'filter constraint',
+        detail: 'The filter is not supported.',
+        source: { parameter: `filter[${f}]` },
+      });
+    }
   });
 });
 

@@ -122,6 +122,7 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
     hidden: s.forbidden,
   };
   const totalCount = xInclude.includes('totalCount');
+  const lookup = (t: string, i: string) => s.store.get(t, i);
   const allowed = (methods: string[]): never => {
     throw Object.assign(new ApiError(405, 'action not allowed exception', 'The action is not allowed.'), {
       allow: methods.join(', '),
@@ -137,7 +138,7 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
       return { status: 201, headers: { Location: location }, body: singleDocument(rec, [], ctx) };
     }
     if (req.method !== 'GET') allowed(def.create ? ['GET', 'POST'] : ['GET']);
-    const q = parseQuery(req.query, def);
+    const q = parseQuery(req.query, def, lookup);
     ctx.fields = q.fields;
     const max = s.maxResults?.[type];
     // oroinc/platform src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php @6.1.0.
@@ -164,7 +165,7 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
     }
     if (req.method !== 'GET') allowed(def.update ? ['GET', 'PATCH'] : ['GET']);
     if (!rec) throw notFound();
-    const q = parseQuery(req.query, def);
+    const q = parseQuery(req.query, def, lookup);
     ctx.fields = q.fields;
     const included = collectIncluded(s.store, s.defs, [rec], q.include, ctx);
     return {
@@ -185,15 +186,30 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
   const data = rec.relationships[relName] ?? (relDef.many ? [] : null);
   const self = `${s.base}/${type}/${id}`;
   if (relationshipsEndpoint) {
+    const url = `${self}/relationships/${relName}`;
+    if (!Array.isArray(data)) {
+      const links = ctx.hateoas ? { self: url, related: `${self}/${relName}` } : undefined;
+      return { status: 200, headers: {}, body: JSON.stringify({ data, ...(links ? { links } : {}) }) };
+    }
+    // A to-many relationship endpoint is a paged list (oro_api.set_default_paging is tagged for
+    // get_relationship, collection: oroinc/platform
+    // src/Oro/Bundle/ApiBundle/Resources/config/processors.shared.yml @6.0.10): 10 ids by default.
+    const q = parseQuery(req.query, { ...def, filters: {}, sorters: ['id'], relationships: {} }, lookup);
+    const from = q.pageSize === -1 ? 0 : (q.pageNumber - 1) * q.pageSize;
+    const ids = q.pageSize === -1 ? data : data.slice(from, from + q.pageSize);
+    const more = q.pageSize !== -1 && data.length > from + q.pageSize;
     const links = ctx.hateoas
-      ? { self: `${self}/relationships/${relName}`, related: `${self}/${relName}` }
+      ? {
+          ...collectionLinks(url, q.carried, q.pageSize === -1 ? 1 : q.pageNumber, more),
+          related: `${self}/${relName}`,
+        }
       : undefined;
-    return { status: 200, headers: {}, body: JSON.stringify({ data, ...(links ? { links } : {}) }) };
+    return { status: 200, headers: {}, body: JSON.stringify({ data: ids, ...(links ? { links } : {}) }) };
   }
   const targetDef = s.defs.get(relDef.type);
   if (!targetDef)
     throw new ApiError(404, 'not found http exception', 'The requested resource was not found.');
-  const q = parseQuery(req.query, targetDef);
+  const q = parseQuery(req.query, targetDef, lookup);
   ctx.fields = q.fields;
   if (!relDef.many) {
     const target = data && !Array.isArray(data) ? s.store.get(data.type, data.id) : undefined;

@@ -60,7 +60,10 @@ function splitQuery(raw: string): { key: string; op: string; value: string; raw:
   return out;
 }
 
-export function parseQuery(raw: string, def: ResourceDef): ParsedQuery {
+/** A stored record by type and id (for filters through a relationship, ResourceDef.via). */
+export type RecordLookup = (type: string, id: string) => Rec | undefined;
+
+export function parseQuery(raw: string, def: ResourceDef, lookup?: RecordLookup): ParsedQuery {
   const q: ParsedQuery = {
     filters: [],
     lowerBounds: new Map(),
@@ -84,7 +87,7 @@ export function parseQuery(raw: string, def: ResourceDef): ParsedQuery {
           });
         op = fm[2] as Op;
       }
-      const filter = compileFilter(def, field, op, value, key);
+      const filter = compileFilter(def, field, op, value, key, lookup);
       q.filters.push(filter);
       // Only where the sort order is the filter's order: ids (numbers) and stored datetimes
       // (fixed-format text); money is sorted as text, so not there.
@@ -135,10 +138,14 @@ function compileFilter(
   op: Op,
   value: string,
   param: string,
+  lookup: RecordLookup | undefined,
 ): (r: Rec) => boolean {
   let kind: FieldKind | 'rel';
   let get: Getter;
-  if (field === 'id' && def.stringIds) {
+  const via = def.via?.[field];
+  if (via && lookup) {
+    return viaFilter(via, op, value, param, lookup);
+  } else if (field === 'id' && def.stringIds) {
     // String ids take no lists: `a,b` is one literal value (filter_disallow_array_data_types,
     // oroinc/platform src/Oro/Bundle/ApiBundle/Resources/config/oro/app.yml @6.1.0).
     kind = 'text';
@@ -225,6 +232,44 @@ function compileFilter(
     const v = get(r);
     return v !== null && v !== undefined && test(v);
   };
+}
+
+/**
+ * A filter through a relationship (ResourceDef.via): the ids of `rel` on the records `through`
+ * points at. Integer ids, lists allowed, `=` (any of them) and `!=` (none of them) only.
+ */
+function viaFilter(
+  via: { through: string; rel: string },
+  op: Op,
+  value: string,
+  param: string,
+  lookup: RecordLookup,
+): (r: Rec) => boolean {
+  if (op !== 'eq' && op !== 'neq')
+    throw new ApiError(400, 'filter constraint', `The operator "${op}" is not supported for the field.`, {
+      parameter: param,
+    });
+  const ids = value.split(',');
+  for (const id of ids) {
+    if (!/^\d+$/.test(id.trim()))
+      throw new ApiError(400, 'unexpected value exception', `Expected integer value. Given "${value}".`, {
+        parameter: param,
+      });
+  }
+  const wanted = new Set(ids.map((id) => id.trim()));
+  const related = (r: Rec): string[] => {
+    const refs = r.relationships[via.through];
+    const list = Array.isArray(refs) ? refs : refs ? [refs] : [];
+    const out: string[] = [];
+    for (const ref of list) {
+      const target = lookup(ref.type, ref.id)?.relationships[via.rel];
+      if (target && !Array.isArray(target)) out.push(target.id);
+    }
+    return out;
+  };
+  return op === 'eq'
+    ? (r) => related(r).some((id) => wanted.has(id))
+    : (r) => !related(r).some((id) => wanted.has(id));
 }
 
 function present(v: unknown): boolean {

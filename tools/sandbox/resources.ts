@@ -27,6 +27,11 @@ export interface ResourceDef {
   stringIds?: boolean;
   /** Paging disabled (`disable_paging`): `page[size]`/`page[number]` are a 400. */
   noPaging?: boolean;
+  /**
+   * Filters on a relationship of a related resource (Oro's `property_path`, e.g. a line item's
+   * `customer` is `orders.customer`): integer ids, lists allowed, `=` and `!=` only.
+   */
+  via?: Record<string, { through: string; rel: string }>;
 }
 
 const one = (type: string): RelDef => ({ type, many: false });
@@ -128,6 +133,17 @@ export function resourceDefs(profile: Profile): Map<string, ResourceDef> {
       },
       filters: { createdAt: 'datetime', updatedAt: 'datetime' },
       sorters: ['id', 'createdAt', 'updatedAt'],
+      // From 6.1.0 only: `customer` and `customerUser` by `orders.customer` / `orders.customerUser`,
+      // data_type integer, allow_array, operators = and != (oroinc/orocommerce
+      // src/Oro/Bundle/OrderBundle/Resources/config/oro/api.yml @6.1.0; absent @6.0.10).
+      ...(profile.family === '6.1'
+        ? {
+            via: {
+              customer: { through: 'orders', rel: 'customer' },
+              customerUser: { through: 'orders', rel: 'customerUser' },
+            },
+          }
+        : {}),
     },
     {
       // oroinc/orocommerce src/Oro/Bundle/OrderBundle/Resources/doc/api/order_product_kit_item_line_item.md @6.1.0
