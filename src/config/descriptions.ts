@@ -36,6 +36,8 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'staging.schema': 'Schema of the staging tables (default dbo on SQL Server, public on PostgreSQL).',
   'staging.tablePrefix': 'Prefix of the staging table names.',
   'staging.path': 'Data directory of the embedded database (relative to the configuration file).',
+  'staging.statementTimeoutMs':
+    'Total time one database statement may take, in milliseconds (SQL Server and PostgreSQL; not the embedded database): past it the statement is cancelled and retried like a deadlock, then the job stops with exit 69.',
   'staging.tls': 'Encryption of the database connection: on, with certificates verified, unless turned off.',
   'staging.tls.enabled': 'Encrypt the database connection.',
   'staging.tls.caFile': 'PEM file of a private certificate authority to trust.',

@@ -10,6 +10,8 @@ const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const port = z.number().int().min(1).max(65535);
 const DAY_SECONDS = 86_400;
 const WEEK_SECONDS = 7 * DAY_SECONDS;
+/** `staging.statementTimeoutMs`: SQL Server's request timeout sagesync always used. */
+export const STATEMENT_TIMEOUT_DEFAULT_MS = 60_000;
 
 /** A value in a declarative filter: compared as a string with Oro's wire value. */
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -142,6 +144,11 @@ export const configSchema = z.strictObject({
         .default('sagesync_'),
       /** Data directory of the embedded database. */
       path: nonEmpty.default('.sagesync/staging'),
+      /**
+       * Total time one database statement may take (SQL Server requestTimeout, PostgreSQL
+       * statement_timeout); src/staging/retry.ts says what happens then.
+       */
+      statementTimeoutMs: z.number().int().min(100).max(3_600_000).default(STATEMENT_TIMEOUT_DEFAULT_MS),
       tls: z
         .strictObject({
           enabled: z.boolean().default(true),

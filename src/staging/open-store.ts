@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { CommunicationObserver, Logger } from '../log/types.js';
 import { defaultSchema } from './dialects.js';
 import type { StoreNames } from './names.js';
+import type { RetryOptions } from './retry.js';
 import type { StagingStore } from './store.js';
 
 export interface OpenStoreOptions {
@@ -14,6 +15,8 @@ export interface OpenStoreOptions {
   onSql?: CommunicationObserver;
   /** Overrides host/port when an SSH tunnel forwards the database (src/tunnel/). */
   endpoint?: { host: string; port: number };
+  /** How refused work is retried (retry.ts); tests pass a sleep that does not wait. */
+  retry?: RetryOptions;
 }
 
 export function storeNames(config: Config): StoreNames {

@@ -8,11 +8,16 @@
  */
 export class StoreBusyError extends Error {
   readonly holderPid: number;
+  /** The holder's host name as its lock file records it (null: a lock file without one). */
+  readonly holderHost: string | null;
   readonly path: string;
-  constructor(path: string, holderPid: number) {
-    super(`Another sagesync process (pid ${holderPid}) holds the embedded database at ${path}.`);
+  constructor(path: string, holderPid: number, holderHost: string | null = null) {
+    // The host too: on a shared volume the pid alone points at the wrong machine.
+    const who = holderHost === null ? `pid ${holderPid}` : `pid ${holderPid} on host ${holderHost}`;
+    super(`Another sagesync process (${who}) holds the embedded database at ${path}.`);
     this.name = 'StoreBusyError';
     this.holderPid = holderPid;
+    this.holderHost = holderHost;
     this.path = path;
   }
 }

@@ -3,40 +3,16 @@
  * 70 ("Internal error: connect ECONNREFUSED") instead of the contract's 69. The store now
  * reports a lost connection as ServiceUnavailableError('database').
  */
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { ServiceUnavailableError } from '../../src/errors.js';
 import { isConnectionLoss } from '../../src/staging/postgres/postgres-errors.js';
 import { openStore } from '../../src/staging/open-store.js';
 import { BACKENDS, randomSchema } from '../staging/helpers/backends.js';
+import { forwarder } from '../staging/helpers/forwarder.js';
 
 const pg = BACKENDS.find((b) => b.name === 'postgres');
 if (!pg?.available) console.warn(`db-lost-mid-run: the PostgreSQL case is skipped (${pg?.reason})`);
-
-/** A TCP forwarder standing in for the server, so "the server went away" can be played without
- * stopping the PostgreSQL cluster that other tests share. */
-async function forwarder(target: URL): Promise<{ port: number; kill(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const proxy = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => s.destroy());
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (proxy.address() as AddressInfo).port,
-    kill: () =>
-      new Promise<void>((resolve) => {
-        proxy.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
-}
 
 describe('a staging database lost during a run', () => {
   it('classifies driver errors of a lost connection, and only those', () => {
@@ -65,7 +41,7 @@ describe('a staging database lost during a run', () => {
       const store = await openStore({ ...base, staging: { ...base.staging, url: url.toString() } } as Config);
       try {
         await store.query('SELECT 1');
-        await fwd.kill();
+        await fwd.close();
         const err = await store.query('SELECT 1').then(
           () => undefined,
           (e: unknown) => e,

@@ -56,6 +56,9 @@ describe('the embedded lock proves its holder', () => {
       const err = busy(held);
       expect(err).toBeInstanceOf(StoreBusyError);
       expect((err as StoreBusyError).holderPid).toBe(pid);
+      expect((err as Error).message).toBe(
+        `Another sagesync process (pid ${pid} on host ${hostname()}) holds the embedded database at ${held}.`,
+      );
     } finally {
       sleeper.kill('SIGKILL');
     }
@@ -65,6 +68,10 @@ describe('the embedded lock proves its holder', () => {
     const data = dataDir();
     leave(data, { pid: 4242, host: 'another-pod', start: '99' });
     expect(busy(data)).toBeInstanceOf(StoreBusyError);
+    // The pid alone would point at this machine: the message names the holder's host.
+    expect((busy(data) as Error).message).toMatch(
+      /^Another sagesync process \(pid 4242 on host another-pod\) holds/,
+    );
     leave(data, { pid: 4242, host: 'another-pod', start: '99' }, 5 * 60_000);
     expect(busy(data)).toBeNull();
   });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeForError } from '../../src/cli/exit.js';
 import { ServiceUnavailableError } from '../../src/errors.js';
 import { checkRights, rightsAttempts } from '../../src/ops/rights-check.js';
-import { retryDelayMs } from '../../src/staging/mssql/mssql-driver.js';
+import { retryDelayMs } from '../../src/staging/retry.js';
 import { CREDIT_LIMIT } from '../../src/staging/tables.js';
 import { sqlError, timeoutError, type FakeCall } from '../staging/helpers/fake-mssql.js';
 import { fakeStore } from '../staging/helpers/fake-store.js';
@@ -61,7 +61,7 @@ describe('SQL Server errors: what is retried, what is exit 69', () => {
     const err = await store.stage(cursorWrite).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect((err as Error).message).toMatch(
-      /refused the work 4 times in a row \(error 1205: deadlocked\).*next run retries it/,
+      /^The SQL Server staging database at sql01:1433\/X3 refused the work 4 times in a row: a deadlock \(error 1205: deadlocked\).*next run retries it/,
     );
     expect(exitCodeForError(err)).toBe(69);
     expect(sleeps).toHaveLength(3);
@@ -100,6 +100,48 @@ describe('SQL Server errors: what is retried, what is exit 69', () => {
     });
     const err = await store.stage(cursorWrite).catch((e: unknown) => e);
     expect((err as { number?: number }).number).toBe(547);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('a statement past its deadline (requestTimeout) 4 times: exit 69 naming staging.statementTimeoutMs', async () => {
+    const { store, sleeps } = fakeStore((call) => {
+      if (isCursorUpdate(call)) throw timeoutError();
+      return {};
+    });
+    const err = await store.stage(cursorWrite).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect((err as Error).message).toBe(
+      'The SQL Server staging database at sql01:1433/X3 refused the work 4 times in a row: no answer ' +
+        'within staging.statementTimeoutMs (60000 ms) (ETIMEOUT: Timeout: Request failed to complete in 60000ms). ' +
+        'The batch was rolled back; the next run retries it.',
+    );
+    expect((err as ServiceUnavailableError).hint).toMatch(/a larger staging\.statementTimeoutMs/);
+    expect(exitCodeForError(err)).toBe(69);
+    expect(sleeps).toHaveLength(3);
+  });
+
+  it('a server silent even to the cancel (tedious gives the connection up): lost, not retried, naming the deadline', async () => {
+    const { store, sleeps } = fakeStore((call) => {
+      if (isCursorUpdate(call)) {
+        // tedious 19.2.2 cancelTimeout(): ConnectionError ETIMEOUT, wrapped by mssql keeping the code.
+        const original = Object.assign(new Error('Failed to cancel request in 5000ms'), {
+          name: 'ConnectionError',
+          code: 'ETIMEOUT',
+        });
+        throw Object.assign(new Error(original.message), {
+          name: 'RequestError',
+          code: 'ETIMEOUT',
+          originalError: original,
+        });
+      }
+      return {};
+    });
+    const err = await store.stage(cursorWrite).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect((err as Error).message).toMatch(
+      /at sql01:1433\/X3: the connection was lost during the run \(ETIMEOUT: Failed to cancel request in 5000ms\): no answer within staging\.statementTimeoutMs \(60000 ms\), nor to the cancel/,
+    );
+    expect(exitCodeForError(err)).toBe(69);
     expect(sleeps).toEqual([]);
   });
 

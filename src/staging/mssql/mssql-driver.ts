@@ -12,7 +12,9 @@
  */
 import type mssql from 'mssql';
 import type { CommunicationObserver } from '../../log/types.js';
-import { connectionLostError, isConnectionLost, isRetriable, stillBusyError } from './mssql-errors.js';
+import { STATEMENT_TIMEOUT_DEFAULT_MS } from '../../config/schema.js';
+import { retrying, type RetryOptions } from '../retry.js';
+import { connectionLostError, isConnectionLost, refusal, stillBusyError } from './mssql-errors.js';
 import { SessionWatch } from './mssql-lock.js';
 import type { MssqlStatement, MssqlType } from './mssql-sql.js';
 
@@ -28,20 +30,13 @@ export interface MssqlExec {
   run(stmt: MssqlStatement): Promise<MssqlResult>;
 }
 
-export interface MssqlDriverOptions {
+export interface MssqlDriverOptions extends RetryOptions {
   /** Fed by mssql's `beforeConnect` (mssql-open.ts). */
   watch?: SessionWatch;
-  /** Retries after the first attempt for 1205/1222/ETIMEOUT. */
-  retries?: number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** 250 ms, 1 s, 4 s, with up to 50% jitter so two deadlocked hosts do not meet again. */
-export function retryDelayMs(attempt: number, random = Math.random): number {
-  const base = 250 * 4 ** (attempt - 1);
-  return Math.round(base * (1 + random() / 2));
+  /** host:port/db, for messages. */
+  where?: string;
+  /** The pool's `requestTimeout` (staging.statementTimeoutMs), for messages. */
+  deadlineMs?: number;
 }
 
 export function toDriverType(sql: MssqlModule, type: MssqlType): mssql.ISqlType | (() => mssql.ISqlType) {
@@ -62,18 +57,14 @@ function lastRecordset(res: mssql.IResult<unknown>): Record<string, unknown>[] {
 export class MssqlDriver implements MssqlExec {
   private queue: Promise<unknown> = Promise.resolve();
   readonly watch: SessionWatch;
-  private readonly retries: number;
-  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly sql: MssqlModule,
     private readonly pool: mssql.ConnectionPool,
     private readonly onSql: CommunicationObserver | undefined,
-    options: MssqlDriverOptions = {},
+    private readonly options: MssqlDriverOptions = {},
   ) {
     this.watch = options.watch ?? new SessionWatch();
-    this.retries = options.retries ?? 3;
-    this.sleep = options.sleep ?? pause;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -82,18 +73,16 @@ export class MssqlDriver implements MssqlExec {
     return next;
   }
 
-  /** Runs `attempt` again on a retriable error; maps what is left to the run's terms. */
-  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
-    for (let n = 1; ; n++) {
-      try {
-        return await attempt();
-      } catch (err) {
-        if (isConnectionLost(err)) throw connectionLostError(err);
-        if (!isRetriable(err)) throw err;
-        if (n > this.retries) throw stillBusyError(err, n);
-        await this.sleep(retryDelayMs(n));
-      }
-    }
+  /** Runs `attempt` again after a refusal (../retry.ts); maps what is left to the run's terms. */
+  private retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    const where = this.options.where ?? 'the configured server';
+    const deadlineMs = this.options.deadlineMs ?? STATEMENT_TIMEOUT_DEFAULT_MS;
+    return retrying(attempt, {
+      ...this.options,
+      refusal: (err) => refusal(err, deadlineMs),
+      otherwise: (err) => (isConnectionLost(err) ? connectionLostError(err, where, deadlineMs) : err),
+      giveUp: (refused, attempts, err) => stillBusyError(refused, attempts, err, where),
+    });
   }
 
   private async exec(

@@ -56,7 +56,8 @@ export function mssqlConfig(staging: Config['staging'], conn: ConnectionOptions)
     user: conn.user,
     password: conn.password,
     connectionTimeout: 15_000,
-    requestTimeout: 60_000,
+    // The statement deadline (tedious cancels the request, then the retry of ../retry.ts).
+    requestTimeout: staging.statementTimeoutMs,
     // One pinned session for the whole run (A.3): never closed for idleness, never swapped by
     // validation (a swapped session silently lacks our app locks).
     pool: { min: 1, max: 1, idleTimeoutMillis: 2_147_483_647 },
@@ -80,5 +81,11 @@ export async function openMssql(config: Config, names: StoreNames, opts: OpenOpt
     await pool.close().catch(() => undefined);
     throw unavailable(DIALECT_DEFAULTS.mssql.label, target, cause, conn.password);
   }
-  return new MssqlStore(new MssqlDriver(sql, pool, opts.onSql, { watch }), names, target);
+  const driver = new MssqlDriver(sql, pool, opts.onSql, {
+    ...opts.retry,
+    watch,
+    where: target,
+    deadlineMs: config.staging.statementTimeoutMs,
+  });
+  return new MssqlStore(driver, names, target);
 }

@@ -218,7 +218,7 @@ export const appLockModesSql = (resources: readonly string[]): MssqlStatement =>
 
 /**
  * Transaction-owned: two concurrent `migrate` runs wait for each other, for less than the
- * request timeout (60 s, mssql-open.ts) so that the user sees this message, not ETIMEOUT.
+ * default statement deadline (staging.statementTimeoutMs, 60 s) so that the user sees this message, not ETIMEOUT.
  */
 export const MIGRATION_LOCK_WAIT_MS = 20_000;
 export const MIGRATION_LOCK_ERROR = 50002;

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { JobLock } from '../store.js';
 import type { PgDriver, PgQueryable, PgResult } from './postgres-driver.js';
+import { isReadTimeout } from './postgres-errors.js';
 import { AdvisoryLocks } from './postgres-lock.js';
 
 type PgModule = typeof pg;
@@ -74,6 +75,12 @@ export class NodePgDriver implements PgDriver {
       await client.query('COMMIT');
       return result;
     } catch (err) {
+      if (isReadTimeout(err)) {
+        // The server has not answered: a ROLLBACK would queue behind the statement. Dropping the
+        // connection ends the transaction on the server.
+        broken = err as Error;
+        throw err;
+      }
       await client.query('ROLLBACK').catch((e: Error) => {
         broken = e;
       });

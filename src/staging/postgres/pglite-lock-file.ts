@@ -146,7 +146,7 @@ export class DataDirLock {
       }
       const holder = readHolder(file);
       if (holder !== null && holds(file, holder, staleMs))
-        throw new StoreBusyError(resolve(dataDir), holder.pid);
+        throw new StoreBusyError(resolve(dataDir), holder.pid, holder.host);
       // Stale: move it aside atomically (rename), so that of two processes seeing the same
       // stale file only one removes it; the other's rename fails and it retries the O_EXCL create.
       const aside = `${file}.stale-${process.pid}`;
@@ -160,14 +160,15 @@ export class DataDirLock {
         ) {
           // We moved a live holder's fresh file: put it back and give up.
           renameSync(aside, file);
-          throw new StoreBusyError(resolve(dataDir), moved.pid);
+          throw new StoreBusyError(resolve(dataDir), moved.pid, moved.host);
         }
         unlinkSync(aside);
       } catch (err) {
         if (err instanceof StoreBusyError) throw err;
       }
     }
-    throw new StoreBusyError(resolve(dataDir), readHolder(file)?.pid ?? 0);
+    const last = readHolder(file);
+    throw new StoreBusyError(resolve(dataDir), last?.pid ?? 0, last?.host ?? null);
   }
 
   release(): void {

@@ -17,6 +17,9 @@ import { PostgresStore } from './postgres-store.js';
 
 export type OpenOptions = OpenStoreOptions;
 
+/** How long past statement_timeout the client waits for the server's own cancel. */
+export const CLIENT_DEADLINE_GRACE_MS = 5_000;
+
 function readCa(file: string): string {
   try {
     return readFileSync(file, 'utf8');
@@ -67,6 +70,11 @@ export async function openPostgres(
       application_name: 'sagesync',
       connectionTimeoutMillis: 15_000,
       keepAlive: true,
+      // The statement deadline, on the server: it cancels the statement (57014), releases its
+      // locks and keeps the connection (PostgreSQL docs, runtime-config-client, statement_timeout).
+      statement_timeout: staging.statementTimeoutMs,
+      // And in the client, a little later, for a server or network that answers nothing at all.
+      query_timeout: staging.statementTimeoutMs + CLIENT_DEADLINE_GRACE_MS,
     },
     (err) =>
       opts.logger?.warn('an idle staging database connection failed', {
@@ -79,7 +87,12 @@ export async function openPostgres(
     await driver.close().catch(() => undefined);
     throw unavailable(DIALECT_DEFAULTS.postgres.label, target, cause, conn.password);
   }
-  return new PostgresStore(observedDriver(connectionLossAware(driver, target), opts.onSql), names, target);
+  const busyAware = connectionLossAware(driver, {
+    ...opts.retry,
+    target,
+    deadlineMs: staging.statementTimeoutMs,
+  });
+  return new PostgresStore(observedDriver(busyAware, opts.onSql), names, target);
 }
 
 export async function openEmbedded(

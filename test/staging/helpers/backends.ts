@@ -30,6 +30,7 @@ function baseConfig(staging: Record<string, unknown>): Config {
     staging: {
       tablePrefix: 'sagesync_',
       path: 'memory://',
+      statementTimeoutMs: 60_000,
       tls: { enabled: false, rejectUnauthorized: true },
       ...staging,
     },

@@ -20,6 +20,7 @@ export function fakeStore(
   const sleeps: number[] = [];
   const driver = new MssqlDriver(fakeMssql(), pool as unknown as mssql.ConnectionPool, undefined, {
     watch,
+    where: 'sql01:1433/X3',
     ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
     sleep: async (ms) => void sleeps.push(ms),
   });
