@@ -7,16 +7,23 @@
  *   (d) sandbox throughput (sandbox-bench.ts)
  *   (e) push-orders catch-up against a slow Oro vs its sequential floor (slow-oro-bench.ts)
  *   (f) steady state: Oro requests of an idle run-all and of one after 10 new orders (steady-bench.ts)
+ *   (g) memory: peak RSS and live heap of push-orders catch-ups of 1,000 and 60,000 orders, per
+ *       Node version (memory-bench.ts)
+ * Sections b and g run the job under each Node of BENCH_NODES (nodes.ts; default this one and the
+ * Node 22 and 24 builds .ci/run keeps); section b runs only its largest size under the others.
  * Environment: SAGESYNC_TEST_PG_URL (PostgreSQL sections), BENCH_RUNS (idle runs, default 5),
  * BENCH_PUSH_SIZES (e.g. `1000,20000`), BENCH_PUSH_RUNS (runs per size, medians printed, default 3),
  * BENCH_TRACKING_ROWS (default 500), BENCH_ONLY (e.g. `a,c`), BENCH_NODE_OPTIONS (`NODE_OPTIONS` for
  * the push-orders job processes, e.g. heap flags whose cost is to be measured), BENCH_SLOW_ORDERS
- * (section e, default 20000: its floor alone takes about 4 minutes).
+ * (section e, default 20000: its floor alone takes about 4 minutes), BENCH_MEMORY_SIZES (section g,
+ * default `1000,60000`).
  */
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import pg from 'pg';
 import { failed, figuresTable, skipped, type Figure } from './figure.js';
 import { idleBench } from './idle-bench.js';
+import { memoryBench } from './memory-bench.js';
+import { benchNodes } from './nodes.js';
 import { pushBench } from './push-bench.js';
 import { runSandboxBench } from './sandbox-bench.js';
 import { slowOroBench } from './slow-oro-bench.js';
@@ -24,7 +31,7 @@ import { steadyState } from './steady-bench.js';
 import { trackingBench } from './tracking-bench.js';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
-const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f,g').split(',').map((s) => s.trim()));
 const num = (v: string | undefined, d: number): number => (v && Number.isFinite(Number(v)) ? Number(v) : d);
 
 async function section(key: string, title: string, fn: () => Promise<Figure[]>): Promise<Figure[]> {
@@ -45,8 +52,13 @@ async function main(): Promise<void> {
   const pgUrl = process.env.SAGESYNC_TEST_PG_URL;
   log(
     `sagesync bench — Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ` +
-      `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), ${new Date().toISOString()}`,
+      `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), ${new Date().toISOString()}, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
+  const nodes = benchNodes();
+  log(`job processes under: ${nodes.map((n) => n.label).join(', ')} (BENCH_NODES)`);
   const figures: Figure[] = [];
   figures.push(
     ...(await section('a', 'idle run-all (nothing to do)', () =>
@@ -57,14 +69,23 @@ async function main(): Promise<void> {
     ...(await section('b', 'push-orders into PostgreSQL', async () => {
       if (!pgUrl)
         return [skipped('push-orders throughput', 'SAGESYNC_TEST_PG_URL is not set', '≥ 1,000 orders/s')];
-      const sizes = process.env.BENCH_PUSH_SIZES?.split(',').map(Number);
-      return pushBench({
-        pgUrl,
-        log,
-        runs: num(process.env.BENCH_PUSH_RUNS, 3),
-        ...(sizes ? { sizes } : {}),
-        ...(process.env.BENCH_NODE_OPTIONS ? { nodeOptions: process.env.BENCH_NODE_OPTIONS } : {}),
-      });
+      const sizes = process.env.BENCH_PUSH_SIZES?.split(',').map(Number) ?? [1000, 20000];
+      const out: Figure[] = [];
+      for (const [i, n] of nodes.entries()) {
+        out.push(
+          ...(await pushBench({
+            pgUrl,
+            log,
+            runs: num(process.env.BENCH_PUSH_RUNS, 3),
+            // Under the other Node versions only the size with the target.
+            sizes: i === 0 ? sizes : sizes.slice(-1),
+            ...(n.node ? { node: n.node } : {}),
+            ...(nodes.length > 1 ? { nodeLabel: n.label } : {}),
+            ...(process.env.BENCH_NODE_OPTIONS ? { nodeOptions: process.env.BENCH_NODE_OPTIONS } : {}),
+          })),
+        );
+      }
+      return out;
     })),
   );
   figures.push(
@@ -132,7 +153,31 @@ async function main(): Promise<void> {
       ];
     })),
   );
-  log(`\nFigures\n${figuresTable(figures)}`);
+  figures.push(
+    ...(await section('g', 'memory: push-orders catch-ups, per Node version', async () => {
+      if (!pgUrl)
+        return [skipped('memory at a catch-up', 'SAGESYNC_TEST_PG_URL is not set', '≤ 256 MB, ≤ 1.2×')];
+      const sizes = process.env.BENCH_MEMORY_SIZES?.split(',').map(Number);
+      const out: Figure[] = [];
+      for (const n of nodes) {
+        out.push(
+          ...(await memoryBench({
+            pgUrl,
+            log,
+            nodeLabel: n.label,
+            ...(n.node ? { node: n.node } : {}),
+            ...(sizes?.length === 2 ? { sizes: sizes as [number, number] } : {}),
+          })),
+        );
+      }
+      return out;
+    })),
+  );
+  log(
+    `\nFigures (load average at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})\n${figuresTable(figures)}`,
+  );
   const missed = figures.filter((f) => f.pass === false);
   log(missed.length === 0 ? '\nEvery target met.' : `\n${missed.length} figure(s) missed the target.`);
   if (missed.length > 0) process.exitCode = 1;

@@ -4,6 +4,11 @@
  * `process.resourceUsage().maxRSS` written at exit by a preloaded probe. The loaded-package trace
  * always uses the probe: CommonJS packages (mssql, nodemailer, pg) land in `require.cache` even
  * when imported from ESM, and an ESM resolve hook records ESM packages (pglite).
+ * With `heapEveryMs`, the probe also forces a full garbage collection every so often and keeps
+ * the largest live heap it saw (V8's used heap size right after the collection): what the
+ * process holds, without the garbage V8 lets pile up between collections. That run is slower
+ * and its RSS is not the RSS of a run without flags, so it is a run of its own.
+ * `node` runs another Node binary (the per-Node-version figures).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +20,24 @@ import { createRequire, register } from 'node:module';
 const out = process.env.SAGESYNC_PROBE_OUT;
 const req = createRequire(import.meta.url);
 if (process.env.SAGESYNC_PROBE_MODULES === '1') register(new URL('./probe-hooks.mjs', import.meta.url), { data: { out } });
+let heap = 0, samples = 0;
+const every = Number(process.env.SAGESYNC_PROBE_HEAP_MS);
+if (every > 0) {
+  const v8 = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  // The same as --expose-gc, set from here so that no flag is needed on the command line.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const sample = () => {
+    gc();
+    heap = Math.max(heap, v8.getHeapStatistics().used_heap_size);
+    samples++;
+  };
+  setInterval(sample, every).unref();
+  process.on('exit', sample);
+}
 process.on('exit', () => {
-  appendFileSync(out, JSON.stringify({ kind: 'exit', maxRSS: process.resourceUsage().maxRSS, cjs: Object.keys(req.cache) }) + '\\n');
+  appendFileSync(out, JSON.stringify({ kind: 'exit', maxRSS: process.resourceUsage().maxRSS, heap, samples, cjs: Object.keys(req.cache) }) + '\\n');
 });
 `;
 const HOOKS = `import { appendFileSync } from 'node:fs';
@@ -39,6 +60,19 @@ export interface Measured {
   /** Packages loaded (only with `trace`). */
   packages?: Set<string>;
   rssSource: 'gnu-time' | 'resourceUsage';
+  /** With `heapEveryMs`: the largest live heap seen after a forced collection (bytes). */
+  liveHeapBytes?: number;
+  /** With `heapEveryMs`: how many collections were forced. */
+  heapSamples?: number;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  trace?: boolean;
+  /** The Node binary to run (default: this one). */
+  node?: string;
+  /** Force a full collection every so many ms and keep the largest live heap (see above). */
+  heapEveryMs?: number;
 }
 
 export function packageOf(file: string): string | null {
@@ -59,19 +93,18 @@ export class ProcessProbe {
   }
 
   /** Runs `node <args>`; with `trace`, records loaded packages (the probe adds a little RSS). */
-  async run(
-    args: readonly string[],
-    opts: { env?: NodeJS.ProcessEnv; trace?: boolean } = {},
-  ): Promise<Measured> {
+  async run(args: readonly string[], opts: RunOptions = {}): Promise<Measured> {
     const out = path.join(this.dir, `probe-${process.hrtime.bigint()}.jsonl`);
-    const gnu = this.useGnuTime && !opts.trace;
+    const gnu = this.useGnuTime && !opts.trace && !opts.heapEveryMs;
     const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
     if (!gnu) {
       env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(this.probeFile).href}`.trim();
       env.SAGESYNC_PROBE_OUT = out;
       env.SAGESYNC_PROBE_MODULES = opts.trace ? '1' : '0';
+      env.SAGESYNC_PROBE_HEAP_MS = String(opts.heapEveryMs ?? 0);
     }
-    const [cmd, argv] = gnu ? [GNU_TIME, ['-v', process.execPath, ...args]] : [process.execPath, [...args]];
+    const node = opts.node ?? process.execPath;
+    const [cmd, argv] = gnu ? [GNU_TIME, ['-v', node, ...args]] : [node, [...args]];
     const started = performance.now();
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(cmd, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -96,10 +129,19 @@ export class ProcessProbe {
     rmSync(out, { force: true });
     const packages = new Set<string>();
     let maxRssKb = NaN;
+    let heap: { liveHeapBytes: number; heapSamples: number } | undefined;
     for (const l of lines) {
-      const rec = JSON.parse(l) as { kind: string; maxRSS?: number; cjs?: string[]; url?: string };
+      const rec = JSON.parse(l) as {
+        kind: string;
+        maxRSS?: number;
+        heap?: number;
+        samples?: number;
+        cjs?: string[];
+        url?: string;
+      };
       if (rec.kind === 'exit') {
         maxRssKb = rec.maxRSS ?? NaN;
+        if (opts.heapEveryMs) heap = { liveHeapBytes: rec.heap ?? NaN, heapSamples: rec.samples ?? 0 };
         for (const f of rec.cjs ?? []) {
           const p = packageOf(f);
           if (p) packages.add(p);
@@ -109,7 +151,7 @@ export class ProcessProbe {
         if (p) packages.add(p);
       }
     }
-    return { wallMs, maxRssKb, code, stderr, packages, rssSource: 'resourceUsage' };
+    return { wallMs, maxRssKb, code, stderr, packages, rssSource: 'resourceUsage', ...heap };
   }
 }
 

@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { CLI, describeExit, runCli, tempDir, writeConfig } from '../demo/harness.js';
 import { ORDER } from '../../src/staging/tables.js';
-import { fmtMb, fmtMs, type Figure } from './figure.js';
-import { CLIENT, copyFloorMs, plainRead, sandboxProcess } from './push-bench.js';
+import { fmtMb, fmtMs, ratio, type Figure } from './figure.js';
+import { CLIENT, copyFloorMs, describeRequests, plainRead, sandboxProcess } from './push-bench.js';
 import { ProcessProbe } from './process-probe.js';
 
 export const SLOW_ORO = { latencyMs: 300, perRecordMs: 1 };
@@ -42,12 +42,15 @@ export async function slowOroBench(o: {
     const m = await probe.run([CLI, 'push-orders', '-c', cfg, '--json'], { env });
     if (m.code !== 0 && m.code !== 1)
       throw new Error(`push-orders exited ${m.code}: ${m.stderr.slice(-300)}`);
+    const requests = await sandbox.requests();
+    o.log(`  slow Oro ${n}: ${describeRequests(requests)}`);
     const staged = Number(
       (await client.query(`SELECT count(*) AS n FROM "${schema}".sagesync_${ORDER.name}`)).rows[0].n,
     );
     if (staged !== n) o.log(`  warning: ${n} orders in Oro, ${staged} staged (exit ${m.code})`);
     o.log(`  floor: the same orders read page by page, sequentially, with their includes…`);
     const plain = await plainRead(sandbox.url, staging);
+    const floorRequests = (await sandbox.requests()).total;
     const copyMs = await copyFloorMs(client, schema);
     const floorMs = plain.ms + copyMs;
     const x = floorMs / m.wallMs;
@@ -62,6 +65,14 @@ export async function slowOroBench(o: {
         ratio: `${x.toFixed(2)}× faster`,
         target: '≥ 3× faster than the sequential floor',
         pass: x >= 3,
+      },
+      {
+        figure: `push-orders catch-up, ${n} orders: Oro requests per run`,
+        value: `${requests.total}`,
+        floor: `${floorRequests} (the floor's read)`,
+        ratio: ratio(requests.total, floorRequests),
+        target: '',
+        pass: null,
       },
     ];
   } finally {
