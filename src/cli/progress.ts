@@ -1,16 +1,15 @@
 /**
- * What a job run shows a person: an ora spinner with live counts on a terminal, a summary at the
- * end. Under cron (no TTY) nothing animates and the summary is printed only when something failed
- * (contract "Under cron … nothing is printed unless there is something to say"). With --json the
- * CLI prints the RunSummary object instead and this module stays silent. The spinner writes to
- * stderr so that stdout carries only the JSON object or the summary.
+ * What a job run shows a person while it runs: an ora spinner with live counts on a terminal
+ * (the summary at the end is ./commands/jobs.ts `summarise`). Under cron (no TTY) nothing
+ * animates. With --json this module stays silent. The spinner writes to stderr so that stdout
+ * carries only the JSON object or the summary.
  *
  * ora (and its two dozen modules) is imported only when a spinner may animate: a cron run or a
  * --json run never loads it, which keeps the start-up of an idle minute short.
  */
 import type { Ora } from 'ora';
-import type { RunSummary } from '../jobs/runner.js';
-import type { JobCounts, JobName, JobReport } from '../jobs/types.js';
+import { JOBS, type JobEntry } from '../jobs/catalog.js';
+import type { JobCounts, JobName } from '../jobs/types.js';
 
 export interface ProgressOptions {
   json: boolean;
@@ -68,58 +67,13 @@ export async function createProgress(opts: ProgressOptions): Promise<RunProgress
   };
 }
 
-/** Should the human summary be printed? Always on a TTY (unless --quiet); under cron only on trouble. */
-export function shouldPrintSummary(summary: RunSummary, opts: { tty: boolean; quiet: boolean }): boolean {
-  const trouble = summary.jobs.some((j) => j.outcome === 'failed' || j.outcome === 'records-failed');
-  if (trouble) return true;
-  return opts.tty && !opts.quiet;
-}
-
-const WRITTEN: Record<string, string> = { 'pull-credit': 'applied', 'pull-tracking': 'created' };
-const FAILED: Record<string, string> = { 'pull-credit': 'ERROR', 'pull-tracking': 'ERROR' };
-
+/** The counts as a spinner shows them, in the words of the job's catalog entry. */
 function countsText(job: JobName, c: JobCounts): string {
+  const words = (JOBS as readonly JobEntry<string>[]).find((j) => j.name === job)?.countWords;
   return [
     `read ${c.read}`,
-    `${WRITTEN[job] ?? 'staged'} ${c.written}`,
+    `${words?.written ?? 'staged'} ${c.written}`,
     `skipped ${c.skipped}`,
-    `${FAILED[job] ?? 'quarantined'} ${c.failed}`,
+    `${words?.failed ?? 'quarantined'} ${c.failed}`,
   ].join(', ');
-}
-
-const MAX_FAILURES_SHOWN = 10;
-
-/** The end-of-run summary as plain text lines (counts per job, then what failed and why). */
-export function formatSummary(summary: RunSummary): string {
-  const lines = [`sagesync ${summary.command}: ${seconds(summary.durationMs)}`];
-  const width = Math.max(...summary.jobs.map((j) => j.job.length), 8);
-  for (const j of summary.jobs) {
-    lines.push(
-      `  ${j.job.padEnd(width)}  ${label(j).padEnd(14)}  ${countsText(j.job, j.counts)}  (${seconds(j.durationMs)})`,
-    );
-    const note = j.error?.message ?? j.message;
-    if (note) lines.push(`    ${note}`);
-    for (const f of j.failures.slice(0, MAX_FAILURES_SHOWN))
-      lines.push(`    - ${f.entity} ${f.id}: ${f.reason}`);
-    if (j.failures.length > MAX_FAILURES_SHOWN)
-      lines.push(`    … and ${j.failures.length - MAX_FAILURES_SHOWN} more`);
-  }
-  return lines.join('\n');
-}
-
-function label(j: JobReport): string {
-  switch (j.outcome) {
-    case 'ok':
-      return 'ok';
-    case 'records-failed':
-      return 'records failed';
-    case 'skipped-locked':
-      return 'skipped';
-    case 'failed':
-      return `failed (${j.error?.kind ?? 'internal'})`;
-  }
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

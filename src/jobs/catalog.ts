@@ -10,6 +10,8 @@
  */
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { CREDIT_LIMIT, SHIPMENT, type TableDef } from '../staging/tables.js';
+import { streamTable } from '../streams/tables.js';
 import { findStream, STREAM_JOB_PREFIX, streamJobName, type StreamDef } from '../streams/types.js';
 import type { Job, JobName } from './types.js';
 
@@ -26,6 +28,10 @@ export interface JobEntry<N extends string = JobName> {
   examples: readonly (readonly [line: string, what: string])[];
   /** Its place in `run-all`: run in increasing order, before the custom streams. */
   runAll: number;
+  /** The staging table whose rows the job sets to ERROR (a pull job): alert e-mails list them. */
+  errorTable?: TableDef;
+  /** How a terminal's spinner names the written and failed counts (default: staged, quarantined). */
+  countWords?: { written: string; failed: string };
   /** The job's function; imports its module. */
   load: () => Promise<Job>;
 }
@@ -76,6 +82,8 @@ export const JOBS = [
       ['sagesync pull-credit --id 55 --verbose', 'apply staging row 55 only, logging every step'],
     ],
     runAll: 3,
+    errorTable: CREDIT_LIMIT,
+    countWords: { written: 'applied', failed: 'ERROR' },
     load: async () => (await import('./pull-credit.js')).pullCredit,
   },
   {
@@ -89,13 +97,18 @@ export const JOBS = [
       ['sagesync pull-tracking --id 310,311', 'apply two sagesync_shipment rows by staging id'],
     ],
     runAll: 4,
+    errorTable: SHIPMENT,
+    countWords: { written: 'created', failed: 'ERROR' },
     load: async () => (await import('./pull-tracking.js')).pullTracking,
   },
 ] as const satisfies readonly JobEntry<string>[];
 
 export type BuiltInJobName = (typeof JOBS)[number]['name'];
 
-type StreamKind<D> = Omit<JobEntry<string>, 'name' | 'summary' | 'examples' | 'runAll' | 'load'> & {
+type StreamKind<D> = Omit<
+  JobEntry<string>,
+  'name' | 'summary' | 'examples' | 'runAll' | 'load' | 'errorTable'
+> & {
   load: (def: D) => Promise<Job>;
 };
 
@@ -134,6 +147,7 @@ export function streamEntry(def: StreamDef, place: number): JobEntry {
       [`sagesync run-stream ${def.name} --dry-run`, 'print what the stream would write; write nothing'],
     ],
     runAll: JOBS.length + place + 1,
+    ...(def.direction === 'pull' ? { errorTable: streamTable(def) } : {}),
     load: () => (def.direction === 'push' ? STREAM_KINDS.push.load(def) : STREAM_KINDS.pull.load(def)),
   };
 }

@@ -12,13 +12,12 @@
  * The last three list their records; a record that joins an open problem goes into the next digest.
  */
 import type { Config } from '../config/schema.js';
+import { catalog } from '../jobs/catalog.js';
 import type { Notifier } from '../jobs/context.js';
 import type { RunSummary } from '../jobs/runner.js';
 import type { JobReport } from '../jobs/types.js';
 import type { AlertItem, QuarantineRecord, StagingStore } from '../staging/store.js';
-import { CREDIT_LIMIT, SHIPMENT, type TableDef } from '../staging/tables.js';
-import { streamTable } from '../streams/tables.js';
-import { streamJobName } from '../streams/types.js';
+import type { TableDef } from '../staging/tables.js';
 import { EVENT_PREFIX } from './notifier.js';
 import { firstLine, pullErrors, quarantined, x3Rejected, type Problem } from './problems.js';
 
@@ -36,15 +35,9 @@ const WHAT_TO_DO: Record<string, string> = {
   usage: 'Fix the command line that cron or the scheduler runs.',
 };
 
-/** The tables sagesync sets rows of to ERROR, with the job that does it. */
+/** The tables sagesync sets rows of to ERROR, with the job that does it (the catalog's). */
 export function pullSources(config: Pick<Config, 'streams'>): { job: string; table: TableDef }[] {
-  return [
-    { job: 'pull-credit', table: CREDIT_LIMIT },
-    { job: 'pull-tracking', table: SHIPMENT },
-    ...config.streams
-      .filter((s) => s.direction === 'pull')
-      .map((s) => ({ job: streamJobName(s) as string, table: streamTable(s) })),
-  ];
+  return catalog(config).flatMap((e) => (e.errorTable ? [{ job: e.name, table: e.errorTable }] : []));
 }
 
 export interface RunProblems {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { UsageError } from '../../src/errors.js';
 import { catalog, JOBS, loadJob, runAllJobNames, type JobEntry } from '../../src/jobs/catalog.js';
+import { pullSources } from '../../src/notify/run-problems.js';
 import { runCli } from '../cli/helpers.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -66,5 +67,20 @@ describe('the catalog of jobs', () => {
       cwd: fileURLToPath(new URL('../fixtures/', import.meta.url)),
     });
     expect(JSON.parse(r.stdout)).toMatchObject({ command: name, exitCode: 78, error: { kind: 'config' } });
+  });
+});
+
+describe('what derives from the catalog besides the commands', () => {
+  it('alert e-mails list the ERROR rows of every pull job of the catalog, pull streams included', async () => {
+    const config = await withStreams();
+    const sources = pullSources(config).map((s) => `${s.job} ${s.table.name}`);
+    const contact = catalog(config).find((e) => e.name === 'stream:contact-ratings');
+    expect(sources).toEqual([
+      'pull-credit credit_limit',
+      'pull-tracking shipment',
+      `stream:contact-ratings ${contact?.errorTable?.name ?? 'none'}`,
+    ]);
+    expect(contact?.errorTable?.name).toMatch(/contact/);
+    expect(pullSources({ streams: [] })).toHaveLength(JOBS.filter((j) => 'errorTable' in j).length);
   });
 });

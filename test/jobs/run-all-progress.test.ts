@@ -1,10 +1,12 @@
 /**
- * The run's progress and summary for a person (src/cli/progress.ts): a spinner with live counts
- * only on a terminal, nothing animated under cron or with --json, and the summary rules.
+ * The run's progress and summary for a person: a spinner with live counts only on a terminal,
+ * nothing animated under cron or with --json (src/cli/progress.ts), and the summary rules
+ * (src/cli/commands/jobs.ts `summarise`).
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress, formatSummary, shouldPrintSummary, spinnerEnabled } from '../../src/cli/progress.js';
+import { summarise } from '../../src/cli/commands/jobs.js';
+import { createProgress, spinnerEnabled } from '../../src/cli/progress.js';
 import type { RunSummary } from '../../src/jobs/runner.js';
 
 function stream(tty: boolean): NodeJS.WriteStream & { text: () => string } {
@@ -82,19 +84,27 @@ describe('progress and summary', () => {
     }
   });
 
-  it('prints the summary under cron only when something failed', () => {
-    expect(shouldPrintSummary(summary, { tty: false, quiet: false })).toBe(true);
-    const calm = { ...summary, jobs: summary.jobs.filter((j) => j.outcome !== 'records-failed') };
-    expect(shouldPrintSummary(calm, { tty: false, quiet: false })).toBe(false);
-    expect(shouldPrintSummary(calm, { tty: true, quiet: false })).toBe(true);
-    expect(shouldPrintSummary(calm, { tty: true, quiet: true })).toBe(false);
+  it('prints the summary under cron only when something was written or failed', () => {
+    const cron = { tty: false, verbose: false };
+    const failed = summarise(summary, cron);
+    expect(failed.problems).toContain('pull-credit: 1 record(s) failed:');
+    const idle = {
+      ...summary,
+      jobs: summary.jobs
+        .filter((j) => j.outcome !== 'records-failed')
+        .map((j) => ({ ...j, counts: { ...j.counts, written: 0 } })),
+    };
+    expect(summarise(idle, cron)).toMatchObject({ lines: [], problems: [] });
+    expect(summarise(idle, { tty: true, verbose: false }).lines).toHaveLength(2);
+    expect(summarise(idle, { tty: false, verbose: true }).lines).toHaveLength(2);
   });
 
   it('summarises counts per job and names failed records', () => {
-    const text = formatSummary(summary);
-    expect(text).toContain('push-orders');
-    expect(text).toMatch(/pull-credit\s+records failed\s+read 2, applied 1, skipped 0, ERROR 1/);
+    const { lines, problems } = summarise(summary, { tty: true, verbose: false });
+    const text = [...lines, ...problems].join('\n');
+    expect(text).toContain('push-orders: ok — read 3, written 3, skipped 0, failed 0 (1.2 s)');
+    expect(text).toMatch(/pull-credit: records-failed — read 2, written 1, skipped 0, failed 1/);
     expect(text).toContain('credit_limit 17: Unknown X3 customer code "C9"');
-    expect(text).toMatch(/pull-tracking\s+skipped/);
+    expect(text).toMatch(/pull-tracking: skipped-locked .*Another sagesync run holds the lock/);
   });
 });
