@@ -1,8 +1,9 @@
 /**
  * The trackings an order already has in Oro, read for many orders at once: one listing of
  * ordershippingtrackings filtered by the order relationship (`filter[orders]=1,2,3` on 6.1,
- * `filter[order]=…` on 6.0; every association is filterable and a comma list means IN, fact
- * sheet §3 and §7.5). Falls back to one read per order when the server refuses the filter.
+ * `filter[order]=…` on 6.0, orocommerce 6.1.0 CHANGELOG.md; every association is filterable and a
+ * comma list means IN, https://doc.oroinc.com/api/filters/). Falls back to one read per order when
+ * the server refuses the filter.
  */
 import type { OroClient, ResourceIdentifier } from '../oro/types.js';
 import { classifyOroError } from './pull-common.js';

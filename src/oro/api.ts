@@ -1,8 +1,11 @@
 /**
- * One JSON:API call with everything docs/oro.md asks of a client: exact media types (§2),
- * bearer token with renew-once-on-401 (§1.3), retries with backoff for network errors, 5xx and
- * 429/503 honouring Retry-After, and classification of what is left (§6):
- * record-level → OroRecordError, fatal → ServiceUnavailableError.
+ * One JSON:API call with everything docs/oro.md asks of a client: exact media types
+ * (https://doc.oroinc.com/api/client-requirements/), bearer token with renew-once-on-401 (an
+ * expired token is an empty 401: platform 6.1.0
+ * `src/Oro/Bundle/ApiBundle/Processor/Shared/RemoveEmptyUnauthorizedResponseError.php`), retries
+ * with backoff for network errors, 5xx and 429/503 honouring Retry-After, and classification of
+ * what is left (docs/oro.md, "What happens when something fails"): record-level →
+ * OroRecordError, fatal → ServiceUnavailableError.
  */
 import { ServiceUnavailableError, TimeBudgetSpentError } from '../errors.js';
 import type { Logger } from '../log/types.js';

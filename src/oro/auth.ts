@@ -1,7 +1,8 @@
 /**
- * OAuth 2 client credentials (docs/oro.md/§1.3): `POST {url}/oauth2-token` (not under
- * /admin), JSON body. The token is cached and renewed before it expires; there is no refresh
- * token for this grant.
+ * OAuth 2 client credentials
+ * (https://doc.oroinc.com/api/authentication/oauth-client-credentials/): `POST {url}/oauth2-token`
+ * (not under /admin), JSON body. The token is cached and renewed before it expires; there is no
+ * refresh token for this grant.
  */
 import { ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../log/types.js';

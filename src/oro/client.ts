@@ -140,7 +140,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     async createTracking(orderId, method, number) {
       const v = await client.apiVersion();
       const ref: ResourceIdentifier = { type: 'orders', id: String(orderId) };
-      // Fact sheet §7.5: to-one `order` up to 6.0, to-many `orders` since 6.1.
+      // To-one `order` up to 6.0, to-many `orders` since 6.1 (orocommerce 6.1.0 CHANGELOG.md).
       const relationships = v === '6.0' ? { order: { data: ref } } : { orders: { data: [ref] } };
       const body = {
         data: { type: 'ordershippingtrackings', attributes: { method, number }, relationships },

@@ -1,6 +1,6 @@
 /**
- * Query strings as Oro reads them (docs/oro.md–§5): `filter[f]=v`, `filter[f][op]=v`,
- * `sort=a,-b`, `include=…`, `fields[type]=…`, `page[size]`, `page[number]`.
+ * Query strings as Oro reads them (https://doc.oroinc.com/api/filters/): `filter[f]=v`,
+ * `filter[f][op]=v`, `sort=a,-b`, `include=…`, `fields[type]=…`, `page[size]`, `page[number]`.
  */
 import type { JsonApiResource, Page, QueryFilter } from './types.js';
 

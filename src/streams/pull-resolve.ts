@@ -1,7 +1,8 @@
 /**
  * A pull stream row → its Oro resource and the attributes to set. Values are sent as Oro reads
- * them (oro-admin-api.md 7.6): decimals as strings (money is never a float), integers as numbers,
- * booleans, dates `YYYY-MM-DD`, timestamps ISO 8601, JSON columns as their parsed value.
+ * them (platform 6.1.0 `src/Oro/Bundle/ApiBundle/Resources/config/data_transformers.yml`):
+ * decimals as strings (money is never a float), integers as numbers, booleans, dates `YYYY-MM-DD`,
+ * timestamps ISO 8601, JSON columns as their parsed value.
  */
 import { OroRecordError } from '../oro/errors.js';
 import type { OroClient } from '../oro/types.js';

@@ -1,8 +1,10 @@
 /**
  * Regression: the sandbox served no `customergroups` / `paymentterms`, so every run warned that
- * Oro would not let the API user read them (under cron: a warning every minute) and the
- * customer's group and payment term were never exercised. Both resources exist in Oro (fact
- * sheet §7.1); the snapshot must carry their `name` / `label`.
+ * Oro would not let the API user read them (under cron: a warning every minute) and the customer's
+ * group and payment term were never exercised. Both resources exist in Oro (customer-portal 6.1.0
+ * `src/Oro/Bundle/CustomerBundle/Resources/config/oro/api.yml`, orocommerce 6.1.0
+ * `src/Oro/Bundle/PaymentTermBundle/Resources/config/oro/api.yml`); the snapshot must carry their
+ * `name` / `label`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/log/types.js';

@@ -1,4 +1,4 @@
-/** Raw HTTP helpers for testing the sandbox against the fact sheet (no client in between). */
+/** Raw HTTP helpers for testing the sandbox against Oro's documented behaviour (docs/oro.md). */
 import type { Sandbox } from '../../tools/sandbox/index.js';
 
 export const CLIENT = { clientId: 'sagesync', clientSecret: 'sandbox-secret' };

@@ -1,4 +1,6 @@
-/** Token endpoint, bearer checks and media types against the fact sheet §1.2, §1.3, §2. */
+/** Token endpoint, bearer checks and media types as Oro documents them
+ * (https://doc.oroinc.com/api/authentication/oauth-client-credentials/,
+ * https://doc.oroinc.com/api/client-requirements/). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { api, CLIENT, JSON_API, token } from './helpers.js';
@@ -101,7 +103,7 @@ describe('bearer token', () => {
   });
 });
 
-describe('media types (fact sheet §2)', () => {
+describe('media types (as Oro documents them)', () => {
   let t: string;
   beforeAll(async () => {
     t = await token(sb);

@@ -1,4 +1,7 @@
-/** Reading: wire format, paging links, total count, filters, sort, include, fields (fact sheet §2–§5). */
+/**
+ * Reading: wire format, paging links, total count, filters, sort, include, fields
+ * (https://doc.oroinc.com/api/filters/).
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { api, token } from './helpers.js';

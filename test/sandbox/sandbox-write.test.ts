@@ -1,4 +1,7 @@
-/** PATCH customers and POST shipping trackings for both API versions (fact sheet §6, §7.5, §7.6). */
+/**
+ * PATCH customers and POST shipping trackings for both API versions (orocommerce 6.1.0 CHANGELOG.md:
+ * trackings link `orders` since 6.1).
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../tools/sandbox/index.js';
 import { api, token } from './helpers.js';

@@ -1,6 +1,7 @@
 /**
  * The sandbox token endpoint (docs/oro.md): client credentials as JSON, form fields or
- * HTTP Basic; league/oauth2-server error bodies; tokens that expire (§1.3).
+ * HTTP Basic; league/oauth2-server error bodies; tokens that expire
+ * (https://doc.oroinc.com/api/authentication/oauth-client-credentials/).
  */
 import { randomBytes } from 'node:crypto';
 

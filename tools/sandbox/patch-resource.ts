@@ -1,7 +1,8 @@
 /**
  * PATCH of resources other than customers (writes.ts): customer users and products, with the
  * custom fields configured per type (`SandboxOptions.customResourceFields`, docs/oro.md).
- * Unknown attributes answer 400 "extra fields constraint" as Oro does (§6).
+ * Unknown attributes answer 400 "extra fields constraint" as Oro does (platform 6.1.0
+ * `src/Oro/Bundle/ApiBundle/Request/Constraint.php`).
  */
 import { ApiError, notFound } from './errors.js';
 import type { DataStore, Rec } from './store.js';

@@ -1,6 +1,7 @@
 /**
- * Query string handling as Oro does it (docs/oro.md filters, §4 paging and sorting, §5 include
- * and fields): both filter syntaxes, lists, ranges, partial datetimes, typed comparisons.
+ * Query string handling as Oro does it (docs/oro.md; filters, paging, sorting, include and fields:
+ * https://doc.oroinc.com/api/filters/): both filter syntaxes, lists, ranges, partial datetimes,
+ * typed comparisons.
  */
 import { ApiError } from './errors.js';
 import type { FieldKind, ResourceDef } from './resources.js';

@@ -38,7 +38,8 @@ const one = (type: string): RelDef => ({ type, many: false });
 const many = (type: string): RelDef => ({ type, many: true });
 
 export function resourceDefs(profile: Profile): Map<string, ResourceDef> {
-  // Fact sheet §7.5: Order↔OrderLineItem and Order↔OrderShippingTracking are many-to-many since 6.1.
+  // Order↔OrderLineItem and Order↔OrderShippingTracking are many-to-many since 6.1 (orocommerce
+  // 6.1.0 CHANGELOG.md).
   const orderLink: Record<string, RelDef> =
     profile.family === '6.0' ? { order: one('orders') } : { orders: many('orders') };
   // Customer users and addresses have no `updatedAt` filter or sorter on 6.0/6.1 (no index, none

@@ -1,7 +1,9 @@
 /**
- * The write actions the sandbox serves: PATCH customers (incl. custom fields, docs/oro.md)
- * and POST ordershippingtrackings in the relationship shape of the API version (§7.5).
- * Validation answers as Oro does (§6): 400 with pointers, 409 for type/id conflicts.
+ * The write actions the sandbox serves: PATCH customers (incl. custom fields, docs/oro.md) and
+ * POST ordershippingtrackings in the relationship shape of the API version (orocommerce 6.1.0
+ * CHANGELOG.md). Validation answers as Oro does (platform 6.1.0
+ * `src/Oro/Bundle/ApiBundle/Request/Constraint.php`): 400 with pointers, 409 for type/id
+ * conflicts.
  */
 import { ApiError, notFound } from './errors.js';
 import { parseDecimal, parseMoney } from './format.js';

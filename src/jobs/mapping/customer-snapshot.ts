@@ -1,11 +1,12 @@
 /**
  * A customer's snapshot row (`sagesync_customer`) and its payload hash.
  *
- * Oro exposes a customer's default billing address only through `customeraddresses` with
- * `types: [{addressType: 'billing', default: true}]` (oro-admin-api.md 7.3), so the job reads the
- * addresses (and the customer's users, for the main contact e-mail) and this module links the
- * chosen ones to the customer as two synthetic relationships, `defaultBillingAddress` and
- * `mainContact`, which CUSTOMER_SPEC reads like any other path.
+ * Oro exposes a customer's default billing address only through `customeraddresses` with `types:
+ * [{addressType: 'billing', default: true}]` (customer-portal 6.1.0
+ * `src/Oro/Bundle/CustomerBundle/Resources/config/oro/api.yml`, customeraddresses `types`), so the
+ * job reads the addresses (and the customer's users, for the main contact e-mail) and this module
+ * links the chosen ones to the customer as two synthetic relationships, `defaultBillingAddress`
+ * and `mainContact`, which CUSTOMER_SPEC reads like any other path.
  */
 import { createHash } from 'node:crypto';
 import type { JsonApiResource } from '../../oro/types.js';

@@ -1,9 +1,9 @@
 /**
  * Reads what a customer snapshot needs besides the customer itself, for many customers at once:
  * their addresses (`customeraddresses?filter[customer]=1,2`) and users
- * (`customerusers?filter[customer]=1,2`), oro-admin-api.md 7.2/7.3 (association filters take id
- * lists, section 3), without HATEOAS links. Prepared customers are kept for the run, keyed by id
- * and `updatedAt`.
+ * (`customerusers?filter[customer]=1,2`; every association is a filter and a comma list an IN:
+ * https://doc.oroinc.com/api/filters/), without HATEOAS links. Prepared customers are kept for the
+ * run, keyed by id and `updatedAt`.
  */
 import type { Logger } from '../../log/types.js';
 import { OroRecordError } from '../../oro/errors.js';

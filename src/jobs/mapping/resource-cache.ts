@@ -1,7 +1,7 @@
 /**
  * Related resources a mapping path needs beyond a page's `included` (the order's payment term,
- * a customer's group, …), read in bulk (`filter[id]=1,2,3`, oro-admin-api.md section 3: lists
- * are an IN) once per run and per type, never one request per order.
+ * a customer's group, …), read in bulk (`filter[id]=1,2,3`, a list is an IN:
+ * https://doc.oroinc.com/api/filters/) once per run and per type, never one request per order.
  */
 import { OroRecordError } from '../../oro/errors.js';
 import type { Logger } from '../../log/types.js';

@@ -1,7 +1,9 @@
 /**
  * Column specs of the contract's direction-1 tables (staging-tables.md) from Oro's Admin API
- * resources (oro-admin-api.md 7.1 customers, 7.3 customer addresses, 7.4 orders,
- * 7.5 orderlineitems/orderaddresses). docs/push.md shows the same mapping as a table.
+ * resources as their `api.yml` files configure them at 6.1.0 (customer-portal
+ * `src/Oro/Bundle/CustomerBundle/Resources/config/oro/api.yml`: customers, customer addresses;
+ * orocommerce `src/Oro/Bundle/OrderBundle/Resources/config/oro/api.yml`: orders, orderlineitems,
+ * orderaddresses). docs/push.md shows the same mapping as a table.
  */
 import { ADDRESS_PARTS, CUSTOMER, ORDER, ORDER_LINE } from '../../staging/tables.js';
 import type { ColumnSource, RecordSpec } from './mapper.js';
@@ -51,7 +53,8 @@ export const ORDER_SPEC: RecordSpec = {
     total: { path: 'totalValue' },
     shipping_cost: { path: ['overriddenShippingCostAmount', 'estimatedShippingCostAmount'] },
     shipping_method: { path: 'shippingMethod' },
-    // The back-office API has no payment method or status (oro-admin-api.md 7.4); the order's
+    // The back-office API has no payment method or status (only the storefront's has:
+    // orocommerce 6.1.0 OrderBundle `api.yml` against `api_frontend.yml`); the order's
     // payment term is what it offers, and payment_status stays null.
     payment_method: { path: 'paymentTerm.label' },
     payment_status: { constant: null },

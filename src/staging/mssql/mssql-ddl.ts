@@ -20,7 +20,8 @@ export function columnSql(names: StoreNames, t: TableDef, c: ColumnDef): string 
     const value = c.default.kind === 'now' ? 'SYSUTCDATETIME()' : literal(c.default.value);
     parts.push(`CONSTRAINT ${q(`${table}_df_${c.name}`)} DEFAULT ${value}`);
   }
-  // nvarchar(max) has no validation of its own; jsonb on PostgreSQL has (SQL Server 2016+, A.8).
+  // nvarchar(max) has no validation of its own; jsonb on PostgreSQL has (ISJSON, SQL Server 2016+:
+  // https://learn.microsoft.com/sql/t-sql/functions/isjson-transact-sql).
   if (c.type.kind === 'json') {
     const ck = jsonCheck(names, t, c);
     parts.push(`CONSTRAINT ${q(ck.name)} CHECK (${ck.expr})`);

@@ -1,8 +1,9 @@
 /**
  * Runs the dialect's statements on ONE pinned connection (pool min 1, max 1; docs/staging.md),
  * strictly one at a time: the session-owned app locks live on that connection, and on a
- * one-connection pool a request made while a transaction is open would wait and then fail
- * (A.3 trap 3), so every call queues behind the previous one.
+ * one-connection pool a request made while a transaction is open would wait and then fail (tarn's
+ * acquireTimeoutMillis; mssql 12.6 `lib/base/connection-pool.js`), so every call queues behind the
+ * previous one.
  *
  * Deadlocks, lock timeouts and request timeouts are retried as a whole (mssql-errors.ts); a lost
  * connection is a service outage (exit 69). Rows come from the LAST result set of a batch: our
@@ -147,7 +148,8 @@ export class MssqlDriver implements MssqlExec {
           await tx.commit();
           return result;
         } catch (err) {
-          // After a deadlock (1205) the server already rolled back: rollback() then reports EABORT (A.11).
+          // After a deadlock (1205) the server already rolled back: rollback() then reports EABORT
+          // (mssql 12.6 `lib/tedious/transaction.js`, `_abort`).
           await tx.rollback().catch(() => undefined);
           throw err;
         }

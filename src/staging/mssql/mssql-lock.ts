@@ -1,8 +1,9 @@
 /**
  * Job locks on SQL Server: sp_getapplock with @LockOwner = 'Session' and @LockTimeout = 0 on the
- * store's pinned connection (docs/staging.md). The return code is checked (kysely ignores
- * it; A.4): 0/1 granted, -1 held elsewhere, -100 (ours) held by this session already, anything
- * else is an error. A killed process's session ends and the server releases its locks.
+ * store's pinned connection (docs/staging.md). The return code is checked
+ * (https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/sp-getapplock-transact-sql):
+ * 0/1 granted, -1 held elsewhere, -100 (ours) held by this session already, anything else is an
+ * error. A killed process's session ends and the server releases its locks.
  *
  * A lock is proven held twice over: locally, by the events of the connection that took it
  * (SessionWatch, below), and on the server, by `APPLOCK_MODE(…) = 'Exclusive'`, which reports the

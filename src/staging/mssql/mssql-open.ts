@@ -1,7 +1,8 @@
 /**
  * Opening the SQL Server dialect. `mssql` is imported here only, lazily. Encryption is on and
  * certificates are verified unless the configuration turns them off explicitly (docs/staging.md);
- * through a tunnel the certificate is checked against `staging.tls.serverName` (A.2).
+ * through a tunnel the certificate is checked against `staging.tls.serverName`
+ * (tedious 19.2.2 `src/connection.ts`: `serverName` is the TLS servername).
  */
 import { readFileSync } from 'node:fs';
 import type mssql from 'mssql';
@@ -58,8 +59,9 @@ export function mssqlConfig(staging: Config['staging'], conn: ConnectionOptions)
     connectionTimeout: 15_000,
     // The statement deadline (tedious cancels the request, then the retry of ../retry.ts).
     requestTimeout: staging.statementTimeoutMs,
-    // One pinned session for the whole run (A.3): never closed for idleness, never swapped by
-    // validation (a swapped session silently lacks our app locks).
+    // One pinned session for the whole run: never closed for idleness, never swapped by
+    // validation, as tarn's defaults would (mssql 12.6 `lib/base/connection-pool.js`); a swapped
+    // session silently lacks our app locks.
     pool: { min: 1, max: 1, idleTimeoutMillis: 2_147_483_647 },
     validateConnection: false,
     options,

@@ -122,7 +122,10 @@ export function paramValue(value: unknown, t: ColumnType): unknown {
   return toText(value, t);
 }
 
-/** Select-list expression keeping decimals as strings (tedious reads them as numbers, A.8). */
+/**
+ * Select-list expression keeping decimals as strings (tedious 19.2.2 `src/value-parser.ts` reads them
+ * as numbers).
+ */
 export function selectExpr(c: ColumnDef, alias = ''): string {
   const col = `${alias}${q(c.name)}`;
   return c.type.kind === 'decimal' ? `CONVERT(varchar(40), ${col}) AS ${q(c.name)}` : col;

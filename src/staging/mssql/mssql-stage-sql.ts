@@ -2,7 +2,8 @@
  * T-SQL of `stage()`: multi-row INSERT … SELECT FROM (VALUES …) in chunks of
  * min(1000, floor(2098 / columns)) rows, idempotent through `WHERE NOT EXISTS (… WITH (UPDLOCK,
  * HOLDLOCK))` (docs/staging.md; the UNIQUE key stays the backstop), identities returned through
- * `OUTPUT … INTO @table` (A.6: a bare OUTPUT fails when the table has a trigger).
+ * `OUTPUT … INTO @table` (a bare OUTPUT fails when the table has a trigger:
+ * https://learn.microsoft.com/sql/t-sql/queries/output-clause-transact-sql).
  */
 import type { StoreNames } from '../names.js';
 import type { Row } from '../store.js';
@@ -89,7 +90,10 @@ export function insertStatements(...args: Parameters<typeof insertChunk>): Mssql
   );
 }
 
-/** Cursor upsert without MERGE (A.7): update under a key-range lock, insert when absent. */
+/**
+ * Cursor upsert without MERGE (https://learn.microsoft.com/sql/t-sql/statements/merge-transact-sql):
+ * update under a key-range lock, insert when absent.
+ */
 export function cursorUpsert(names: StoreNames, job: string, cursor: string | null): MssqlStatement {
   const t = qualified(names, STATE);
   return {

@@ -31,7 +31,8 @@ function readCa(file: string): string {
   }
 }
 
-/** TLS per staging.tls; a URL's sslmode is honoured and wins, the one place TLS is decided (B.3). */
+/** TLS per staging.tls; a URL's sslmode is honoured and wins, the one place TLS is decided
+ * (pg-connection-string 2.14 `index.js`: a URL's ssl parameters replace the `ssl` object). */
 export function pgSsl(staging: Config['staging'], params: Record<string, string>): false | TlsOptions {
   const mode = params.sslmode;
   if (mode === 'disable' || (!mode && !staging.tls.enabled)) return false;
