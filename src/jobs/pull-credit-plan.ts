@@ -4,7 +4,8 @@
  * valid one, contract "sagesync_credit_limit": "for one customer the last one wins").
  */
 import type { InboundRow, InboundUpdate, StagingStore } from '../staging/store.js';
-import { clip, intId, text } from './pull-common.js';
+import { clip } from './kit/oro-failure.js';
+import { intId, text } from './kit/row-values.js';
 
 export interface CreditGroup {
   oroCustomerId: number;

@@ -7,83 +7,48 @@
 import { CREDIT_LIMIT } from '../staging/tables.js';
 import type { InboundUpdate } from '../staging/store.js';
 import type { SagesyncError } from '../errors.js';
-import type { OroClient } from '../oro/types.js';
 import {
   accessDeniedMessage,
-  PullTally,
-  budgetMessage,
   classifyOroError,
   clip,
-  idsNotPending,
-  pastDeadline,
   type OroFailure,
-} from './pull-common.js';
+  type RecordFailure,
+} from './kit/oro-failure.js';
+import { runPull, type PullWindow } from './kit/pull-loop.js';
 import { planCredit, supersededMessage, type CreditGroup } from './pull-credit-plan.js';
 import type { Job, JobDeps, JobOptions, JobReport } from './types.js';
 
 /** What a credit row is decided from: the row is marked only while it still holds them. */
 const CREDIT_COLUMNS = ['oro_customer_id', 'erp_customer_code', 'credit_limit'];
-/** Rows read ahead at once, so that a customer's earlier rows are superseded, not applied. */
-const WINDOW = 2000;
 /** Customers applied between two checks of the time budget. */
 const BATCH = 25;
 
-type RecordFailure = Extract<OroFailure, { kind: 'record' }>;
-
 export const pullCredit: Job = async (deps: JobDeps, options: JobOptions): Promise<JobReport> => {
-  const startedAt = Date.now();
-  const tally = new PullTally('pull-credit', 'credit_limit', deps.progress);
   const field = deps.config.oro.creditLimitField;
-  const seen = new Set<string>();
-  let afterId: string | undefined;
   const state: { missingAttribute?: RecordFailure } = {};
-
-  window: for (;;) {
-    if (pastDeadline(deps)) {
-      tally.notes.push(budgetMessage('the remaining rows are', deps));
-      break;
-    }
-    const rows = await deps.store.pendingInbound(CREDIT_LIMIT, {
-      ...(options.ids ? { ids: options.ids } : {}),
-      ...(afterId ? { afterId } : {}),
-      limit: WINDOW,
-    });
-    if (rows.length === 0) break;
-    rows.forEach((r) => seen.add(r.staging_id));
-    tally.read(rows);
-    afterId = rows[rows.length - 1]?.staging_id;
-
-    const plan = await planCredit(rows, deps.store);
-    // Rows decided without Oro are marked even when Oro turns out to be down.
-    await finish(deps, options, tally, plan.errors, 'written');
-    if (options.dryRun) {
-      tally.plan.push(
-        ...plan.errors.map((e) => ({ stagingId: e.stagingId, action: 'error', message: e.message })),
-      );
-    }
-
-    for (let i = 0; i < plan.groups.length; i += BATCH) {
-      if (i > 0 && pastDeadline(deps)) {
-        const left = plan.groups.slice(i).reduce((n, g) => n + 1 + g.superseded.length, 0);
-        tally.notes.push(budgetMessage(`${left} rows`, deps));
-        break window;
+  return runPull(deps, options, {
+    job: 'pull-credit',
+    table: CREDIT_LIMIT,
+    // Rows read ahead at once, so that a customer's earlier rows are superseded, not applied.
+    window: 2000,
+    columns: CREDIT_COLUMNS,
+    applyWindow: async (rows, w) => {
+      const plan = await planCredit(rows, deps.store);
+      // Rows decided without Oro are marked even when Oro turns out to be down.
+      await w.finish(plan.errors);
+      for (let i = 0; i < plan.groups.length; i += BATCH) {
+        if (i > 0 && w.stopped()) {
+          const left = plan.groups.slice(i).reduce((n, g) => n + 1 + g.superseded.length, 0);
+          w.stopNote(`${left} rows`);
+          return 'stop';
+        }
+        const batch = plan.groups.slice(i, i + BATCH);
+        const stop = w.dryRun ? await planBatch(w, batch, field) : await applyBatch(w, batch, field, state);
+        if (stop) return stop;
       }
-      const batch = plan.groups.slice(i, i + BATCH);
-      const stop = options.dryRun
-        ? await planBatch(deps, batch, field, tally)
-        : await applyBatch(deps, options, batch, field, tally, state);
-      if (stop) {
-        const { read, written, skipped, failed } = tally.counts;
-        tally.unavailable(stop, read - written - skipped - failed);
-        break window;
-      }
-    }
-    if (rows.length < WINDOW) break;
-  }
-  const missing = idsNotPending(options.ids, seen);
-  if (missing.length > 0)
-    tally.notes.push(`Not NEW or not found, so not applied: staging_id ${missing.join(', ')}.`);
-  return tally.report(startedAt, options.dryRun);
+      return 'next';
+    },
+  });
 };
 
 /**
@@ -91,43 +56,36 @@ export const pullCredit: Job = async (deps: JobDeps, options: JobOptions): Promi
  * said the attribute does not exist, the remaining customers are marked without asking again.
  */
 async function applyBatch(
-  deps: JobDeps,
-  options: JobOptions,
+  w: PullWindow,
   groups: readonly CreditGroup[],
   field: string,
-  tally: PullTally,
   state: { missingAttribute?: RecordFailure },
-) {
-  const oro = await openOro(deps);
+): Promise<SagesyncError | null> {
+  const oro = await w.oro();
   if (!('patch' in oro)) return oro;
   for (const g of groups) {
     let failure: OroFailure | null = state.missingAttribute ?? null;
     if (failure === null) {
-      // A lost lock lets another host apply the same rows: stop before this write (exit 69).
-      await deps.assertLock?.();
-      try {
-        await oro.patch('customers', String(g.oroCustomerId), { [field]: g.value });
-      } catch (e) {
-        failure = classifyOroError(e);
-      }
+      const sent = await w.write(() => oro.patch('customers', String(g.oroCustomerId), { [field]: g.value }));
+      if (sent.kind !== 'ok') failure = sent;
     }
     if (failure?.kind === 'passing') return failure.error;
     if (failure === null) {
-      await finish(deps, options, tally, [done(g, field)], 'written');
-      await finish(deps, options, tally, supersede(g), 'skipped');
+      await w.finish([done(g, field)], 'written');
+      await w.finish(supersede(g), 'skipped');
       continue;
     }
     if (failure.status === 400 && isMissingAttribute(failure)) state.missingAttribute = failure;
     const message = recordMessage(failure, g, field);
     const ups = rowsOf(g).map((stagingId): InboundUpdate => ({ stagingId, status: 'ERROR', message }));
-    await finish(deps, options, tally, ups, 'written');
+    await w.finish(ups, 'written');
   }
   return null;
 }
 
 /** --dry-run: reads each customer to say what would change, writes nothing. */
-async function planBatch(deps: JobDeps, groups: readonly CreditGroup[], field: string, tally: PullTally) {
-  const oro = await openOro(deps);
+async function planBatch(w: PullWindow, groups: readonly CreditGroup[], field: string) {
+  const oro = await w.oro();
   if (!('patch' in oro)) return oro;
   for (const g of groups) {
     let current: unknown = undefined;
@@ -141,7 +99,7 @@ async function planBatch(deps: JobDeps, groups: readonly CreditGroup[], field: s
       if (f.kind === 'passing') return f.error;
       problem = recordMessage(f, g, field);
     }
-    tally.plan.push({
+    w.report.plan.push({
       stagingId: g.winner.staging_id,
       action: problem ? 'error' : 'patch',
       customer: g.oroCustomerId,
@@ -153,17 +111,6 @@ async function planBatch(deps: JobDeps, groups: readonly CreditGroup[], field: s
     });
   }
   return null;
-}
-
-/** The shared Oro client, or the passing error that kept it from opening (token endpoint down). */
-async function openOro(deps: JobDeps): Promise<OroClient | SagesyncError> {
-  try {
-    return await deps.oro();
-  } catch (e) {
-    const f = classifyOroError(e);
-    if (f.kind === 'passing') return f.error;
-    throw e;
-  }
 }
 
 function recordMessage(f: RecordFailure, g: CreditGroup, field: string): string {
@@ -208,20 +155,4 @@ function supersede(g: CreditGroup): InboundUpdate[] {
     status: 'DONE',
     message: supersededMessage(g.winner.staging_id),
   }));
-}
-
-async function finish(
-  deps: JobDeps,
-  options: JobOptions,
-  tally: PullTally,
-  updates: readonly InboundUpdate[],
-  kind: 'written' | 'skipped',
-): Promise<void> {
-  if (updates.length === 0) return;
-  if (options.dryRun) {
-    tally.finished(updates, kind);
-    return;
-  }
-  await tally.mark(deps.store, CREDIT_LIMIT, updates, CREDIT_COLUMNS);
-  tally.finished(updates, kind);
 }

@@ -6,7 +6,7 @@
  * the server refuses the filter.
  */
 import type { OroClient, ResourceIdentifier } from '../oro/types.js';
-import { classifyOroError } from './pull-common.js';
+import { classifyOroError } from './kit/oro-failure.js';
 
 /** Orders per listing: keeps the query string short and a page mostly full. */
 const ORDERS_PER_LIST = 100;

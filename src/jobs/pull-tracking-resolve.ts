@@ -5,7 +5,8 @@
  */
 import type { OroClient } from '../oro/types.js';
 import type { InboundRow, InboundUpdate, StagingStore } from '../staging/store.js';
-import { clip, intId, text } from './pull-common.js';
+import { clip } from './kit/oro-failure.js';
+import { intId, text } from './kit/row-values.js';
 
 export interface ShipmentTask {
   row: InboundRow;

@@ -5,18 +5,11 @@
  * tracking on the next run and only marks the row DONE. Requests per row: one create, plus one
  * listing per batch of up to 100 orders.
  */
-import type { OroClient } from '../oro/types.js';
-import type { InboundUpdate } from '../staging/store.js';
+import { SagesyncError } from '../errors.js';
+import type { InboundRow, InboundUpdate } from '../staging/store.js';
 import { SHIPMENT } from '../staging/tables.js';
-import {
-  accessDeniedMessage,
-  PullTally,
-  budgetMessage,
-  classifyOroError,
-  clip,
-  idsNotPending,
-  pastDeadline,
-} from './pull-common.js';
+import { accessDeniedMessage, clip } from './kit/oro-failure.js';
+import { runPull, type PullWindow, type WindowEnd } from './kit/pull-loop.js';
 import { existingTrackings, trackingKey } from './pull-tracking-existing.js';
 import { planShipments, resolveIdentifiers, type ShipmentTask } from './pull-tracking-resolve.js';
 import type { Job, JobDeps, JobOptions, JobReport } from './types.js';
@@ -29,91 +22,54 @@ const SHIPMENT_COLUMNS = [
   'carrier',
   'tracking_number',
 ];
-/** Rows per batch: the time budget is checked between batches. */
-const BATCH = 100;
 
-export const pullTracking: Job = async (deps: JobDeps, options: JobOptions): Promise<JobReport> => {
-  const startedAt = Date.now();
-  const tally = new PullTally('pull-tracking', 'shipment', deps.progress);
-  const seen = new Set<string>();
-  let afterId: string | undefined;
+export const pullTracking: Job = async (deps: JobDeps, options: JobOptions): Promise<JobReport> =>
+  runPull(deps, options, {
+    job: 'pull-tracking',
+    table: SHIPMENT,
+    // Rows per window: the time budget is checked between windows.
+    window: 100,
+    columns: SHIPMENT_COLUMNS,
+    applyWindow: applyShipments,
+  });
 
-  for (;;) {
-    if (pastDeadline(deps)) {
-      tally.notes.push(budgetMessage('the remaining rows are', deps));
-      break;
-    }
-    const rows = await deps.store.pendingInbound(SHIPMENT, {
-      ...(options.ids ? { ids: options.ids } : {}),
-      ...(afterId ? { afterId } : {}),
-      limit: BATCH,
-    });
-    if (rows.length === 0) break;
-    rows.forEach((r) => seen.add(r.staging_id));
-    tally.read(rows);
-    afterId = rows[rows.length - 1]?.staging_id;
-
-    const plan = await planShipments(rows, deps.store);
-    await finish(deps, options, tally, plan.errors);
-    if (plan.tasks.length > 0 || plan.byIdentifier.length > 0) {
-      const stop = await applyBatch(deps, options, plan.tasks, plan.byIdentifier, tally);
-      if (stop) {
-        const { read, written, skipped, failed } = tally.counts;
-        tally.unavailable(stop, read - written - skipped - failed);
-        break;
-      }
-    }
-    if (rows.length < BATCH) break;
-  }
-  const missing = idsNotPending(options.ids, seen);
-  if (missing.length > 0)
-    tally.notes.push(`Not NEW or not found, so not applied: staging_id ${missing.join(', ')}.`);
-  return tally.report(startedAt, options.dryRun);
-};
+async function applyShipments(rows: readonly InboundRow[], w: PullWindow): Promise<WindowEnd> {
+  const plan = await planShipments(rows, w.deps.store);
+  await finish(w, plan.errors);
+  if (plan.tasks.length === 0 && plan.byIdentifier.length === 0) return 'next';
+  return (await applyBatch(w, plan.tasks, plan.byIdentifier)) ?? 'next';
+}
 
 async function applyBatch(
-  deps: JobDeps,
-  options: JobOptions,
+  w: PullWindow,
   known: ShipmentTask[],
   byIdentifier: Parameters<typeof resolveIdentifiers>[1],
-  tally: PullTally,
-) {
-  let oro: OroClient;
+): Promise<SagesyncError | null> {
+  const oro = await w.oro();
+  if (oro instanceof SagesyncError) return oro;
   let tasks = known;
-  let existing: Awaited<ReturnType<typeof existingTrackings>>;
-  try {
-    oro = await deps.oro();
-    if (byIdentifier.length > 0) {
-      const resolved = await resolveIdentifiers(oro, byIdentifier);
-      await finish(deps, options, tally, resolved.errors);
-      tasks = [...known, ...resolved.tasks].sort(
-        (a, b) =>
-          a.row.staging_id.length - b.row.staging_id.length || (a.row.staging_id < b.row.staging_id ? -1 : 1),
-      );
-    }
-    existing = await existingTrackings(oro, [...new Set(tasks.map((t) => t.orderId))]);
-  } catch (e) {
-    const f = classifyOroError(e);
-    if (f.kind === 'passing') return f.error;
-    throw e;
+  if (byIdentifier.length > 0) {
+    const resolved = await w.oroRead(() => resolveIdentifiers(oro, byIdentifier));
+    if (resolved instanceof SagesyncError) return resolved;
+    await finish(w, resolved.errors);
+    tasks = [...known, ...resolved.tasks].sort(
+      (a, b) =>
+        a.row.staging_id.length - b.row.staging_id.length || (a.row.staging_id < b.row.staging_id ? -1 : 1),
+    );
   }
+  const existing = await w.oroRead(() => existingTrackings(oro, [...new Set(tasks.map((t) => t.orderId))]));
+  if (existing instanceof SagesyncError) return existing;
 
   for (const t of tasks) {
     const onOrder = existing.get(t.orderId) ?? new Map<string, string>();
     const already = onOrder.get(trackingKey(t.number));
     if (already !== undefined) {
       const message = `Tracking ${t.number} already existed on Oro order ${t.orderId} (tracking ${already}); not created again.`;
-      await finish(
-        deps,
-        options,
-        tally,
-        [{ stagingId: t.row.staging_id, status: 'DONE', message }],
-        'skipped',
-      );
+      await finish(w, [{ stagingId: t.row.staging_id, status: 'DONE', message }], 'skipped');
       continue;
     }
-    if (options.dryRun) {
-      tally.plan.push({
+    if (w.dryRun) {
+      w.report.plan.push({
         stagingId: t.row.staging_id,
         action: 'create',
         order: t.orderId,
@@ -121,14 +77,13 @@ async function applyBatch(
         number: t.number,
       });
       onOrder.set(trackingKey(t.number), '(planned)');
-      tally.finished([{ stagingId: t.row.staging_id, status: 'DONE', message: null }], 'written');
+      await w.finish([{ stagingId: t.row.staging_id, status: 'DONE', message: null }], 'written');
       continue;
     }
     let update: InboundUpdate;
-    // A lost lock lets another host create the same tracking: stop before this write (exit 69).
-    await deps.assertLock?.();
-    try {
-      const created = await oro.createTracking(String(t.orderId), t.method, t.number);
+    const sent = await w.write(() => oro.createTracking(String(t.orderId), t.method, t.number));
+    if (sent.kind === 'ok') {
+      const created = sent.value;
       onOrder.set(trackingKey(t.number), created.id);
       existing.set(t.orderId, onOrder);
       update = {
@@ -136,10 +91,11 @@ async function applyBatch(
         status: 'DONE',
         message: `Created tracking ${created.id} (${t.method} ${t.number}) on Oro order ${t.orderId}.`,
       };
-    } catch (e) {
-      const f = classifyOroError(e);
+    } else if (sent.kind === 'passing') {
       // A passing failure may still have created it in Oro: the next run's listing will see it.
-      if (f.kind === 'passing') return f.error;
+      return sent.error;
+    } else {
+      const f = sent;
       update = {
         stagingId: t.row.staging_id,
         status: 'ERROR',
@@ -153,25 +109,22 @@ async function applyBatch(
               ),
       };
     }
-    await finish(deps, options, tally, [update], 'written');
+    await finish(w, [update], 'written');
   }
   return null;
 }
 
+/** Marks rows; with --dry-run every one of them is listed in the plan, as it would end. */
 async function finish(
-  deps: JobDeps,
-  options: JobOptions,
-  tally: PullTally,
+  w: PullWindow,
   updates: readonly InboundUpdate[],
   kind: 'written' | 'skipped' = 'written',
 ): Promise<void> {
-  if (updates.length === 0) return;
-  if (options.dryRun) {
-    tally.plan.push(
-      ...updates.map((u) => ({ stagingId: u.stagingId, action: u.status.toLowerCase(), message: u.message })),
-    );
-  } else {
-    await tally.mark(deps.store, SHIPMENT, updates, SHIPMENT_COLUMNS);
+  if (w.dryRun) {
+    for (const u of updates) {
+      if (u.status !== 'ERROR')
+        w.report.plan.push({ stagingId: u.stagingId, action: 'done', message: u.message });
+    }
   }
-  tally.finished(updates, kind);
+  await w.finish(updates, kind);
 }

@@ -2,78 +2,84 @@
  * `sagesync push-customers`: stages a customer snapshot (reason `change`) when the hash of its
  * watched values (`customers.watch`, default the business columns) differs from the last one
  * staged for that customer; the UNIQUE (oro_customer_id, payload_hash) key is the backstop.
- * First it learns X3 customer codes from rows X3 marked DONE; a code claimed by two Oro
+ * The push loop (kit/push-loop.ts) reads, retries and commits; this file says how a page of
+ * customers is planned and what a batch writes. First it learns X3 customer codes from rows X3 marked DONE; a code claimed by two Oro
  * customers is reported with both ids and not mapped.
  */
-import type { JsonApiResource, OroClient, Page } from '../oro/types.js';
-import type { Row, StageBatch } from '../staging/store.js';
+import type { JsonApiResource, OroClient } from '../oro/types.js';
+import type { Row } from '../staging/store.js';
 import { CUSTOMER } from '../staging/tables.js';
+import { pagesFeed } from './kit/feeds.js';
+import { runPush, type PageInput, type PushPages, type PushPlan, type PushRun } from './kit/push-loop.js';
+import type { ReportBuilder } from './kit/report.js';
 import { mapCustomer } from './mapping/customer-snapshot.js';
 import { CustomerSource } from './mapping/customer-source.js';
-import { chunks, parseIds, readAhead, ReportBuilder, screenPage, stagingIdsOnly } from './mapping/job-kit.js';
 import { missingProblem, ResourceCache } from './mapping/resource-cache.js';
 import type { JobDeps, JobOptions, JobReport } from './types.js';
 
 export const PUSH_CUSTOMERS = 'push-customers' as const;
-const RETRY_LIMIT = 500;
-
-interface Ctx {
-  deps: JobDeps;
-  options: JobOptions;
-  oro: OroClient;
-  cache: ResourceCache;
-  customers: CustomerSource;
-  report: ReportBuilder;
-  latestHash: Map<number, string>;
-  quarantined: Set<string>;
-  reason: 'change' | 'manual';
-}
 
 export async function pushCustomers(deps: JobDeps, options: JobOptions): Promise<JobReport> {
-  const report = new ReportBuilder(PUSH_CUSTOMERS, deps);
-  try {
-    if (!options.dryRun) await learnCodes(deps, report);
-    const oro = await deps.oro();
-    const cache = new ResourceCache(oro, deps.logger);
-    const ids = parseIds(options.ids);
-    const ctx: Ctx = {
-      deps,
-      options,
-      oro,
-      cache,
-      customers: new CustomerSource(oro, cache, deps.logger),
-      report,
-      latestHash: new Map(),
-      quarantined: new Set(
-        (await deps.store.openQuarantine(PUSH_CUSTOMERS))
-          .filter((q) => q.entity === 'customer')
-          .map((q) => q.entityId),
+  return runPush(deps, options, {
+    job: PUSH_CUSTOMERS,
+    entity: 'customer',
+    resource: 'customers',
+    stagingIds: true,
+    screenIds: (r) => [{ what: 'customer id', id: r.id }],
+    failOnce: false,
+    before: async (report) => {
+      if (!options.dryRun) await learnCodes(deps, report);
+    },
+    pages: (oro, run) => customerPages(oro, run),
+  });
+}
+
+function customerPages(oro: OroClient, run: PushRun): PushPages<Row> {
+  const { deps } = run;
+  const cache = new ResourceCache(oro, deps.logger);
+  const ctx: Ctx = {
+    run,
+    cache,
+    customers: new CustomerSource(oro, cache, deps.logger),
+    latestHash: new Map(),
+    reason: run.options.ids ? 'manual' : 'change',
+  };
+  return {
+    feed: (since) =>
+      pagesFeed(
+        oro.readIncremental('customers', {
+          since,
+          overlapSeconds: deps.config.oro.overlapSeconds,
+          pageSize: deps.config.oro.pageSize,
+        }),
+        { readAhead: true },
       ),
-      reason: ids ? 'manual' : 'change',
-    };
-    if (ids) {
-      await byIds(ctx, ids, true);
-    } else {
-      const due = await deps.store.dueQuarantine(PUSH_CUSTOMERS, deps.clock(), RETRY_LIMIT);
-      const dueIds = due.filter((q) => q.entity === 'customer').map((q) => q.entityId);
-      if (dueIds.length > 0) await byIds(ctx, dueIds, false);
-      const since = await deps.store.getCursor(PUSH_CUSTOMERS);
-      let cursor = since;
-      const pages = oro.readIncremental('customers', {
-        since,
-        overlapSeconds: deps.config.oro.overlapSeconds,
-        pageSize: deps.config.oro.pageSize,
-      });
-      for await (const page of readAhead(pages)) {
-        if (report.outOfTime()) break;
-        if (!(await processPage(ctx, page, page.watermark !== cursor ? page.watermark : undefined))) break;
-        if (page.watermark !== undefined) cursor = page.watermark;
-      }
-    }
-    return report.finish(options.dryRun);
-  } catch (err) {
-    return report.failed(err, options.dryRun);
-  }
+    planAhead: 1,
+    batchSize: deps.config.orders.batchSize,
+    plan: (input) => planPage(ctx, input),
+    writes: (batch) =>
+      batch.length > 0
+        ? [{ table: CUSTOMER, rows: [...batch], conflictColumns: ['oro_customer_id', 'payload_hash'] }]
+        : [],
+    counted: CUSTOMER,
+    describe: (r) => [
+      {
+        table: CUSTOMER.name,
+        oroCustomerId: r.oro_customer_id,
+        name: r.name,
+        reason: r.reason,
+        payloadHash: r.payload_hash,
+      },
+    ],
+  };
+}
+
+interface Ctx {
+  run: PushRun;
+  cache: ResourceCache;
+  customers: CustomerSource;
+  latestHash: Map<number, string>;
+  reason: 'change' | 'manual';
 }
 
 async function learnCodes(deps: JobDeps, report: ReportBuilder): Promise<void> {
@@ -89,39 +95,9 @@ async function learnCodes(deps: JobDeps, report: ReportBuilder): Promise<void> {
   }
 }
 
-async function byIds(ctx: Ctx, asked: string[], explicit: boolean): Promise<void> {
-  const { deps, report, options } = ctx;
-  const ids = await stagingIdsOnly(asked, explicit, PUSH_CUSTOMERS, 'customer', deps, report, options.dryRun);
-  const seen = new Set<string>();
-  for (const chunk of chunks(ids, 100)) {
-    for await (const page of ctx.oro.list('customers', { filter: { id: chunk.join(',') }, pageSize: 100 })) {
-      if (ctx.report.outOfTime()) return;
-      for (const r of page.data) seen.add(r.id);
-      if (!(await processPage(ctx, page, undefined))) return;
-    }
-  }
-  const gone = ids.filter((id) => !seen.has(id));
-  if (explicit)
-    for (const id of gone) ctx.report.fail('customer', id, `customer ${id} does not exist in Oro`);
-  else if (gone.length > 0 && !ctx.options.dryRun) {
-    ctx.deps.logger.warn('quarantined customers no longer exist in Oro; their quarantine is resolved', {
-      ids: gone,
-    });
-    await ctx.deps.store.stage({
-      job: PUSH_CUSTOMERS,
-      writes: [],
-      resolved: gone.map((entityId) => ({ entity: 'customer', entityId })),
-    });
-  }
-}
-
-async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Promise<boolean> {
-  const { deps, report } = ctx;
+async function planPage(ctx: Ctx, { page, screened }: PageInput): Promise<PushPlan<Row>> {
+  const { deps, report } = ctx.run;
   const cfg = deps.config;
-  const screened = screenPage(page, 'customer', report, deps.logger, (r) => [
-    { what: 'customer id', id: r.id },
-  ]);
-  report.counts.read += page.data.length + screened.length;
   const given = new Map<string, JsonApiResource>(page.included);
   for (const c of page.data) given.set(`${c.type}:${c.id}`, c);
   const ids = page.data.map((c) => c.id);
@@ -145,15 +121,15 @@ async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Pr
     }),
   );
   const rows: Row[] = [];
-  const failures: { id: string; reason: string }[] = [...screened];
-  let resolved: string[] = [];
+  const failures = [...screened];
+  const settles: string[] = [];
   for (const m of mapped) {
     const problems = [...m.problems, ...(m.missing.length > 0 ? [missingProblem(m.missing)] : [])];
     if (problems.length > 0 || !m.row) {
       failures.push({ id: m.id, reason: problems.join('; ') });
       continue;
     }
-    if (ctx.quarantined.has(m.id)) resolved.push(m.id);
+    settles.push(m.id);
     const hash = String(m.row.payload_hash);
     if (ctx.latestHash.get(Number(m.id)) === hash) {
       report.counts.skipped++;
@@ -162,49 +138,5 @@ async function processPage(ctx: Ctx, page: Page, cursor: string | undefined): Pr
     ctx.latestHash.set(Number(m.id), hash);
     rows.push(m.row);
   }
-  for (const f of failures) report.fail('customer', f.id, f.reason);
-  if (ctx.options.dryRun) {
-    for (const r of rows) {
-      report.plan.push({
-        table: CUSTOMER.name,
-        oroCustomerId: r.oro_customer_id,
-        name: r.name,
-        reason: r.reason,
-        payloadHash: r.payload_hash,
-      });
-    }
-    report.counts.written += rows.length;
-    report.progress();
-    return true;
-  }
-  if (failures.length > 0) {
-    await deps.store.quarantine(
-      failures.map((f) => ({ job: PUSH_CUSTOMERS, entity: 'customer', entityId: f.id, error: f.reason })),
-      deps.clock(),
-    );
-    for (const f of failures) ctx.quarantined.add(f.id);
-  }
-  const batches = chunks(rows, cfg.orders.batchSize);
-  if (batches.length === 0 && (cursor !== undefined || resolved.length > 0)) batches.push([]);
-  for (let i = 0; i < batches.length; i++) {
-    if (i > 0 && report.outOfTime()) return false;
-    const batch = batches[i] as Row[];
-    const stage: StageBatch = {
-      job: PUSH_CUSTOMERS,
-      writes:
-        batch.length > 0
-          ? [{ table: CUSTOMER, rows: batch, conflictColumns: ['oro_customer_id', 'payload_hash'] }]
-          : [],
-    };
-    if (i === batches.length - 1 && cursor !== undefined) stage.cursor = cursor;
-    if (resolved.length > 0) stage.resolved = resolved.map((entityId) => ({ entity: 'customer', entityId }));
-    const result = await deps.store.stage(stage);
-    for (const id of resolved) ctx.quarantined.delete(id);
-    resolved = [];
-    const w = result.writes[0]; // the only write (its name carries the configured prefix)
-    report.counts.written += w?.inserted ?? 0;
-    report.counts.skipped += w?.skipped ?? 0;
-    report.progress();
-  }
-  return true;
+  return { stage: rows, failures, settles };
 }

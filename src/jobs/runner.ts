@@ -4,7 +4,6 @@
  * CLI picks the exit code from the reports (src/cli/exit.ts, with worst-kind.ts).
  */
 import { hostname } from 'node:os';
-import { SagesyncError, type ErrorKind } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import type { OroClient } from '../oro/types.js';
 import { notifyRun, pullSources } from '../notify/run-problems.js';
@@ -12,6 +11,7 @@ import { StoreBusyError } from '../staging/store-busy.js';
 import type { JobLock, StagingStore } from '../staging/store.js';
 import type { RunContext } from './context.js';
 import { loadJob } from './catalog.js';
+import { failedReport } from './kit/report.js';
 import { stopCause, type StopCause } from './stop.js';
 import type { JobDeps, JobName, JobOptions, JobReport, RequestCounts } from './types.js';
 
@@ -60,7 +60,7 @@ export async function runJobs(
     }
     // Without the store no alert can be recorded or throttled (sagesync_alert): the exit code and
     // the log carry it.
-    return summary(names.map((n) => failed(n, e, 0)));
+    return summary(names.map((n) => failedReport(n, e, 0)));
   }
 
   let oroPromise: Promise<OroClient> | undefined;
@@ -115,7 +115,7 @@ async function runOne(
   try {
     lock = await deps.store.tryLock(name);
   } catch (e) {
-    return log(logger, failed(name, e, now() - t0));
+    return log(logger, failedReport(name, e, now() - t0));
   }
   if (lock === null) {
     return log(
@@ -142,7 +142,7 @@ async function runOne(
     );
   } catch (e) {
     logger.debug(`${name} failed`, { error: e instanceof Error ? e.stack : String(e) });
-    report = failed(name, e, now() - t0);
+    report = failedReport(name, e, now() - t0);
   }
   if (before && ctx.requestCounts) report = { ...report, requests: since(before, ctx.requestCounts()) };
   try {
@@ -182,14 +182,6 @@ function notStarted(job: JobName, cause: StopCause, budget: number): JobReport {
       ? `Not started: sagesync received ${cause.signal}; the next run continues.`
       : `Not started: the run-all time budget of ${budget} s (runAll.maxDurationSeconds) was used up; the next run continues.`;
   return { job, outcome: 'ok', counts: zero(), durationMs: 0, failures: [], message };
-}
-
-export function failed(job: JobName, e: unknown, durationMs: number): JobReport {
-  const err = e instanceof SagesyncError ? e : null;
-  const kind: ErrorKind = err ? err.kind : 'internal';
-  const base = e instanceof Error ? e.message : String(e);
-  const message = err?.hint ? `${base} ${err.hint}` : err ? base : `Internal error: ${base}`;
-  return { job, outcome: 'failed', counts: zero(), durationMs, failures: [], error: { kind, message } };
 }
 
 /** Logs the job's outcome line (with its failed records, one line each) and returns the report. */

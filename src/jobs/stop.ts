@@ -14,6 +14,11 @@ export function stopCause(deps: Pick<JobDeps, 'stop' | 'deadline'>, now = Date.n
   return undefined;
 }
 
+/** The stop check of a job, on its injected clock: the one time-budget check of the jobs. */
+export function jobStopCause(deps: Pick<JobDeps, 'stop' | 'deadline' | 'clock'>): StopCause | undefined {
+  return stopCause(deps, deps.clock().getTime());
+}
+
 /** The report's note: what stopped the job and what is left for the next run. */
 export function stopMessage(cause: StopCause, left: string): string {
   return cause.kind === 'signal'

@@ -6,7 +6,8 @@
  */
 import { OroRecordError } from '../oro/errors.js';
 import type { OroClient } from '../oro/types.js';
-import { classifyOroError, text } from '../jobs/pull-common.js';
+import { classifyOroError } from '../jobs/kit/oro-failure.js';
+import { text } from '../jobs/kit/row-values.js';
 import type { SagesyncError } from '../errors.js';
 import type { InboundRow } from '../staging/store.js';
 import type { TableDef } from '../staging/tables.js';

@@ -1,6 +1,6 @@
-/** A staged plan entry lets go of its rows (releaseStaged in plan-orders.ts says why). */
+/** A staged plan entry lets go of its rows (releaseStaged in order-decision.ts says why). */
 import { describe, expect, it } from 'vitest';
-import { releaseStaged, type PlannedOrder } from '../../src/jobs/mapping/plan-orders.js';
+import { releaseStaged, type PlannedOrder } from '../../src/jobs/mapping/order-decision.js';
 
 describe('releaseStaged', () => {
   it('leaves the entry its ids and drops its header, lines and customer row', () => {

@@ -34,7 +34,7 @@ if (!canUnshare) {
 /**
  * Waits until the run is mid-run: the listing and five full fetches asked for. With four fetches
  * in flight at most, the fifth goes out once the first fetched page has been planned and handed
- * to staging (src/jobs/order-feed.ts).
+ * to staging (src/jobs/kit/feeds.ts).
  */
 async function midRun(done: Promise<Finished>): Promise<void> {
   const pages = () => env.sandbox.requests.filter((r) => r.path.endsWith('/orders')).length;

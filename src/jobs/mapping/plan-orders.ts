@@ -1,17 +1,27 @@
 /**
- * The "plan" half of push-orders (STYLE.md "Plan, then apply"): given one page of Oro orders,
- * decide which are staged (with which customer snapshot), which are skipped and which fail.
- * It reads (Oro lookups, staging lookups) but writes nothing; push-orders.ts applies the plan.
+ * The "plan" half of push-orders (STYLE.md "Plan, then apply"), gathering: given one page of
+ * Oro orders, reads what the decision needs (staging lookups, related resources and customers
+ * from Oro, each mapped) and hands it to the pure decision (mapping/order-decision.ts), which
+ * says which are staged (with which customer snapshot), which are skipped and which fail. It
+ * writes nothing; the push loop applies the plan (push-orders.ts says what a batch writes).
  */
 import type { Config } from '../../config/schema.js';
 import type { JsonApiResource, OroOrder } from '../../oro/types.js';
-import type { Row, StagingStore } from '../../staging/store.js';
+import type { StagingStore } from '../../staging/store.js';
 import { evaluateCriteria, type Criteria } from '../criteria.js';
 import { mapCustomer } from './customer-snapshot.js';
 import type { CustomerSource } from './customer-source.js';
-import { mapOrder, type MappedOrder } from './map-order.js';
+import { mapOrder } from './map-order.js';
+import {
+  customerIdOf,
+  decideStaging,
+  parentOf,
+  sortOrders,
+  type MappedCustomer,
+  type OrderPagePlan,
+} from './order-decision.js';
 import type { ResourceLookup } from './paths.js';
-import { missingProblem, type ResourceCache } from './resource-cache.js';
+import type { ResourceCache } from './resource-cache.js';
 
 export interface OrderRunState {
   config: Config;
@@ -37,78 +47,14 @@ interface CustomerMapping {
   customer: JsonApiResource;
   code: string | null;
   read: [type: string, id: string, found: JsonApiResource | null | undefined][];
-  result: { row: Row | null; problems: string[]; missing: string[] };
+  result: MappedCustomer;
 }
-
-export interface PlannedOrder {
-  order: MappedOrder;
-  oroCustomerId: number;
-  /** The snapshot to stage before the order; null when the identical one is already staged. */
-  customerRow: Row | null;
-}
-
-const RELEASED_ROW: Row = Object.freeze({});
-
-/**
- * Drops a staged order's rows from its plan entry (the entry itself stays, with its id). V8 may
- * have put the plan's objects in the old generation: it "pretenures" an allocation site whose
- * recent objects nearly all outlive a minor collection, as a page's plan entries do while they
- * wait for their transaction. A dead object there is only found dead at the next full
- * collection, and until then whatever it points to survives every minor collection and is
- * promoted too: on some runs every row of the run went to the old generation, and a
- * 20,000-order push-orders peaked at 180–215 MB instead of about 150 MB.
- */
-export function releaseStaged(p: PlannedOrder): void {
-  p.order.lines.length = 0;
-  p.order.header = RELEASED_ROW;
-  p.customerRow = null;
-}
-
-export interface OrderPagePlan {
-  stage: PlannedOrder[];
-  failures: { id: string; reason: string }[];
-  skipped: { id: string; why: string; subOrder?: true }[];
-}
-
-/**
- * Which of a main order and its sub-orders is staged (orders.subOrders; since Oro 6.0: checkout
- * with "create sub-orders for each group" saves a main order holding every line and one sub-order
- * per group, all listed by /admin/api/orders, oroinc/orocommerce
- * src/Oro/Bundle/CheckoutBundle/DataProvider/Converter/CheckoutToOrderConverter.php @6.1.0). Each
- * order says which it is (`parent`, `subOrders`), so the order they are read in does not matter.
- * `stagedParents`: main orders already staged; a sub-order of one is not staged in split mode
- * either (that would send the demand twice), as when its main order was staged before it had any.
- */
-function subOrderSkip(
-  o: OroOrder,
-  mode: 'split' | 'main',
-  stagedParents: ReadonlySet<number>,
-): string | null {
-  const parent = o.order.relationships['parent']?.data;
-  const parentId = parent && !Array.isArray(parent) ? parent.id : null;
-  const subs = o.order.relationships['subOrders']?.data;
-  if (mode === 'split' && Array.isArray(subs) && subs.length > 0) {
-    return `main order of sub-orders ${subs.map((r) => r.id).join(', ')} (orders.subOrders: split stages those)`;
-  }
-  if (parentId === null) return null;
-  if (mode === 'main') return `sub-order of order ${parentId} (orders.subOrders: main stages that one)`;
-  if (stagedParents.has(Number(parentId))) {
-    return `sub-order of order ${parentId}, which was staged whole before it had sub-orders: not staged again`;
-  }
-  return null;
-}
-
-const parentOf = (o: OroOrder): number | null => {
-  const p = o.order.relationships['parent']?.data;
-  return p && !Array.isArray(p) ? Number(p.id) : null;
-};
 
 export async function planOrders(
   orders: readonly OroOrder[],
   included: ReadonlyMap<string, JsonApiResource>,
   s: OrderRunState,
 ): Promise<OrderPagePlan> {
-  const plan: OrderPagePlan = { stage: [], failures: [], skipped: [] };
   const lookup = s.cache.lookup(included);
   // The staging lookups of the page go out together, while the criteria are evaluated: one
   // round trip's wait instead of three in a row. Codes and hashes are asked for every customer
@@ -133,23 +79,7 @@ export async function planOrders(
     Promise.all(orders.map((o) => evaluateCriteria(criteria, o, lookup))),
   );
   const [staged, foundCodes, foundHashes] = await lookups;
-  const qualifying: OroOrder[] = [];
-  orders.forEach((o, i) => {
-    if (staged.has(Number(o.order.id))) {
-      plan.skipped.push({ id: o.order.id, why: 'already staged' });
-      return;
-    }
-    const notThis = subOrderSkip(o, s.config.orders.subOrders, staged);
-    if (notThis !== null) {
-      plan.skipped.push({ id: o.order.id, why: notThis, subOrder: true });
-      return;
-    }
-    const v = verdicts[i] as (typeof verdicts)[number];
-    if (v.missing.length > 0)
-      plan.failures.push({ id: o.order.id, reason: `criteria: ${missingProblem(v.missing)}` });
-    else if (v.qualifies) qualifying.push(o);
-    else plan.skipped.push({ id: o.order.id, why: 'criteria not met' });
-  });
+  const { plan, qualifying } = sortOrders(orders, verdicts, staged, s.config.orders.subOrders);
   if (qualifying.length === 0) return plan;
 
   const customerIds = [
@@ -160,11 +90,40 @@ export async function planOrders(
     const h = foundHashes.get(id);
     if (!s.latestHash.has(id) && h !== undefined) s.latestHash.set(id, h);
   }
+  const customerById = await mapCustomers(customerIds, included, s);
+  const codes = s.codes;
+  const cfg = s.config;
+
+  const mappedOrders = await s.cache.settle(() =>
+    qualifying.map((o) => {
+      const cid = customerIdOf(o);
+      return mapOrder(o, lookup, {
+        erpCustomerCode: cid === null ? null : (codes.get(Number(cid)) ?? null),
+        orderAttributes: cfg.orders.customAttributes,
+        lineAttributes: cfg.orderLines.customAttributes,
+      });
+    }),
+  );
+
+  const hashes = decideStaging(plan, qualifying, mappedOrders, customerById, s.latestHash);
+  for (const [id, hash] of hashes) s.latestHash.set(id, hash);
+  return plan;
+}
+
+/**
+ * The snapshot of each customer of the page's qualifying orders, reusing this run's mapping of
+ * a customer while its inputs are the same (CustomerMapping).
+ */
+async function mapCustomers(
+  customerIds: readonly string[],
+  included: ReadonlyMap<string, JsonApiResource>,
+  s: OrderRunState,
+): Promise<Map<string, MappedCustomer>> {
   const codes = s.codes;
   const customers = await s.customers.load(customerIds, included);
   const custLookup = s.cache.lookup(included);
   const cfg = s.config;
-  const mappedCustomers = await s.cache.settle(() =>
+  const mapped = await s.cache.settle(() =>
     customerIds.map((id) => {
       const c = customers.get(id);
       if (!c) return { id, row: null, problems: [`customer ${id} was not returned by Oro`], missing: [] };
@@ -195,40 +154,7 @@ export async function planOrders(
       return { id, ...result };
     }),
   );
-  const customerById = new Map(mappedCustomers.map((c) => [c.id, c]));
-
-  const mappedOrders = await s.cache.settle(() =>
-    qualifying.map((o) => {
-      const cid = customerIdOf(o);
-      return mapOrder(o, lookup, {
-        erpCustomerCode: cid === null ? null : (codes.get(Number(cid)) ?? null),
-        orderAttributes: cfg.orders.customAttributes,
-        lineAttributes: cfg.orderLines.customAttributes,
-      });
-    }),
-  );
-
-  qualifying.forEach((o, i) => {
-    const m = mappedOrders[i] as MappedOrder;
-    const cid = customerIdOf(o);
-    const problems = [...m.problems];
-    if (m.missing.length > 0) problems.push(missingProblem(m.missing));
-    const cust = cid === null ? undefined : customerById.get(cid);
-    if (cust && (cust.problems.length > 0 || cust.missing.length > 0)) {
-      const why = [...cust.problems, ...(cust.missing.length ? [missingProblem(cust.missing)] : [])];
-      problems.push(`its customer ${cid} cannot be staged: ${why.join('; ')}`);
-    }
-    if (problems.length > 0 || cid === null || !cust?.row) {
-      if (problems.length === 0) problems.push('the order has no customer');
-      plan.failures.push({ id: o.order.id, reason: problems.join('; ') });
-      return;
-    }
-    const hash = String(cust.row.payload_hash);
-    const needed = s.latestHash.get(Number(cid)) !== hash;
-    if (needed) s.latestHash.set(Number(cid), hash);
-    plan.stage.push({ order: m, oroCustomerId: Number(cid), customerRow: needed ? cust.row : null });
-  });
-  return plan;
+  return new Map(mapped.map((c) => [c.id, c]));
 }
 
 /**
@@ -261,9 +187,4 @@ function sameJson(a: unknown, b: unknown): boolean {
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
   return ka.every((k) => Object.hasOwn(rb, k) && sameJson(ra[k], rb[k]));
-}
-
-function customerIdOf(o: OroOrder): string | null {
-  const rel = o.order.relationships?.customer?.data;
-  return rel && !Array.isArray(rel) ? rel.id : null;
 }

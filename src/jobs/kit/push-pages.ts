@@ -1,83 +1,8 @@
-/**
- * Small pieces both push jobs share: the report being built, the time budget, and turning a
- * thrown error into a `failed` report (the CLI maps its kind to an exit code).
- */
-import { SagesyncError, TimeBudgetSpentError } from '../../errors.js';
+/** Small pieces the push jobs share: ids, pages read ahead, records screened out of a page. */
 import type { Logger } from '../../log/types.js';
 import type { JsonApiResource, Page } from '../../oro/types.js';
-import { stopCause } from '../stop.js';
-import type { JobCounts, JobDeps, JobName, JobReport, RecordFailure } from '../types.js';
-
-const BUDGET_NOTE = 'stopped early: the time budget of this run is spent; the next run continues';
-
-export class ReportBuilder {
-  readonly counts: JobCounts = { read: 0, written: 0, skipped: 0, failed: 0 };
-  readonly failures: RecordFailure[] = [];
-  readonly plan: unknown[] = [];
-  message: string | undefined;
-  private readonly started: number;
-
-  constructor(
-    readonly job: JobName,
-    private readonly deps: JobDeps,
-  ) {
-    this.started = deps.clock().getTime();
-  }
-
-  fail(entity: string, id: string, reason: string): void {
-    this.failures.push({ entity, id, reason });
-    this.counts.failed++;
-  }
-
-  /** Something the report says besides the counts (shown with the job's line). */
-  note(text: string): void {
-    if (this.message?.includes(text)) return;
-    this.message = this.message ? `${this.message} ${text}` : text;
-  }
-
-  progress(): void {
-    this.deps.progress?.({ ...this.counts });
-  }
-
-  /** True when the run's time budget is spent or a signal asked to stop: start no new batch. */
-  outOfTime(): boolean {
-    const cause = stopCause(this.deps, this.deps.clock().getTime());
-    if (!cause) return false;
-    this.note(
-      cause.kind === 'signal'
-        ? `stopped early: sagesync received ${cause.signal}; the next run continues`
-        : BUDGET_NOTE,
-    );
-    return true;
-  }
-
-  finish(dryRun: boolean): JobReport {
-    const report: JobReport = {
-      job: this.job,
-      outcome: this.failures.length > 0 ? 'records-failed' : 'ok',
-      counts: { ...this.counts },
-      durationMs: this.deps.clock().getTime() - this.started,
-      failures: this.failures,
-    };
-    if (dryRun) report.plan = this.plan;
-    if (this.message) report.message = this.message;
-    return report;
-  }
-
-  failed(err: unknown, dryRun: boolean): JobReport {
-    if (err instanceof TimeBudgetSpentError) {
-      // Stopped between two requests: what was staged is committed with its cursor.
-      this.note(BUDGET_NOTE);
-      return this.finish(dryRun);
-    }
-    const report = this.finish(dryRun);
-    report.outcome = 'failed';
-    const message = err instanceof Error ? err.message : String(err);
-    report.error = { kind: err instanceof SagesyncError ? err.kind : 'internal', message };
-    report.message = message;
-    return report;
-  }
-}
+import type { ReportBuilder } from '../kit/report.js';
+import type { JobDeps } from '../types.js';
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

@@ -1,5 +1,9 @@
 /**
- * push-orders' incremental read, cheap where it can be (issue 21): the keyset read lists ids and
+ * The incremental reads a push job's pages come from (kit/push-loop.ts PushPages.feed).
+ *
+ * pagesFeed: full pages as Oro's keyset read returns them, each with its watermark.
+ *
+ * sparseFeed, cheap where it can be (issue 21; push-orders): the keyset read lists ids and
  * `updatedAt` only (a sparse fieldset, LIST_SIZE at a time, a quarter of a full read's cost per
  * record), and only the orders not staged yet are fetched in full, with their includes, by id,
  * `oro.pageSize` at a time and `oro.concurrency` requests in flight. An overlap re-read of
@@ -13,9 +17,8 @@
  * further on, staged by then. One listed but not returned by id was deleted (or hidden) meanwhile
  * and is left out, as if it had not been listed.
  */
-import type { OroClient, Page } from '../oro/types.js';
-import type { StagingStore } from '../staging/store.js';
-import { chunks, isStagingId, oddIdReason, readAhead } from './mapping/job-kit.js';
+import type { OroClient, Page } from '../../oro/types.js';
+import { chunks, isStagingId, oddIdReason, readAhead } from './push-pages.js';
 
 /**
  * Records per listing request. A sparse page of ids and timestamps is small (about 60 bytes a
@@ -35,9 +38,22 @@ export interface FeedUnit {
   watermark?: string;
 }
 
-export interface OrderFeedOptions {
+/** Full pages, as read, as feed units (`readAhead`: the next page is fetched while one is planned). */
+export async function* pagesFeed(
+  pages: AsyncIterable<Page>,
+  o: { readAhead: boolean },
+): AsyncGenerator<FeedUnit> {
+  for await (const page of o.readAhead ? readAhead(pages) : pages) {
+    yield { page, staged: [], ...(page.watermark !== undefined ? { watermark: page.watermark } : {}) };
+  }
+}
+
+export interface SparseFeedOptions {
   oro: OroClient;
-  store: StagingStore;
+  /** The resource listed, e.g. `orders`. */
+  resource: string;
+  /** Which of these ids are staged already (never fetched in full again). */
+  stagedIds: (ids: number[]) => Promise<ReadonlySet<number>>;
   since: string | null;
   overlapSeconds: number;
   include: string[];
@@ -48,12 +64,12 @@ export interface OrderFeedOptions {
   listSize?: number;
 }
 
-export async function* orderFeed(o: OrderFeedOptions): AsyncGenerator<FeedUnit> {
+export async function* sparseFeed(o: SparseFeedOptions): AsyncGenerator<FeedUnit> {
   const listing = readAhead(
-    o.oro.readIncremental('orders', {
+    o.oro.readIncremental(o.resource, {
       since: o.since,
       overlapSeconds: o.overlapSeconds,
-      fields: { orders: ['updatedAt'] },
+      fields: { [o.resource]: ['updatedAt'] },
       pageSize: o.listSize ?? LIST_SIZE,
     }),
   );
@@ -81,7 +97,7 @@ export async function* orderFeed(o: OrderFeedOptions): AsyncGenerator<FeedUnit> 
       };
       const ids = listed.data.map((r) => r.id).filter(isStagingId);
       listed.data.length = 0;
-      const stagedIds = await o.store.stagedOrderIds(ids.map(Number));
+      const stagedIds = await o.stagedIds(ids.map(Number));
       const staged = ids.filter((id) => stagedIds.has(Number(id)));
       const batches = chunks(
         ids.filter((id) => !stagedIds.has(Number(id))),
@@ -94,7 +110,7 @@ export async function* orderFeed(o: OrderFeedOptions): AsyncGenerator<FeedUnit> 
       for (let i = 0; i < batches.length; i++) {
         while (queue.length >= o.concurrency) yield await (queue.shift() as Promise<FeedUnit>);
         const last = i === batches.length - 1;
-        const fetched = o.oro.readByIds('orders', batches[i] as string[], { include: o.include });
+        const fetched = o.oro.readByIds(o.resource, batches[i] as string[], { include: o.include });
         queued(
           fetched.then((page) => ({
             page: i === 0 ? Object.assign(page, notes) : page,
