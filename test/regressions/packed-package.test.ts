@@ -94,6 +94,12 @@ describe.skipIf(git.status !== 0)('the packed package, installed with npm instal
     const ddl = run(bin(), ['migrate', '--print', '--dialect', 'mssql']);
     expect(ddl.status, ddl.stderr).toBe(0);
     expect(ddl.stdout).toMatch(/CREATE TABLE/);
+    // The completion script is generated from the installed program, and bash accepts it.
+    const completion = run(bin(), ['completion', 'bash']);
+    expect(completion.status, completion.stderr).toBe(0);
+    const checked = spawnSync('bash', ['-n'], { input: completion.stdout, encoding: 'utf8' });
+    expect(checked.status, checked.stderr).toBe(0);
+    expect(completion.stdout).toContain("'config') args='show validate'");
   });
 
   it('--help of every command works and every file it names is in the package', () => {
