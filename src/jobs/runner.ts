@@ -11,7 +11,7 @@ import { StoreBusyError } from '../staging/store-busy.js';
 import type { JobLock, StagingStore } from '../staging/store.js';
 import type { RunContext } from './context.js';
 import { loadJob } from './catalog.js';
-import { failedReport } from './kit/report.js';
+import { failedReport, notRunReport } from './kit/report.js';
 import { stopCause, type StopCause } from './stop.js';
 import type { JobDeps, JobName, JobOptions, JobReport, RequestCounts } from './types.js';
 
@@ -161,8 +161,6 @@ async function runOne(
   return log(logger, report);
 }
 
-const zero = () => ({ read: 0, written: 0, skipped: 0, failed: 0 });
-
 function since(a: RequestCounts, b: RequestCounts): RequestCounts {
   return {
     oroRequests: b.oroRequests - a.oroRequests,
@@ -173,7 +171,7 @@ function since(a: RequestCounts, b: RequestCounts): RequestCounts {
 }
 
 function skipped(job: JobName, message: string): JobReport {
-  return { job, outcome: 'skipped-locked', counts: zero(), durationMs: 0, failures: [], message };
+  return notRunReport(job, 'skipped-locked', message);
 }
 
 function notStarted(job: JobName, cause: StopCause, budget: number): JobReport {
@@ -181,7 +179,7 @@ function notStarted(job: JobName, cause: StopCause, budget: number): JobReport {
     cause.kind === 'signal'
       ? `Not started: sagesync received ${cause.signal}; the next run continues.`
       : `Not started: the run-all time budget of ${budget} s (runAll.maxDurationSeconds) was used up; the next run continues.`;
-  return { job, outcome: 'ok', counts: zero(), durationMs: 0, failures: [], message };
+  return notRunReport(job, 'ok', message);
 }
 
 /** Logs the job's outcome line (with its failed records, one line each) and returns the report. */

@@ -26,6 +26,14 @@ export function failedReport(job: JobName, e: unknown, durationMs: number): JobR
   return { job, outcome: 'failed', counts: zero(), durationMs, failures: [], error: errorOf(e) };
 }
 
+/**
+ * The report of a job that did not run: `skipped-locked` when another run holds its lock, `ok`
+ * when the time budget or a signal kept it from starting; `message` says which.
+ */
+export function notRunReport(job: JobName, outcome: 'skipped-locked' | 'ok', message: string): JobReport {
+  return { job, outcome, counts: zero(), durationMs: 0, failures: [], message };
+}
+
 /** Counts, failed records, the --dry-run plan and notes of one job run, as they accrue. */
 export class ReportBuilder {
   readonly counts: JobCounts = zero();
