@@ -12,7 +12,9 @@ const EXIT_CODE_ROWS: readonly (readonly [code: string, meaning: string])[] = [
   ['64', 'usage error (unknown command or option, bad option value)'],
   [
     '69',
-    'a service was unavailable: database, Oro, SMTP or SSH tunnel unreachable or refused the credentials',
+    'a service was unavailable: the database, Oro, the SMTP server or the SSH tunnel could not be reached or ' +
+      'refused the credentials, Oro did not answer as its API, a job lock was lost, or the database still ' +
+      'failed after retries; nothing was half-written',
   ],
   ['70', 'internal error (a bug in sagesync; run again with --verbose and report it)'],
   ['78', 'the configuration is invalid (every problem is named with its key and file)'],
