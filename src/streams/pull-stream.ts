@@ -45,9 +45,13 @@ async function applyRows(
   const oro = await w.oro();
   if (oro instanceof SagesyncError) return oro;
   const table = streamTable(def);
-  for (const row of rows) {
-    // The loop notes the stop before its next window.
-    if (w.stopped()) return 'next';
+  for (const [i, row] of rows.entries()) {
+    // Noted here: after a window shorter than WINDOW the loop reads no other, so notes nothing.
+    if (w.stopped()) {
+      const left = rows.length - i;
+      w.stopNote(rows.length < WINDOW ? `${left} row${left === 1 ? '' : 's'}` : 'the remaining rows are');
+      return 'stop';
+    }
     const values = attributesOf(def, table, row);
     let update: InboundUpdate;
     if (!values.ok) {
