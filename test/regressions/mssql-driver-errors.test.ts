@@ -11,7 +11,8 @@ import { ServiceUnavailableError } from '../../src/errors.js';
 import { checkRights, rightsAttempts } from '../../src/ops/rights-check.js';
 import { retryDelayMs } from '../../src/staging/retry.js';
 import { CREDIT_LIMIT } from '../../src/staging/tables.js';
-import { sqlError, timeoutError, type FakeCall } from '../staging/helpers/fake-mssql.js';
+import type { JobLock } from '../../src/staging/store.js';
+import { appLockServer, sqlError, timeoutError, type FakeCall } from '../staging/helpers/fake-mssql.js';
 import { fakeStore } from '../staging/helpers/fake-store.js';
 
 const cursorWrite = { job: 'push-orders', writes: [], cursor: 'c9' };
@@ -143,6 +144,25 @@ describe('SQL Server errors: what is retried, what is exit 69', () => {
     );
     expect(exitCodeForError(err)).toBe(69);
     expect(sleeps).toEqual([]);
+  });
+
+  it('a request that never returns (tedious 19.2.2 has a path without a timer) is given up: the session too', async () => {
+    let lock: JobLock | null = null;
+    const { store, sleeps } = fakeStore(
+      appLockServer((call) => (isCursorUpdate(call) ? new Promise<never>(() => undefined) : {})),
+      { backstopMs: 50 },
+    );
+    lock = await store.tryLock('push-orders');
+    expect(lock?.held()).toBe(true);
+    const err = await store.stage(cursorWrite).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect((err as Error).message).toMatch(
+      /^The SQL Server staging database at sql01:1433\/X3: the connection was lost during the run \(ETIMEOUT: Gave the connection up after 50 ms without an answer\): no answer within staging\.statementTimeoutMs \(60000 ms\), nor to the cancel/,
+    );
+    expect(exitCodeForError(err)).toBe(69);
+    expect(sleeps).toEqual([]);
+    // The session is abandoned, and with it the job lock: no later write runs under it.
+    expect(lock?.held()).toBe(false);
   });
 
   it('backs off 250 ms, 1 s, 4 s with up to 50% jitter', () => {

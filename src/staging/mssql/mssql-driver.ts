@@ -38,7 +38,13 @@ export interface MssqlDriverOptions extends RetryOptions {
   where?: string;
   /** The pool's `requestTimeout` (staging.statementTimeoutMs), for messages. */
   deadlineMs?: number;
+  /** When a request is given up whatever tedious does (see `backstopped`). */
+  backstopMs?: number;
 }
+
+/** tedious's `cancelTimeout` default (tedious 19.2.2 `src/connection.ts` DEFAULT_CANCEL_TIMEOUT). */
+const TEDIOUS_CANCEL_TIMEOUT_MS = 5_000;
+const BACKSTOP_GRACE_MS = 5_000;
 
 export function toDriverType(sql: MssqlModule, type: MssqlType): mssql.ISqlType | (() => mssql.ISqlType) {
   if (type === 'int') return sql.Int;
@@ -86,6 +92,35 @@ export class MssqlDriver implements MssqlExec {
     });
   }
 
+  /**
+   * The last word on a request that never returns. tedious answers its own request timeout with
+   * an attention and gives the connection up when that goes unanswered for `cancelTimeout`, except
+   * on one path: a request whose timeout passes while its message is still being sent (a big
+   * batch into a network that stopped acknowledging) waits for the server's reply with no timer
+   * at all (fixed in tedious 20.0.4, tediousjs/tedious#1751, which needs Node 22). Past the
+   * deadline plus the cancel timeout plus a grace, the session is abandoned: its connection is
+   * closed (the server rolls back its transaction) and the run stops with exit 69.
+   */
+  private backstopped<T>(request: Promise<T>): Promise<T> {
+    const deadlineMs = this.options.deadlineMs ?? STATEMENT_TIMEOUT_DEFAULT_MS;
+    const ms = this.options.backstopMs ?? deadlineMs + TEDIOUS_CANCEL_TIMEOUT_MS + BACKSTOP_GRACE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const why = `no answer within staging.statementTimeoutMs (${deadlineMs} ms), nor to the cancel that followed`;
+        this.watch.abandon(`a statement got ${why}`);
+        const gone = Object.assign(new Error(`Gave the connection up after ${ms} ms without an answer`), {
+          code: 'ETIMEOUT',
+          originalError: { name: 'ConnectionError' },
+        });
+        reject(connectionLostError(gone, this.options.where ?? 'the configured server', deadlineMs));
+      }, ms);
+    });
+    // The abandoned request still settles (ECLOSE) once its connection is closed: ignored.
+    request.catch(() => undefined);
+    return Promise.race([request, expired]).finally(() => clearTimeout(timer));
+  }
+
   private async exec(
     target: mssql.ConnectionPool | mssql.Transaction,
     stmt: MssqlStatement,
@@ -94,7 +129,7 @@ export class MssqlDriver implements MssqlExec {
     for (const p of stmt.params) req.input(p.name, toDriverType(this.sql, p.type), p.value);
     const started = performance.now();
     try {
-      const res = await req.query(stmt.text);
+      const res = await this.backstopped(req.query(stmt.text));
       const rowsAffected = (res.rowsAffected ?? []).reduce((a, b) => a + b, 0);
       const rows = lastRecordset(res);
       this.onSql?.({
@@ -128,7 +163,7 @@ export class MssqlDriver implements MssqlExec {
       this.retrying(async () => {
         const req = new this.sql.Request(this.pool);
         values.forEach((v, i) => req.input(`p${i + 1}`, v));
-        const res = await req.query(text);
+        const res = await this.backstopped(req.query(text));
         return {
           rows: lastRecordset(res),
           rowsAffected: (res.rowsAffected ?? []).reduce((a, b) => a + b, 0),

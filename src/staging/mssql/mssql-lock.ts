@@ -100,11 +100,13 @@ export class SessionWatch {
   private seq = 0;
   private current = 0;
   private readonly ended = new Map<number, string>();
+  private conn: (EventEmitter & { close?: () => void }) | null = null;
 
   /** mssql's `beforeConnect`: called with every tedious Connection the pool creates. */
   readonly attach = (conn: EventEmitter): void => {
     const id = ++this.seq;
     this.current = id;
+    this.conn = conn;
     const lost = (why: string): void => {
       if (!this.ended.has(id)) this.ended.set(id, why);
     };
@@ -117,6 +119,15 @@ export class SessionWatch {
   /** The newest connection's session: with a pool of max 1, the one requests run on. */
   session(): number {
     return this.current;
+  }
+
+  /**
+   * Gives the current session up: a statement on it never came back. tedious's `close()` ends
+   * the socket and completes the pending request with ECLOSE (`cleanupConnection`).
+   */
+  abandon(why: string): void {
+    if (!this.ended.has(this.current)) this.ended.set(this.current, why);
+    this.conn?.close?.();
   }
 
   /** Why `session` can no longer hold its locks, or null while it can. */

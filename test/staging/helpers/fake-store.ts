@@ -13,7 +13,12 @@ export interface FakeStore {
 
 export function fakeStore(
   server: FakeServer,
-  opts: { onSessionEnd?: (s: number) => void; sessionBase?: number; retries?: number } = {},
+  opts: {
+    onSessionEnd?: (s: number) => void;
+    sessionBase?: number;
+    retries?: number;
+    backstopMs?: number;
+  } = {},
 ): FakeStore {
   const watch = new SessionWatch();
   const pool = new FakePool(server, { beforeConnect: watch.attach, ...opts });
@@ -22,6 +27,7 @@ export function fakeStore(
     watch,
     where: 'sql01:1433/X3',
     ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    ...(opts.backstopMs !== undefined ? { backstopMs: opts.backstopMs } : {}),
     sleep: async (ms) => void sleeps.push(ms),
   });
   return {
