@@ -59,8 +59,10 @@ export async function runJobs(
       return summary(names.map((n) => skipped(n, `${e.message} Skipped; the next run will do the work.`)));
     }
     // Without the store no alert can be recorded or throttled (sagesync_alert): the exit code and
-    // the log carry it.
-    return summary(names.map((n) => failedReport(n, e, 0)));
+    // the log carry it (with JSON lines on stderr the CLI prints no other line about it).
+    return summary(
+      names.map((n) => log(ctx.logger.child?.({ job: n }) ?? ctx.logger, failedReport(n, e, 0))),
+    );
   }
 
   let oroPromise: Promise<OroClient> | undefined;
