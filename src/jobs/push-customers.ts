@@ -6,7 +6,7 @@
  * customers is planned and what a batch writes. First it learns X3 customer codes from rows X3 marked DONE; a code claimed by two Oro
  * customers is reported with both ids and not mapped.
  */
-import type { JsonApiResource, OroClient } from '../oro/types.js';
+import type { JsonApiResource, OroClient, Page } from '../oro/types.js';
 import type { Row } from '../staging/store.js';
 import { CUSTOMER } from '../staging/tables.js';
 import { pagesFeed } from './kit/feeds.js';
@@ -14,7 +14,8 @@ import { runPush, type PageInput, type PushPages, type PushPlan, type PushRun } 
 import type { ReportBuilder } from './kit/report.js';
 import { mapCustomer } from './mapping/customer-snapshot.js';
 import { CustomerSource } from './mapping/customer-source.js';
-import { missingProblem, ResourceCache } from './mapping/resource-cache.js';
+import { ResourceCache } from './mapping/resource-cache.js';
+import { decideSnapshots, type MappedRecord } from './mapping/snapshot-decision.js';
 import type { JobDeps, JobOptions, JobReport } from './types.js';
 
 export const PUSH_CUSTOMERS = 'push-customers' as const;
@@ -95,48 +96,38 @@ async function learnCodes(deps: JobDeps, report: ReportBuilder): Promise<void> {
   }
 }
 
+/** Gathers (mapPage) and decides (mapping/snapshot-decision.ts) one page of customers. */
 async function planPage(ctx: Ctx, { page, screened }: PageInput): Promise<PushPlan<Row>> {
-  const { deps, report } = ctx.run;
-  const cfg = deps.config;
+  const decided = decideSnapshots(await mapPage(ctx, page), ctx.latestHash);
+  for (const [id, hash] of decided.hashes) ctx.latestHash.set(id, hash);
+  ctx.run.report.counts.skipped += decided.skipped;
+  return { ...decided.plan, failures: [...screened, ...decided.plan.failures] };
+}
+
+/** The customers of a page as mapped, with their X3 codes; the latest staged hashes learnt. */
+async function mapPage(ctx: Ctx, page: Page): Promise<MappedRecord[]> {
+  const cfg = ctx.run.deps.config;
+  const store = ctx.run.deps.store;
   const given = new Map<string, JsonApiResource>(page.included);
   for (const c of page.data) given.set(`${c.type}:${c.id}`, c);
   const ids = page.data.map((c) => c.id);
   const numeric = ids.map(Number);
-  const codes = await deps.store.customerCodes(numeric);
+  const codes = await store.customerCodes(numeric);
   const unknown = numeric.filter((id) => !ctx.latestHash.has(id));
-  for (const [id, h] of await deps.store.lastCustomerHashes(unknown)) ctx.latestHash.set(id, h);
+  for (const [id, h] of await store.lastCustomerHashes(unknown)) ctx.latestHash.set(id, h);
   const prepared = await ctx.customers.load(ids, given);
   const lookup = ctx.cache.lookup(given);
-  const mapped = await ctx.cache.settle(() =>
-    ids.map((id) => {
+  return ctx.cache.settle(() =>
+    ids.map((id): MappedRecord => {
       const c = prepared.get(id);
-      if (!c) return { id, row: null as Row | null, problems: ['not returned by Oro'], missing: [] };
+      if (!c) return { id, row: null, problems: ['not returned by Oro'], missing: [] };
       const m = mapCustomer(c, lookup, {
         reason: ctx.reason,
         erpCustomerCode: codes.get(Number(id)) ?? null,
         customAttributes: cfg.customers.customAttributes,
         watch: cfg.customers.watch,
       });
-      return { id, row: m.row as Row | null, problems: m.problems.map((p) => p.message), missing: m.missing };
+      return { id, row: m.row, problems: m.problems.map((p) => p.message), missing: m.missing };
     }),
   );
-  const rows: Row[] = [];
-  const failures = [...screened];
-  const settles: string[] = [];
-  for (const m of mapped) {
-    const problems = [...m.problems, ...(m.missing.length > 0 ? [missingProblem(m.missing)] : [])];
-    if (problems.length > 0 || !m.row) {
-      failures.push({ id: m.id, reason: problems.join('; ') });
-      continue;
-    }
-    settles.push(m.id);
-    const hash = String(m.row.payload_hash);
-    if (ctx.latestHash.get(Number(m.id)) === hash) {
-      report.counts.skipped++;
-      continue;
-    }
-    ctx.latestHash.set(Number(m.id), hash);
-    rows.push(m.row);
-  }
-  return { stage: rows, failures, settles };
 }

@@ -76,15 +76,8 @@ function orderPages(oro: OroClient, run: PushRun): PushPages<PlannedOrder> {
     counted: ORDER,
     describe,
     idOf: (p) => String(p.order.oroOrderId),
-    staged: (batch, writes) => {
-      // Staged: its rows are done with (releaseStaged says why they are let go of explicitly).
-      for (const p of batch) releaseStaged(p);
-      for (const w of writes) {
-        w.rows.length = 0;
-        w.children?.rowsByParent.clear();
-      }
-      writes.length = 0;
-    },
+    // Staged: its rows are done with (releaseStaged says why they are let go of explicitly).
+    staged: (batch) => batch.forEach(releaseStaged),
   };
 }
 
@@ -104,16 +97,12 @@ async function planPage(
     orders.length === 0
       ? { stage: [], failures: [], skipped: [] }
       : await planOrders(orders, page.included as ReadonlyMap<string, JsonApiResource>, state);
-  // The plan holds what staging needs; the page's resources are done with. Emptied here (a page
-  // is ours once read), so that a page object the garbage collector has not yet found dead
-  // cannot keep them alive (releaseStaged says why that matters).
+  // The orders resolved here are done with too (the loop empties the page itself).
   for (const o of orders) {
     o.lineItems.length = 0;
     o.billingAddress = o.shippingAddress = o.customer = o.customerUser = null;
   }
   orders.length = 0;
-  page.data.length = 0;
-  page.included.clear();
   for (const id of staged) planned.skipped.push({ id, why: 'already staged' });
   report.counts.skipped += planned.skipped.length;
   for (const k of planned.skipped) {

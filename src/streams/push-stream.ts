@@ -11,7 +11,7 @@ import { evaluateFilter } from '../jobs/criteria.js';
 import { pagesFeed } from '../jobs/kit/feeds.js';
 import { runPush, type PageInput, type PushPlan, type PushRun } from '../jobs/kit/push-loop.js';
 import type { RecordSpec } from '../jobs/mapping/mapper.js';
-import { missingProblem, ResourceCache } from '../jobs/mapping/resource-cache.js';
+import { problemsOf, ResourceCache } from '../jobs/mapping/resource-cache.js';
 import type { Job, JobDeps, JobOptions, JobReport } from '../jobs/types.js';
 import type { Row } from '../staging/store.js';
 import { mapStreamRecord, pushSpec } from './push-map.js';
@@ -99,7 +99,7 @@ async function planPage(
       settles.push(m.id);
       continue;
     }
-    const problems = [...m.problems, ...(m.missing.length > 0 ? [missingProblem(m.missing)] : [])];
+    const problems = problemsOf(m);
     if (problems.length > 0 || !m.row) {
       failures.push({ id: m.id, reason: problems.join('; ') });
       continue;

@@ -75,8 +75,8 @@ export interface PushPages<T> {
   describe: (item: T) => unknown[];
   /** When given, a batch resolves the open quarantine entries of the items it stages. */
   idOf?: (item: T) => string;
-  /** Called once a batch committed, to let go of its rows (the module that planned them knows how). */
-  staged?: (batch: readonly T[], writes: TableWrite[]) => void;
+  /** Called once a batch committed, to let go of what its items hold (the planning knows how). */
+  staged?: (batch: readonly T[]) => void;
 }
 
 export interface PushKind<T> {
@@ -228,6 +228,11 @@ async function planPage<T>(run: Run<T>, page: Page, staged: readonly string[]): 
   const screened = screenPage(page, kind.entity, report, run.deps.logger, kind.screenIds);
   report.counts.read += page.data.length + screened.length + staged.length;
   const plan = await run.pages.plan({ page, staged, screened });
+  // The plan holds what staging needs; the page's resources are done with. Emptied here (a page
+  // is the loop's once read), so that a page object the garbage collector has not yet found dead
+  // cannot keep them alive (mapping/order-decision.ts releaseStaged says why that matters).
+  page.data.length = 0;
+  page.included.clear();
   if (kind.failOnce) plan.failures = plan.failures.filter((f) => !run.failedThisRun.has(f.id));
   for (const f of plan.failures) {
     if (kind.failOnce) run.failedThisRun.add(f.id);
@@ -272,7 +277,13 @@ async function applyPage<T>(run: Run<T>, plan: PushPlan<T>, cursor: string | und
     });
     // Results come in the order of the writes (their table names carry the configured prefix).
     const counted = result.writes[writes.findIndex((w) => w.table === pages.counted)];
-    pages.staged?.(batch, writes);
+    // Staged: the batch's rows are done with, let go of at once for the same reason.
+    pages.staged?.(batch);
+    for (const w of writes) {
+      w.rows.length = 0;
+      w.children?.rowsByParent.clear();
+    }
+    writes.length = 0;
     for (const id of resolved) run.quarantined.delete(id);
     resolved = [];
     report.counts.written += counted?.inserted ?? 0;

@@ -8,7 +8,7 @@ import type { OroOrder } from '../../oro/types.js';
 import type { Row } from '../../staging/store.js';
 import type { CriteriaResult } from '../criteria.js';
 import type { MappedOrder } from './map-order.js';
-import { missingProblem } from './resource-cache.js';
+import { missingProblem, problemsOf } from './resource-cache.js';
 
 export interface PlannedOrder {
   order: MappedOrder;
@@ -133,13 +133,10 @@ export function decideStaging(
   qualifying.forEach((o, i) => {
     const m = mapped[i] as MappedOrder;
     const cid = customerIdOf(o);
-    const problems = [...m.problems];
-    if (m.missing.length > 0) problems.push(missingProblem(m.missing));
+    const problems = problemsOf(m);
     const cust = cid === null ? undefined : customers.get(cid);
-    if (cust && (cust.problems.length > 0 || cust.missing.length > 0)) {
-      const why = [...cust.problems, ...(cust.missing.length ? [missingProblem(cust.missing)] : [])];
-      problems.push(`its customer ${cid} cannot be staged: ${why.join('; ')}`);
-    }
+    const why = cust ? problemsOf(cust) : [];
+    if (why.length > 0) problems.push(`its customer ${cid} cannot be staged: ${why.join('; ')}`);
     if (problems.length > 0 || cid === null || !cust?.row) {
       if (problems.length === 0) problems.push('the order has no customer');
       plan.failures.push({ id: o.order.id, reason: problems.join('; ') });

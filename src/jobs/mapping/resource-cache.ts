@@ -132,6 +132,11 @@ export class ResourceCache {
 export const missingProblem = (keys: readonly string[]): string =>
   `Oro did not return ${keys.map(describeKey).join(', ')}, which the mapping needs`;
 
+/** Every reason a mapped record cannot be staged: its problems, then what Oro did not return. */
+export function problemsOf(m: { problems: readonly string[]; missing: readonly string[] }): string[] {
+  return [...m.problems, ...(m.missing.length > 0 ? [missingProblem(m.missing)] : [])];
+}
+
 /** `orders:7` → `orders 7`; `orders:7/subOrders` → `the whole subOrders list of orders 7`. */
 function describeKey(key: string): string {
   const list = parseWholeListKey(key);
