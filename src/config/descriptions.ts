@@ -101,6 +101,8 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'customers.customAttributes': 'Extra Oro customer attributes copied into custom_attributes.',
   'customers.watch':
     "Attributes whose change re-sends a customer (default: the customer's business columns).",
+  'customers.sweepHours':
+    'Hours over which every customer is read again and its snapshot compared, for address and user changes (0: never).',
   runAll: 'run-all.',
   'runAll.maxDurationSeconds': 'run-all starts no new batch after this many seconds.',
   streams:

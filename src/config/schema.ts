@@ -253,6 +253,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       customAttributes: customAttributesSchema,
       watch: z.array(nonEmpty).min(1).optional(),
+      /**
+       * Hours over which every customer is read again and its snapshot hash compared (0: never):
+       * address and user changes do not move a customer's `updatedAt` (docs/push.md).
+       */
+      sweepHours: z.number().min(0).max(8760).default(24),
     })
     .prefault({}),
   runAll: z

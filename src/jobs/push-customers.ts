@@ -3,13 +3,14 @@
  * watched values (`customers.watch`, default the business columns) differs from the last one
  * staged for that customer; the UNIQUE (oro_customer_id, payload_hash) key is the backstop.
  * The push loop (kit/push-loop.ts) reads, retries and commits; this file says how a page of
- * customers is planned and what a batch writes. First it learns X3 customer codes from rows X3 marked DONE; a code claimed by two Oro
+ * customers is planned and what a batch writes; ./customer-feed.ts what is read (the changes since
+ * the cursor, then a slice of the re-snapshot sweep, `customers.sweepHours`). First it learns X3 customer codes from rows X3 marked DONE; a code claimed by two Oro
  * customers is reported with both ids and not mapped.
  */
 import type { JsonApiResource, OroClient, Page } from '../oro/types.js';
 import type { Row } from '../staging/store.js';
 import { CUSTOMER } from '../staging/tables.js';
-import { pagesFeed } from './kit/feeds.js';
+import { customerFeed } from './customer-feed.js';
 import { runPush, type PageInput, type PushPages, type PushPlan, type PushRun } from './kit/push-loop.js';
 import type { ReportBuilder } from './kit/report.js';
 import { mapCustomer } from './mapping/customer-snapshot.js';
@@ -46,15 +47,9 @@ function customerPages(oro: OroClient, run: PushRun): PushPages<Row> {
     reason: run.options.ids ? 'manual' : 'change',
   };
   return {
-    feed: (since) =>
-      pagesFeed(
-        oro.readIncremental('customers', {
-          since,
-          overlapSeconds: deps.config.oro.overlapSeconds,
-          pageSize: deps.config.oro.pageSize,
-        }),
-        { readAhead: true },
-      ),
+    // The changed customers, then a slice of the re-snapshot sweep (./customer-feed.ts).
+    feed: (since) => customerFeed(oro, deps, since),
+    // customer-feed.ts writes its states as units commit, in order; keep it at 1 if this changes.
     planAhead: 1,
     batchSize: deps.config.orders.batchSize,
     plan: (input) => planPage(ctx, input),

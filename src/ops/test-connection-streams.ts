@@ -5,7 +5,8 @@
  * - the resource: an unknown type is a 404 (docs/oro.md); an unknown `include` is ignored
  *   (oroinc/platform src/Oro/Bundle/ApiBundle/Tests/Functional/RestJsonApi/GetWithIncludeFieldsTest.php
  *   @6.1.0, testIncludeFilterWithWrongFieldName), so it is checked among the relationships;
- * - a push stream's incremental read: `filter[updatedAt][gte]` with `sort=updatedAt,id`; a field
+ * - a push stream's incremental read: `filter[updatedAt][gte]` with `sort=updatedAt,id` (in
+ *   `mode: full`, its keyset read by id instead: `filter[id][gt]` with `sort=id`); a field
  *   without a configured filter is a 400 "The filter is not supported." (oroinc/platform
  *   src/Oro/Bundle/ApiBundle/Processor/Shared/NormalizeFilterValues.php @6.1.0), without a sorter
  *   a 400 "Sorting by … is not supported." (…/Processor/Shared/ValidateSorting.php @6.1.0);
@@ -126,7 +127,11 @@ export async function streamCheck(
   }
 
   const reads: string[] = [];
-  if (def.direction === 'push') {
+  if (def.direction === 'push' && def.mode === 'full') {
+    const problem = await wholeReadProblem(oro, def.resource, at);
+    if (problem) return problem;
+    reads.push('filter[id][gt] and sort=id answer (mode: full)');
+  } else if (def.direction === 'push') {
     const problem = await incrementalProblem(oro, def.resource, at);
     if (problem) return problem;
     reads.push('filter[updatedAt] and sort=updatedAt answer');
@@ -167,7 +172,21 @@ async function incrementalProblem(oro: OroClient, resource: string, at: string):
     if (!(err instanceof OroRecordError) || err.status !== 400) throw err;
     return failed(
       `Oro cannot filter or sort ${resource} by updatedAt (400: ${err.detail ?? err.title ?? ''}${err.source?.parameter ? ` [${err.source.parameter}]` : ''}), which an incremental push stream reads by`,
-      `${resource} cannot be read incrementally on this Oro: remove the stream ${at}.`,
+      `${resource} cannot be read incrementally on this Oro: set ${at}.mode: full (the whole resource is read every everyMinutes, default 60, and only changed rows are staged).`,
+    );
+  }
+}
+
+/** The keyset read of `mode: full` (src/oro/id-sweep.ts), on one record. */
+async function wholeReadProblem(oro: OroClient, resource: string, at: string): Promise<Outcome | null> {
+  try {
+    await firstPage(oro, resource, { filter: { id: { op: 'gt', value: '0' } }, sort: 'id' });
+    return null;
+  } catch (err) {
+    if (!(err instanceof OroRecordError) || err.status !== 400) throw err;
+    return failed(
+      `Oro cannot page ${resource} by id (400: ${err.detail ?? err.title ?? ''}), which ${at}.mode: full reads by`,
+      `${resource} has no numeric ids Oro can compare (string ids take no range): remove the stream ${at}.`,
     );
   }
 }

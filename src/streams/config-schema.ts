@@ -85,8 +85,19 @@ export function buildStreamsSchema<F extends z.ZodType>(filterSchema: F) {
   const push = z.strictObject({
     name: streamName,
     direction: z.literal('push'),
-    /** Oro JSON:API type, e.g. `products`; it must be filterable and sortable by `updatedAt`. */
+    /**
+     * Oro JSON:API type, e.g. `products`; in the incremental mode it must be filterable and
+     * sortable by `updatedAt`.
+     */
     resource: oroResource,
+    /**
+     * `incremental` reads what changed since the last run (by `updatedAt`); `full` reads the whole
+     * resource by id every `everyMinutes`, for resources Oro cannot filter by `updatedAt`
+     * (customer users, addresses), and stages only rows whose hash changed.
+     */
+    mode: z.enum(['incremental', 'full']).default('incremental'),
+    /** `mode: full`: minutes from the start of one whole read to the start of the next. */
+    everyMinutes: z.number().int().min(1).max(525_600).optional(),
     /** Declarative filter, the language of `orders.criteria`: a record that fails it is not staged. */
     filter: filterSchema.optional(),
     include: z
@@ -141,6 +152,8 @@ interface LooseStream {
   direction?: unknown;
   table?: unknown;
   include?: unknown;
+  mode?: unknown;
+  everyMinutes?: unknown;
   key?: unknown;
   columns?: unknown;
   match?: { column?: unknown };
@@ -192,6 +205,12 @@ export function streamProblems(
     if (s.direction === 'push' && Array.isArray(s.key)) {
       for (const p of keyProblems(s.key, columns))
         out.push({ path: [i, 'key', ...p.path], message: p.message });
+    }
+    if (s.direction === 'push' && s.everyMinutes !== undefined && s.mode !== 'full') {
+      out.push({
+        path: [i, 'everyMinutes'],
+        message: 'everyMinutes applies to mode: full only; remove it or set mode: full',
+      });
     }
     if (s.direction === 'push') {
       const include = Array.isArray(s.include) ? s.include : [];

@@ -1,12 +1,16 @@
 /**
- * A push stream (`stream:<name>`): reads its Oro resource incrementally by `updatedAt`, keeps the
- * records that meet its filter, maps each with the generic mapper and stages a row when its
- * mapped values changed: rows carry a payload hash and UNIQUE (key, payload_hash) skips a snapshot
+ * A push stream (`stream:<name>`): reads its Oro resource incrementally by `updatedAt` (or whole,
+ * once every `everyMinutes`, in `mode: full`), keeps the records that meet its filter, maps each
+ * with the generic mapper and stages a row when its mapped values changed: rows carry a payload hash and UNIQUE (key, payload_hash) skips a snapshot
  * already staged, as for customers (staging-tables.md `sagesync_customer`). Per page: quarantine
  * what cannot be mapped, then one `store.stage` per `batchSize` rows, the page's last one with
  * the cursor, so the cursor only moves with the rows it covers (STYLE.md "Sync semantics").
  */
 import type { Filter } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { OroRecordError } from '../oro/errors.js';
+import { formatSweep, parseSweep, sweepFrom, sweepPages } from '../oro/id-sweep.js';
+import type { OroClient, Page } from '../oro/types.js';
 import { evaluateFilter } from '../jobs/criteria.js';
 import { pagesFeed } from '../jobs/kit/feeds.js';
 import { runPush, type PageInput, type PushPlan, type PushRun } from '../jobs/kit/push-loop.js';
@@ -38,12 +42,7 @@ export function pushStreamJob(def: PushStreamDef): Job {
         return {
           feed: (since) =>
             pagesFeed(
-              oro.readIncremental(def.resource, {
-                since,
-                overlapSeconds: deps.config.oro.overlapSeconds,
-                include: [...def.include],
-                pageSize: deps.config.oro.pageSize,
-              }),
+              def.mode === 'full' ? wholeRead(oro, deps, def, since) : incremental(oro, deps, def, since),
               { readAhead: false },
             ),
           planAhead: 1,
@@ -58,6 +57,77 @@ export function pushStreamJob(def: PushStreamDef): Job {
         };
       },
     });
+}
+
+/** `mode: full` without `everyMinutes`: a whole read an hour. */
+const DEFAULT_EVERY_MINUTES = 60;
+
+async function* incremental(
+  oro: OroClient,
+  deps: JobDeps,
+  def: PushStreamDef,
+  stored: string | null,
+): AsyncGenerator<Page> {
+  // A stream switched from mode: full holds a whole read's position: start from the beginning.
+  const since = parseSweep(stored) ? null : stored;
+  try {
+    yield* oro.readIncremental(def.resource, {
+      since,
+      overlapSeconds: deps.config.oro.overlapSeconds,
+      include: [...def.include],
+      pageSize: deps.config.oro.pageSize,
+    });
+  } catch (err) {
+    throw noUpdatedAtFilter(deps, def, err) ?? err;
+  }
+}
+
+/**
+ * A 400 naming the `updatedAt` filter or sorter: this resource cannot be read incrementally on
+ * this Oro (customer users and addresses have neither, oroinc/customer-portal
+ * src/Oro/Bundle/CustomerBundle/Resources/config/oro/api.yml @6.1.0). The fix is `mode: full`.
+ */
+function noUpdatedAtFilter(deps: JobDeps, def: PushStreamDef, err: unknown): ConfigError | null {
+  if (!(err instanceof OroRecordError) || err.status !== 400) return null;
+  const parameter = err.source?.parameter ?? '';
+  if (!/^filter\[updatedAt\]|^sort$/.test(parameter)) return null;
+  const i = deps.config.streams.findIndex((s) => s.name === def.name);
+  return new ConfigError(
+    [
+      {
+        path: `streams[${i}].mode`,
+        source: 'Oro',
+        message:
+          `Oro cannot filter or sort ${def.resource} by updatedAt (400 on ${parameter}: ${err.detail ?? err.title ?? ''}), ` +
+          'which the incremental mode reads by. Set mode: full on this stream: it then reads the whole ' +
+          'resource every everyMinutes (default 60) and stages only the rows whose values changed.',
+      },
+    ],
+    { cause: err },
+  );
+}
+
+/**
+ * `mode: full`: the whole resource in id order (src/oro/id-sweep.ts), a pass every
+ * `everyMinutes`, continued by the next run when the time budget ends it (the loop checks it
+ * before each page). The pass's position is the stream's cursor, stored with the rows of each
+ * page; UNIQUE (key, payload_hash) leaves out every row whose values did not change. Between
+ * passes nothing is read.
+ */
+async function* wholeRead(
+  oro: OroClient,
+  deps: JobDeps,
+  def: PushStreamDef,
+  stored: string | null,
+): AsyncGenerator<Page> {
+  const period = (def.everyMinutes ?? DEFAULT_EVERY_MINUTES) * 60_000;
+  const from = sweepFrom(parseSweep(stored), deps.clock(), period);
+  if (from === null) return;
+  const pass = sweepPages(oro, def.resource, from, {
+    pageSize: deps.config.oro.pageSize,
+    include: def.include,
+  });
+  for await (const { page, position } of pass) yield { ...page, watermark: formatSweep(position) };
 }
 
 interface Mapped {

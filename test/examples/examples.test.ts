@@ -72,13 +72,14 @@ describe('example configurations', () => {
     expect(config.staging.path).toMatch(/\/cfg-[^/]+\/\.sagesync\/staging$/);
   });
 
-  it('sagesync.streams.yaml: a products push stream and a pull stream (issue 8)', async () => {
+  it('sagesync.streams.yaml: two push streams (one in mode: full) and a pull stream (issues 8, 16)', async () => {
     const config = await validate('sagesync.streams.yaml', {
       SAGESYNC_ORO_CLIENT_SECRET: 'x',
       SAGESYNC_STAGING_PASSWORD: 'y',
     });
     expect(config.streams.map((s) => [s.name, s.direction])).toEqual([
       ['products', 'push'],
+      ['contacts', 'push'],
       ['contact-ratings', 'pull'],
     ]);
   });

@@ -27,6 +27,7 @@ describe('the catalog of jobs', () => {
       'pull-credit',
       'pull-tracking',
       'stream:products',
+      'stream:contacts',
       'stream:contact-ratings',
     ]);
     expect(runAllJobNames({ streams: [] })).toEqual(JOBS.map((j) => j.name));

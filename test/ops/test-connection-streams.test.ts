@@ -101,7 +101,14 @@ describe('test-connection: custom streams and the credit-limit field', () => {
     expect(l?.detail).toMatch(
       /cannot filter or sort customerusers by updatedAt \(400: .*\[filter\[updatedAt\]\[gte\]\]/,
     );
-    expect(l?.fix).toContain('streams[0]');
+    expect(l?.fix).toContain('streams[0].mode: full');
+  });
+
+  it('the same stream in mode: full: ✓, its keyset read by id answers', async () => {
+    const r = await oroReport(latest, { streams: [{ ...USERS_PUSH, mode: 'full' }] });
+    const l = r.line('stream contacts: customerusers');
+    expect(l?.ok, r.text).toBe(true);
+    expect(l?.detail).toContain('filter[id][gt] and sort=id answer (mode: full)');
   });
 
   it('an unknown resource: ✗ naming it and streams[i].resource', async () => {

@@ -36,6 +36,11 @@ export interface FeedUnit {
   staged: string[];
   /** On the last unit of a listed page: the cursor that may be stored with it. */
   watermark?: string;
+  /**
+   * Run once the unit's batches have committed, in unit order (never in --dry-run): a feed's
+   * own state besides the cursor (push-customers' remembered window and sweep position).
+   */
+  committed?: () => Promise<void>;
 }
 
 /** Full pages, as read, as feed units (`readAhead`: the next page is fetched while one is planned). */

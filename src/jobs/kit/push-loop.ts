@@ -171,7 +171,11 @@ async function incremental<T>(run: Run<T>): Promise<void> {
       if (run.report.outOfTime()) break;
       const planned = await planPage(run, unit.page, unit.staged);
       const pageCursor = unit.watermark !== cursor ? unit.watermark : undefined;
-      chain = chain.then((ok) => (ok ? applyPage(run, planned, pageCursor) : false));
+      chain = chain.then(async (ok) => {
+        if (!ok || !(await applyPage(run, planned, pageCursor))) return false;
+        if (unit.committed && !run.options.dryRun) await unit.committed();
+        return true;
+      });
       // Observed below; this only keeps a failure from going unhandled while pages are planned.
       chain.catch(() => undefined);
       applying.push(chain);
