@@ -28,7 +28,8 @@ export async function pushCustomers(deps: JobDeps, options: JobOptions): Promise
     resource: 'customers',
     stagingIds: true,
     screenIds: (r) => [{ what: 'customer id', id: r.id }],
-    failOnce: false,
+    // A customer met again in the same run (retry by id, overlap re-read, sweep) is reported once.
+    failOnce: true,
     before: async (report) => {
       if (!options.dryRun) await learnCodes(deps, report);
     },
