@@ -78,6 +78,8 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'notifications.smtp.password': 'SMTP password. Prefer the environment or passwordFile.',
   'notifications.smtp.passwordFile': 'Read the SMTP password from this file (trailing newline trimmed).',
   'notifications.smtp.rejectUnauthorized': "Verify the SMTP server's certificate.",
+  'notifications.smtp.timeoutMs':
+    'Total deadline for one e-mail in milliseconds (connecting, TLS, authentication and sending), however slowly the server answers.',
   'notifications.throttleMinutes': 'The same problem is e-mailed at most once in this window.',
   logging: 'Logging.',
   'logging.level': 'error, warn, info or debug.',

@@ -187,6 +187,8 @@ export const configSchema = z.strictObject({
           /** Read the SMTP password from this file; trailing newline trimmed. */
           passwordFile: nonEmpty.optional(),
           rejectUnauthorized: z.boolean().default(true),
+          /** Total deadline for one e-mail (connect, TLS, authentication, sending). */
+          timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
         })
         .optional(),
       throttleMinutes: z

@@ -5,6 +5,7 @@
 import type { Transporter } from 'nodemailer';
 import type { Config } from '../config/schema.js';
 import { ConfigError, ServiceUnavailableError } from '../errors.js';
+import { smtpSockets, withinDeadline } from './smtp-socket.js';
 
 export type NotificationsConfig = Config['notifications'];
 
@@ -37,7 +38,13 @@ export function createMailer(n: NotificationsConfig, opts: { connectionTimeoutMs
   }
   const from = n.from ?? (smtp.user?.includes('@') ? smtp.user : `sagesync@${smtp.host}`);
   let transporter: Promise<Transporter> | undefined;
-  const timeout = opts.connectionTimeoutMs ?? 15_000;
+  // The whole exchange (connect, TLS, authentication, sending) ends by notifications.smtp.timeoutMs;
+  // nodemailer's own timeouts are idle timeouts, below it.
+  const total = smtp.timeoutMs;
+  const timeout = Math.min(opts.connectionTimeoutMs ?? 15_000, total);
+  const sockets = smtpSockets();
+  const within = <T>(work: (t: Transporter) => Promise<T>): Promise<T> =>
+    withinDeadline(total, get().then(work), () => sockets.destroyAll());
   const get = (): Promise<Transporter> =>
     (transporter ??= import('nodemailer').then((nm) =>
       nm.default.createTransport({
@@ -49,14 +56,14 @@ export function createMailer(n: NotificationsConfig, opts: { connectionTimeoutMs
         connectionTimeout: timeout,
         greetingTimeout: timeout,
         socketTimeout: timeout * 2,
+        getSocket: sockets.getSocket,
       }),
     ));
   const where = `${smtp.host}:${smtp.port}`;
   return {
     async send(mail) {
-      const t = await get();
       try {
-        await t.sendMail({ from, to: [...n.to], subject: mail.subject, text: mail.text });
+        await within((t) => t.sendMail({ from, to: [...n.to], subject: mail.subject, text: mail.text }));
       } catch (err) {
         throw new ServiceUnavailableError(
           'smtp',
@@ -68,9 +75,8 @@ export function createMailer(n: NotificationsConfig, opts: { connectionTimeoutMs
       }
     },
     async verify() {
-      const t = await get();
       try {
-        await t.verify();
+        await within((t) => t.verify());
       } catch (err) {
         throw new ServiceUnavailableError(
           'smtp',
@@ -83,6 +89,7 @@ export function createMailer(n: NotificationsConfig, opts: { connectionTimeoutMs
       }
     },
     close() {
+      sockets.destroyAll();
       void transporter?.then((t) => t.close());
     },
   };
