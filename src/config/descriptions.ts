@@ -9,6 +9,9 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "Path of Oro's back-office API: its backend prefix followed by /api (default /admin/api); the token stays at /oauth2-token.",
   'oro.allowInsecureHttp':
     'Silence the warning about a plain http:// oro.url (loopback addresses are never warned about).',
+  'oro.tls': "Trust for Oro's HTTPS certificate.",
+  'oro.tls.caFile':
+    "PEM file of the private certificate authority that issued Oro's certificate; it is then trusted instead of the system's authorities.",
   'oro.clientId': "Client id of the OAuth 2 client-credentials application created in Oro's back-office.",
   'oro.clientSecret': 'Client secret of that application. Prefer the environment or clientSecretFile.',
   'oro.clientSecretFile': 'Read the client secret from this file (trailing newline trimmed).',

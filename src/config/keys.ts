@@ -36,6 +36,7 @@ export const SECRET_FILE_KEYS: readonly (readonly [string, string])[] = [
 export const PATH_KEYS: readonly string[] = [
   'staging.path',
   'staging.tls.caFile',
+  'oro.tls.caFile',
   'staging.sshTunnel.privateKeyFile',
   'logging.file',
   'monitoring.textfile',

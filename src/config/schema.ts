@@ -77,6 +77,8 @@ export const configSchema = z.strictObject({
       }),
     /** Plain http:// to a host other than this machine is warned about on every run unless true. */
     allowInsecureHttp: z.boolean().default(false),
+    /** Trust for Oro's certificate: a private certificate authority's PEM file (issue 18, point 22). */
+    tls: z.strictObject({ caFile: nonEmpty.optional() }).prefault({}),
     clientId: nonEmpty,
     clientSecret: nonEmpty,
     /** Read the client secret from this file (a Kubernetes secret mount); trailing newline trimmed. */

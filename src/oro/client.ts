@@ -4,6 +4,7 @@
  * src/oro/transport.ts; retries and classification through src/oro/api.ts.
  */
 import type { Config } from '../config/schema.js';
+import { readCaFile } from '../config/ca-file.js';
 import type { CommunicationObserver, Logger } from '../log/types.js';
 import { createCall, type Call } from './api.js';
 import { assertListData } from './document-check.js';
@@ -38,6 +39,9 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
   let deadline: number | undefined;
   const now = opts.now ?? Date.now;
   const transport = createTransport({
+    ...(oro.tls.caFile
+      ? { ca: { file: oro.tls.caFile, pem: readCaFile('oro.tls.caFile', oro.tls.caFile) } }
+      : {}),
     timeoutMs: oro.timeoutMs,
     maxResponseBytes: oro.maxResponseBytes,
     ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
+import { ServiceUnavailableError } from '../errors.js';
 import type { CommunicationObserver } from '../log/types.js';
 import { redact, redactText } from './redact.js';
 
@@ -38,6 +39,27 @@ export class NetworkError extends Error {
 /** NetworkError code of an answer over oro.maxResponseBytes: not retried (it would come again). */
 export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';
 
+/**
+ * OpenSSL's verification results as Node reports them (`err.code`: SELF_SIGNED_CERT_IN_CHAIN,
+ * UNABLE_TO_GET_ISSUER_CERT_LOCALLY, CERT_HAS_EXPIRED, …, and ERR_TLS_CERT_ALTNAME_INVALID for a
+ * name mismatch; https://nodejs.org/api/tls.html#x509-certificate-error-codes): the certificate
+ * is not trusted, which no retry changes.
+ */
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
+/** Oro's certificate is not trusted: fatal at once (exit 69), naming oro.tls.caFile. */
+function untrusted(url: string, problem: string, caFile: string | undefined): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    'oro',
+    `Oro's certificate at ${new URL(url).origin} is not trusted (${problem}).`,
+    {
+      hint: caFile
+        ? `oro.tls.caFile (${caFile}) does not verify it: check that the file holds the certificate authority that issued Oro's certificate, and that the certificate names the host of oro.url.`
+        : "If Oro's certificate is issued by a private certificate authority, set oro.tls.caFile to that authority's PEM file.",
+    },
+  );
+}
+
 export interface Transport {
   exchange(x: Exchange): Promise<ExchangeResult>;
   close(): void;
@@ -51,9 +73,15 @@ export function createTransport(opts: {
   onHttp?: CommunicationObserver;
   /** Current secrets (client secret, tokens) to mask in events and error messages. */
   secrets: () => readonly string[];
+  /** oro.tls.caFile and its PEM: the certificate authorities trusted instead of the system's. */
+  ca?: { file: string; pem: string };
 }): Transport {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  const httpsAgent = new https.Agent({
+    keepAlive: true,
+    maxSockets: 16,
+    ...(opts.ca ? { ca: opts.ca.pem } : {}),
+  });
   const maxBytes = opts.maxResponseBytes ?? Infinity;
   const ax: AxiosInstance = axios.create({
     // axios's `timeout` is a socket idle timeout on Node (ClientRequest#setTimeout): a server
@@ -125,6 +153,7 @@ export function createTransport(opts: {
       }
       const message = redactText(text, opts.secrets());
       emit(null, undefined, message);
+      if (CERTIFICATE_CODE.test(code)) throw untrusted(x.url, message, opts.ca?.file);
       throw new NetworkError(code, message);
     } finally {
       clearTimeout(timer);

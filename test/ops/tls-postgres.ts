@@ -7,6 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, write
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../tunnel/sshd-server.js';
+import { makeTestCa } from './test-ca.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 
@@ -31,93 +32,12 @@ export function tlsPostgresUnavailable(): string | null {
   return null;
 }
 
-function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: 'pipe' });
-}
-
 export async function startTlsPostgres(): Promise<TlsPostgres> {
   const root = mkdtempSync(join(tmpdir(), 'sagesync-tlspg-'));
   chmodSync(root, 0o755);
   const certs = join(root, 'certs');
   mkdirSync(certs);
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=sagesync test CA',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-    ],
-    certs,
-  );
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=some other CA',
-      '-keyout',
-      'other.key',
-      '-out',
-      'other.crt',
-    ],
-    certs,
-  );
-  openssl(
-    [
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-subj',
-      '/CN=localhost/O=sagesync test',
-      '-keyout',
-      'server.key',
-      '-out',
-      'server.csr',
-    ],
-    certs,
-  );
-  writeFileSync(join(certs, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      'ext.cnf',
-      '-out',
-      'server.crt',
-    ],
-    certs,
-  );
+  makeTestCa(certs);
 
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());

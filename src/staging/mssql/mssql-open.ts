@@ -4,10 +4,9 @@
  * through a tunnel the certificate is checked against `staging.tls.serverName`
  * (tedious 19.2.2 `src/connection.ts`: `serverName` is the TLS servername).
  */
-import { readFileSync } from 'node:fs';
 import type mssql from 'mssql';
+import { readCaFile } from '../../config/ca-file.js';
 import type { Config } from '../../config/schema.js';
-import { ConfigError } from '../../errors.js';
 import { connectionOptions, describeTarget, type ConnectionOptions } from '../connection-options.js';
 import { defaultPort, DIALECT_DEFAULTS } from '../dialects.js';
 import type { StoreNames } from '../names.js';
@@ -35,20 +34,7 @@ export function mssqlConfig(staging: Config['staging'], conn: ConnectionOptions)
   };
   if (staging.tls.serverName) options.serverName = staging.tls.serverName;
   if (staging.tls.caFile) {
-    try {
-      options.cryptoCredentialsDetails = { ca: readFileSync(staging.tls.caFile, 'utf8') };
-    } catch (cause) {
-      throw new ConfigError(
-        [
-          {
-            path: 'staging.tls.caFile',
-            source: 'configuration',
-            message: `cannot read the CA file ${staging.tls.caFile}`,
-          },
-        ],
-        { cause },
-      );
-    }
+    options.cryptoCredentialsDetails = { ca: readCaFile('staging.tls.caFile', staging.tls.caFile) };
   }
   return {
     server: conn.host,

@@ -2,10 +2,10 @@
  * Opening the PostgreSQL dialect: `pg` against a server, or PGlite on a data directory. Each
  * driver module is imported here, lazily, so a run only loads the one it uses.
  */
-import { readFileSync } from 'node:fs';
 import { checkServerIdentity, type ConnectionOptions as TlsOptions } from 'node:tls';
+import { readCaFile } from '../../config/ca-file.js';
 import type { Config } from '../../config/schema.js';
-import { ConfigError, ServiceUnavailableError } from '../../errors.js';
+import { ServiceUnavailableError } from '../../errors.js';
 import type { OpenStoreOptions } from '../open-store.js';
 import { unavailable } from '../unavailable.js';
 import { connectionOptions, describeTarget, scrub } from '../connection-options.js';
@@ -20,17 +20,6 @@ export type OpenOptions = OpenStoreOptions;
 /** How long past statement_timeout the client waits for the server's own cancel. */
 export const CLIENT_DEADLINE_GRACE_MS = 5_000;
 
-function readCa(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(
-      [{ path: 'staging.tls.caFile', source: 'configuration', message: `cannot read the CA file ${file}` }],
-      { cause },
-    );
-  }
-}
-
 /** TLS per staging.tls; a URL's sslmode is honoured and wins, the one place TLS is decided
  * (pg-connection-string 2.14 `index.js`: a URL's ssl parameters replace the `ssl` object). */
 export function pgSsl(staging: Config['staging'], params: Record<string, string>): false | TlsOptions {
@@ -39,7 +28,7 @@ export function pgSsl(staging: Config['staging'], params: Record<string, string>
   const ssl: TlsOptions = {
     rejectUnauthorized: mode === 'no-verify' ? false : staging.tls.rejectUnauthorized,
   };
-  if (staging.tls.caFile) ssl.ca = readCa(staging.tls.caFile);
+  if (staging.tls.caFile) ssl.ca = readCaFile('staging.tls.caFile', staging.tls.caFile);
   const serverName = staging.tls.serverName;
   if (serverName) {
     // Through a tunnel the host is 127.0.0.1: verify the certificate against the real name.
