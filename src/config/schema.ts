@@ -92,7 +92,7 @@ export const configSchema = z.strictObject({
     apiPath: z
       .string()
       // At least one segment: "/" alone would send every request to {oro.url}/orders.
-      .regex(/^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~\-][A-Za-z0-9._~\-/]*$/, {
+      .regex(/^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-][A-Za-z0-9._~\-/]*$/, {
         message:
           'expected a path starting with "/", e.g. /admin/api (Oro\'s backend prefix followed by /api)',
       })
