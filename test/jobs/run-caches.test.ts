@@ -53,6 +53,36 @@ describe('CustomerSource', () => {
   });
 });
 
+describe('CustomerSource bound', () => {
+  it('keeps the customers used last; one dropped is read again, with its contacts', async () => {
+    r = await rig({ sandbox: { seed: { orders: 1, customers: 30, seed: 5 } } });
+    const cache = new ResourceCache(r.client, silent);
+    const source = new CustomerSource(r.client, cache, silent, 10);
+    const ids = r.sb.all('customers').map((c) => c.id);
+    expect(ids.length).toBeGreaterThanOrEqual(30);
+    const contacts = new Map<string, string>();
+    for (let i = 0; i < 30; i += 10) {
+      const got = await source.load(ids.slice(i, i + 10), new Map());
+      for (const [id, c] of got)
+        contacts.set(id, (c.relationships['mainContact']?.data as { id: string }).id);
+    }
+    const lookup = cache.lookup();
+    // The last ten are kept with their main contacts; the first twenty's contacts are let go.
+    for (const id of ids.slice(20, 30)) expect(lookup('customerusers', contacts.get(id)!)).toBeDefined();
+    for (const id of ids.slice(0, 20)) expect(lookup('customerusers', contacts.get(id)!)).toBeUndefined();
+
+    const reads = (): number =>
+      apiRequests(r!.sb).filter((q) => /customer(users|addresses)$/.test(q.path)).length;
+    const before = reads();
+    await source.load(ids.slice(25, 30), new Map()); // kept: nothing read
+    expect(reads()).toBe(before);
+    const again = (await source.load([ids[0]!], new Map())).get(ids[0]!)!;
+    expect(reads()).toBe(before + 2); // dropped: its users and addresses read again
+    expect((again.relationships['mainContact']?.data as { id: string }).id).toBe(contacts.get(ids[0]!));
+    expect(cache.lookup()('customerusers', contacts.get(ids[0]!)!)).toBeDefined();
+  });
+});
+
 describe('ResourceCache', () => {
   it('reads ids in chunks of 99, one request each, with page[size]=100 and without links', async () => {
     r = await rig({ sandbox: { seed: { orders: 1, customers: 120, seed: 5 } } });

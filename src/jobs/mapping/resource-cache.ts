@@ -34,6 +34,14 @@ export class ResourceCache {
     for (const r of resources) this.known.set(`${r.type}:${r.id}`, r);
   }
 
+  /** Drops these `type:id` keys: a later `fetch` reads them again. */
+  forget(keys: Iterable<string>): void {
+    for (const key of keys) {
+      this.known.delete(key);
+      this.tried.delete(key);
+    }
+  }
+
   /** Reads the `type:id` keys not read before; a key Oro does not return stays unknown. */
   async fetch(keys: Iterable<string>): Promise<void> {
     const byType = new Map<string, string[]>();
