@@ -37,7 +37,7 @@ describe.skipIf(!backend?.available)('PostgreSQL refusing the work: exit 69, not
   /**
    * The store takes b, then waits for a (held by `other`); once it waits (not before: a loaded
    * machine may be slow to start it), `other` asks for b: a deadlock, found first by the store's
-   * backend. Returns the store's statement (its error, or undefined) and `other`'s request.
+   * backend (see below). Returns the store's statement (its error, or undefined) and `other`'s request.
    */
   async function deadlock(
     store: StagingStore,
@@ -51,14 +51,21 @@ describe.skipIf(!backend?.available)('PostgreSQL refusing the work: exit 69, not
         `DO $$ BEGIN PERFORM pg_advisory_xact_lock(${b}); PERFORM pg_sleep(0.2); PERFORM pg_advisory_xact_lock(${a}); END $$`,
       ),
     );
-    const waiting = async (): Promise<boolean> => {
+    // How long the store has waited for a (pg_locks.waitstart, PostgreSQL 14+), or null.
+    const waited = async (): Promise<number | null> => {
       const r = await other.query(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1`,
+        `SELECT (extract(epoch FROM clock_timestamp() - max(waitstart)) * 1000)::int AS ms
+           FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1`,
         [a],
       );
-      return (r.rows[0] as { n: number }).n > 0;
+      return (r.rows[0] as { ms: number | null }).ms;
     };
-    for (let i = 0; i < 200 && !(await waiting()); i++) await pause(50);
+    let ms: number | null = null;
+    for (let i = 0; i < 200 && (ms = await waited()) === null; i++) await pause(50);
+    // Each backend looks for a deadlock once, deadlock_timeout (1 s) after it began to wait. The
+    // store's look must come after `other` waits and before `other`'s own look: `other` asks for b
+    // about 400 ms into the store's wait, however late a loaded machine noticed that wait.
+    await pause(Math.max(0, 400 - (ms ?? 0)));
     return { mine, theirs: other.query('SELECT pg_advisory_xact_lock($1)', [b]) };
   }
 
