@@ -30,7 +30,8 @@ const clone = join(work, 'clone');
 const prefix = join(work, 'prefix');
 let tarball = '';
 let installed = '';
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The install is some 130 MB of small files: a loaded disk needs more than the default hook timeout.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 300_000);
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; name: string };
 const run = (file: string, args: string[], cwd = work) =>
