@@ -26,6 +26,23 @@ export default tseslint.config(
     },
   },
   {
+    // Rules that need the types (typescript-eslint's type-checked set, the ones that catch real
+    // bugs): a promise nobody awaits or catches, a promise where a boolean or a void callback is
+    // expected, `await` on a non-promise, throwing or rejecting with a non-Error, a type assertion
+    // that changes nothing. examples/ is left out: it is not in tsconfig.json's project.
+    files: ['src/**/*.ts', 'tools/**/*.ts', 'test/**/*.ts', 'vitest.config.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/prefer-promise-reject-errors': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+    },
+  },
+  {
     files: ['src/index.ts', 'test/**', 'tools/**'],
     rules: { 'no-restricted-properties': 'off' },
   },

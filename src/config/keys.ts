@@ -65,7 +65,7 @@ type JsonSchemaNode = {
 /** The input side of the schema: what a user writes (defaults not applied yet). */
 export function inputJsonSchema(): Record<string, unknown> {
   // `unrepresentable: 'any'`: orders.criteria may be a function, which JSON Schema cannot say.
-  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
 }
 
 function kindOf(node: JsonSchemaNode): KeyKind {
@@ -103,7 +103,7 @@ export function configKeys(): readonly ConfigKey[] {
       keys.push(key);
     }
   };
-  walk(inputJsonSchema() as JsonSchemaNode, []);
+  walk(inputJsonSchema(), []);
   cached = Object.freeze(keys);
   return cached;
 }

@@ -97,7 +97,7 @@ async function planPage(
   const planned: OrderPagePlan =
     orders.length === 0
       ? { stage: [], failures: [], skipped: [] }
-      : await planOrders(orders, page.included as ReadonlyMap<string, JsonApiResource>, state);
+      : await planOrders(orders, page.included, state);
   // The orders resolved here are done with too (the loop empties the page itself).
   for (const o of orders) {
     o.lineItems.length = 0;

@@ -39,7 +39,7 @@ function notPrototypeName<T extends z.ZodType<string>>(schema: T): T {
   return schema.refine((s) => !s.split('.').some((part) => PROTOTYPE_NAMES.has(part)), {
     error: (iss) =>
       `"${String(iss.input)}" is a name every JavaScript object has (constructor, toString, valueOf, …); sagesync cannot use it here`,
-  }) as unknown as T;
+  });
 }
 
 const sqlType = z
@@ -136,7 +136,7 @@ export function buildStreamsSchema<F extends z.ZodType>(filterSchema: F) {
     .array(stream)
     .superRefine(
       (streams, ctx) => {
-        for (const p of streamProblems(streams as unknown as LooseStream[])) {
+        for (const p of streamProblems(streams)) {
           ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
         }
       },

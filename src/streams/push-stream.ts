@@ -6,7 +6,6 @@
  * what cannot be mapped, then one `store.stage` per `batchSize` rows, the page's last one with
  * the cursor, so the cursor only moves with the rows it covers (STYLE.md "Sync semantics").
  */
-import type { Filter } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { OroRecordError } from '../oro/errors.js';
 import { formatSweep, parseSweep, sweepFrom, sweepPages } from '../oro/id-sweep.js';
@@ -150,7 +149,7 @@ async function planPage(
   const mapped = await cache.settle((): Mapped[] =>
     page.data.map((r) => {
       if (def.filter) {
-        const v = evaluateFilter(def.filter as Filter, r, lookup);
+        const v = evaluateFilter(def.filter, r, lookup);
         if (v.missing.length > 0)
           return { id: r.id, row: null, problems: [], missing: v.missing, filteredOut: false };
         if (!v.qualifies) return { id: r.id, row: null, problems: [], missing: [], filteredOut: true };

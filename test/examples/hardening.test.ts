@@ -38,7 +38,7 @@ describe('kubernetes/cronjob.yaml', () => {
     const kinds = docs.map((d) => d['kind']);
     expect(kinds).toEqual(['ConfigMap', 'CronJob']);
     for (const d of docs) {
-      const model = d['kind'] === 'CronJob' ? new CronJob(d as never) : new ConfigMap(d as never);
+      const model = d['kind'] === 'CronJob' ? new CronJob(d) : new ConfigMap(d);
       expect(() => model.validate()).not.toThrow();
     }
     // The validation is real: a wrong type is refused.

@@ -64,7 +64,7 @@ export function buildConfig(
       ...(extra.oro ?? {}),
     },
     staging: { ...staging, ...(extra.staging ?? {}) },
-  }) as Config;
+  });
 }
 
 /** One migrated store per test file (opening PGlite is the slow part); each test empties it. */
@@ -146,9 +146,7 @@ export async function pullEnv(
       return table === 'customer_map' ? '' : String(out[0]?.['staging_id']);
     },
     async rows(table) {
-      return store.query(`SELECT * FROM ${store.tableName(tables[table])} ORDER BY staging_id`) as Promise<
-        Record<string, unknown>[]
-      >;
+      return store.query(`SELECT * FROM ${store.tableName(tables[table])} ORDER BY staging_id`);
     },
     async close() {
       await oro.close();

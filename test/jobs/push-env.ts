@@ -41,7 +41,7 @@ export function buildConfig(
     ...extra,
     oro: { url: oroUrl, ...CLIENT, maxRetries: 1, timeoutMs: 5000, ...(extra.oro ?? {}) },
     staging: { ...staging, ...(extra.staging ?? {}) },
-  }) as Config;
+  });
 }
 
 export interface StagedOrder {
@@ -113,13 +113,9 @@ export async function pushEnv(
       }));
     },
     lines: (id) =>
-      store.query(`SELECT * FROM ${t(ORDER_LINE)} WHERE oro_order_id = $1 ORDER BY line_number`, [
-        id,
-      ]) as Promise<Record<string, unknown>[]>,
-    customerRows: () =>
-      store.query(`SELECT * FROM ${t(CUSTOMER)} ORDER BY staging_id`) as Promise<Record<string, unknown>[]>,
-    quarantine: () =>
-      store.query(`SELECT * FROM ${t(QUARANTINE)} ORDER BY staging_id`) as Promise<Record<string, unknown>[]>,
+      store.query(`SELECT * FROM ${t(ORDER_LINE)} WHERE oro_order_id = $1 ORDER BY line_number`, [id]),
+    customerRows: () => store.query(`SELECT * FROM ${t(CUSTOMER)} ORDER BY staging_id`),
+    quarantine: () => store.query(`SELECT * FROM ${t(QUARANTINE)} ORDER BY staging_id`),
     async close() {
       await oro.close();
       await store.close();

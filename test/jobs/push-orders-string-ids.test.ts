@@ -23,7 +23,7 @@ describe.each(backends)('string-id and unpaged resources on $name', (backend) =>
     it(`${version}: internalStatus.name is read from the whole status list, every order staged`, async () => {
       env = await pushEnv(backend, {
         sandbox: { apiVersion: version, seed: { orders: 60, customers: 5, linesPerOrder: [1, 2] } },
-        config: { orders: { customAttributes: { status: 'internalStatus.name' } } as never },
+        config: { orders: { customAttributes: { status: 'internalStatus.name' } } },
       });
       const r = await env.orders();
       expect(r.outcome, r.message).toBe('ok');

@@ -38,7 +38,7 @@ describe.each(backends)('sub-orders and kits on $name', (backend) => {
     env = await pushEnv(backend, {
       sandbox: { apiVersion: '6.1.0', seed: { orders: 0, customers: 2 } },
       // Pages of 2: main orders and their sub-orders are read on different pages.
-      config: { oro: { pageSize: 2 } as never, orders: { subOrders: mode } as never },
+      config: { oro: { pageSize: 2 } as never, orders: { subOrders: mode } },
     });
     const first = env.sandbox.addSplitOrder({
       groups: [2, 3],

@@ -95,7 +95,7 @@ describe('sagesync run-all (built CLI, no TTY)', () => {
   });
 
   function storeConfig(): Config {
-    return configSchema.parse({ oro: { url: sandbox.url, ...CLIENT }, staging }) as Config;
+    return configSchema.parse({ oro: { url: sandbox.url, ...CLIENT }, staging });
   }
 
   /** Runs `fn` with the store open (embedded: only while no CLI process runs). */

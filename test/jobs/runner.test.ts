@@ -159,7 +159,7 @@ describe('runJobs with the embedded store held by another process', () => {
   it('reports every job skipped (exit 0) and touches nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sagesync-runner-'));
     const embedded = BACKENDS.find((b) => b.name === 'embedded')!;
-    const config = buildConfig(embedded, 'public', 'http://127.0.0.1:9', { staging: { path: dir } as never });
+    const config = buildConfig(embedded, 'public', 'http://127.0.0.1:9', { staging: { path: dir } });
     const first = await openStore(config);
     await first.migrate();
     await first.close();

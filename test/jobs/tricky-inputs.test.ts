@@ -24,7 +24,7 @@ describe.each(backends)('tricky inputs on $name', (backend) => {
     updatedAt = '2026-01-01T00:00:00Z',
   ) => {
     ids[name] = env.sandbox.addOrder({ customerId: '1', lines: 2, updatedAt, attributes });
-    return ids[name] as string;
+    return ids[name];
   };
   const header = async (id: string) =>
     (

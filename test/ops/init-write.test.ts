@@ -109,7 +109,7 @@ describe('sagesync init: the files it writes', () => {
       const k8s = schedule({ ...input, scheduler: 'kubernetes', secrets });
       const docs = parseAllDocuments(k8s.files[0]!.content).map((d) => d.toJS() as Record<string, unknown>);
       expect(docs).toHaveLength(1);
-      const job = new CronJob(docs[0] as ConstructorParameters<typeof CronJob>[0]);
+      const job = new CronJob(docs[0]);
       expect(() => job.validate()).not.toThrow();
       expect(job.spec?.schedule).toBe('* * * * *');
     }

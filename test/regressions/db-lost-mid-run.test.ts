@@ -4,7 +4,6 @@
  * reports a lost connection as ServiceUnavailableError('database').
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../src/config/schema.js';
 import { ServiceUnavailableError } from '../../src/errors.js';
 import { isConnectionLoss } from '../../src/staging/postgres/postgres-errors.js';
 import { openStore } from '../../src/staging/open-store.js';
@@ -38,7 +37,7 @@ describe('a staging database lost during a run', () => {
       url.hostname = '127.0.0.1';
       url.port = String(fwd.port);
       const base = pg!.config(schema);
-      const store = await openStore({ ...base, staging: { ...base.staging, url: url.toString() } } as Config);
+      const store = await openStore({ ...base, staging: { ...base.staging, url: url.toString() } });
       try {
         await store.query('SELECT 1');
         await fwd.close();

@@ -15,7 +15,7 @@ const config = (oro: Record<string, unknown>): Config =>
   configSchema.parse({
     oro: { clientId: 'c', clientSecret: 's', ...oro },
     staging: { dialect: 'embedded' },
-  }) as Config;
+  });
 
 describe('oro.url schemes (issue 18)', () => {
   it('warns about plain http to another machine, not about https or loopback', () => {

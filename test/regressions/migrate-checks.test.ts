@@ -22,7 +22,7 @@ const config = (columns: Record<string, unknown> = {}, extra: Record<string, unk
     oro: { url: 'https://oro.example.com', clientId: 'a', clientSecret: 'b' },
     staging: { dialect: 'embedded', path: 'memory://' },
     streams: [{ ...PRODUCTS_STREAM, ...extra, columns: { ...PRODUCTS_STREAM.columns, ...columns } }],
-  }) as Config;
+  });
 
 async function mssqlMigrate(cfg: Config, tweak: CatalogTweak) {
   const tables = streamTables(cfg);

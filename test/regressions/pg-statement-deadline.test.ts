@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../src/config/schema.js';
 import { ServiceUnavailableError } from '../../src/errors.js';
 import { openStore } from '../../src/staging/open-store.js';
 import { runCli } from '../cli/helpers.js';
@@ -87,7 +86,7 @@ describe.skipIf(!backend?.available)('a statement past staging.statementTimeoutM
     const store = await openStore({
       ...base,
       staging: { ...base.staging, url: via.toString(), statementTimeoutMs: 300 },
-    } as Config);
+    });
     try {
       expect(await store.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
       fwd.silent = true;

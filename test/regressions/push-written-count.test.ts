@@ -13,7 +13,7 @@ describe.each(embedded)('push counts with a custom table prefix ($name)', (backe
   beforeAll(async () => {
     env = await pushEnv(backend, {
       sandbox: { seed: { orders: 12, customers: 4, linesPerOrder: [1, 2], seed: 2 } },
-      config: { staging: { tablePrefix: 'x3in_' } as never },
+      config: { staging: { tablePrefix: 'x3in_' } },
     });
   }, 180_000);
   afterAll(async () => env?.close(), 60_000);

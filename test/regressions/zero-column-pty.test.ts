@@ -45,7 +45,7 @@ describe.skipIf(!hasScript)('run-all under a pseudo-terminal', () => {
   }, 90_000);
 
   it('at 80 columns the same pty is a terminal: the spinner animates, then the run ends', async () => {
-    await env.sandbox.addOrder({});
+    env.sandbox.addOrder({});
     const r = await underPty(80, 'push-orders');
     expect(r.code, r.stdout.slice(0, 2000)).toBe(0);
     expect(r.stdout).toContain('\u001b[?25l'); // ora hides the cursor while it spins

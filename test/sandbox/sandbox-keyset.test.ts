@@ -90,8 +90,7 @@ describe('keyset queries answer as a full scan would', () => {
     const rec = (num: number, v: string | null): Rec =>
       ({ type: 'x', id: String(num), num, attributes: { v }, relationships: {} }) as unknown as Rec;
     const rows = [rec(1, 'a'), rec(2, 'b'), rec(3, 'b'), rec(4, 'c'), rec(5, null), rec(6, null)];
-    const gt = (x: string) => (r: Rec) =>
-      typeof r.attributes['v'] === 'string' && (r.attributes['v'] as string) > x;
+    const gt = (x: string) => (r: Rec) => typeof r.attributes['v'] === 'string' && r.attributes['v'] > x;
     expect(firstAtOrAbove(rows, 'v', gt('a'))).toBe(1);
     expect(firstAtOrAbove(rows, 'v', gt('b'))).toBe(3);
     expect(firstAtOrAbove(rows, 'v', gt('c'))).toBe(4); // none: the scan starts at the nulls and finds nothing

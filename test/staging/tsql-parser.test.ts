@@ -90,7 +90,7 @@ const config = (): Config =>
       },
       RATINGS_STREAM,
     ],
-  }) as Config;
+  });
 
 function statements(): { what: string; sql: string }[] {
   const out: { what: string; sql: string }[] = [];

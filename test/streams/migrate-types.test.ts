@@ -16,7 +16,7 @@ const withColumns = (columns: Record<string, unknown>): Config =>
     oro: { url: 'https://oro.example.com', clientId: 'a', clientSecret: 'b' },
     staging: { dialect: 'embedded', path: 'memory://', schema: 'streams_mig' },
     streams: [{ ...PRODUCTS_STREAM, columns: { ...PRODUCTS_STREAM.columns, ...columns } }],
-  }) as Config;
+  });
 
 describe('migrate with stream tables (PGlite)', () => {
   let store: StagingStore;

@@ -67,7 +67,7 @@ describe.skipIf(!pg?.available)('a push stream under SIGKILL (PostgreSQL)', { ti
       oro: { url: sandbox.url, ...CLIENT, maxRetries: 1, timeoutMs: 5000, pageSize: 20 },
       staging: stagingFor(pg!, schema),
       streams: [PRODUCTS_STREAM],
-    }) as Config;
+    });
     store = await openStore(config);
     await store.migrate(streamTables(config));
   });

@@ -62,7 +62,7 @@ export interface ApiRequest {
 export function checkMediaTypes(req: ApiRequest): ApiError | null {
   const ct = req.headers['content-type'];
   const ctJsonApi = ct !== undefined && ct.split(';')[0]!.trim().toLowerCase() === JSON_API;
-  if (ctJsonApi && ct!.includes(';')) {
+  if (ctJsonApi && ct.includes(';')) {
     return new ApiError(
       415,
       'unsupported media type http exception',

@@ -341,7 +341,7 @@ export function period(text: string): [string, string] | null {
   if (m[7] && m[7] !== 'Z')
     offset =
       (m[7].startsWith('-') ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(4, 6))) * 60_000;
-  const startMs = Date.UTC(nums[0]!, nums[1]! - 1, nums[2]!, nums[3]!, nums[4]!, nums[5]!) - offset;
+  const startMs = Date.UTC(nums[0]!, nums[1]! - 1, nums[2], nums[3], nums[4], nums[5]) - offset;
   const end = new Date(startMs);
   if (used === 1) end.setUTCFullYear(end.getUTCFullYear() + 1);
   else if (used === 2) end.setUTCMonth(end.getUTCMonth() + 1);

@@ -74,7 +74,7 @@ export interface Setting {
 export function effective(loaded: LoadedConfig): Setting[] {
   const settings: Setting[] = [];
   for (const { path } of configKeys()) {
-    const value = getPath(loaded.config as unknown as Record<string, unknown>, path);
+    const value = getPath(loaded.config, path);
     if (value === undefined) continue;
     const source = loaded.sources.get(path);
     settings.push({

@@ -8,7 +8,7 @@
 import type { Config } from '../../config/schema.js';
 import type { JsonApiResource, OroOrder } from '../../oro/types.js';
 import type { StagingStore } from '../../staging/store.js';
-import { evaluateCriteria, type Criteria } from '../criteria.js';
+import { evaluateCriteria } from '../criteria.js';
 import { mapCustomer } from './customer-snapshot.js';
 import type { CustomerSource } from './customer-source.js';
 import { mapOrder } from './map-order.js';
@@ -74,7 +74,7 @@ export async function planOrders(
   // Observed below; this only keeps a failing criteria function from leaving it unhandled.
   lookups.catch(() => undefined);
 
-  const criteria = s.config.orders.criteria as Criteria;
+  const criteria = s.config.orders.criteria;
   const verdicts = await s.cache.settle(() =>
     Promise.all(orders.map((o) => evaluateCriteria(criteria, o, lookup))),
   );

@@ -91,7 +91,7 @@ export function connectionLostError(
   where: string,
   deadlineMs: number,
 ): ServiceUnavailableError {
-  const silent = cancelFailed((err ?? {}) as DriverError)
+  const silent = cancelFailed(err ?? {})
     ? `: no answer within staging.statementTimeoutMs (${deadlineMs} ms), nor to the cancel that followed`
     : '';
   return new ServiceUnavailableError(

@@ -26,7 +26,7 @@ export function mssqlConfig(staging: Config['staging'], conn: ConnectionOptions)
     encryptParam === 'strict' ? 'strict' : (truthy(encryptParam) ?? staging.tls.enabled);
   const trust = truthy(conn.params.trustServerCertificate) ?? !staging.tls.rejectUnauthorized;
   const options: mssql.IOptions & Record<string, unknown> = {
-    encrypt: encrypt as boolean,
+    encrypt: encrypt,
     trustServerCertificate: trust,
     appName: 'sagesync',
     useUTC: true,
@@ -51,7 +51,7 @@ export function mssqlConfig(staging: Config['staging'], conn: ConnectionOptions)
     pool: { min: 1, max: 1, idleTimeoutMillis: 2_147_483_647 },
     validateConnection: false,
     options,
-  } as mssql.config;
+  };
 }
 
 export async function openMssql(config: Config, names: StoreNames, opts: OpenOptions): Promise<StagingStore> {
