@@ -33,6 +33,8 @@ export function stoppable(p: Prompter, stopped: () => boolean): Prompter {
   return {
     input: guard(p.input.bind(p)),
     secret: guard(p.secret.bind(p)),
+    // select is generic: bind() loses its type parameter, the assertion gives it back.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     select: guard(p.select.bind(p)) as Prompter['select'],
     confirm: guard(p.confirm.bind(p)),
     checkbox: guard(p.checkbox.bind(p)),
