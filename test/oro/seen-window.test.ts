@@ -22,7 +22,7 @@ const rec = (id: number, t: string) => ({
 const page = (recs: ReturnType<typeof rec>[]): Page => ({
   data: recs,
   included: new Map(),
-  watermark: recs.length ? (recs[recs.length - 1]!.attributes.updatedAt as string) : undefined,
+  watermark: recs.length ? recs[recs.length - 1]!.attributes.updatedAt : undefined,
 });
 async function* pagesOf(pages: Page[]): AsyncGenerator<Page> {
   for (const p of pages) yield { ...p, data: [...p.data] };
