@@ -251,6 +251,16 @@ describe('README.md', () => {
     expect(unlinked, 'docs/*.md pages the README does not link').toEqual([]);
   });
 
+  it('starts with the two commands a newcomer needs: the demo and the tests', () => {
+    const first = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(readme.indexOf('```sh')).toBeLessThan(readme.indexOf('\n## '));
+    const commands = first
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.replace(/\s+#.*$/, ''));
+    expect(commands).toEqual(['npm ci && npm run demo', 'npm test']);
+  });
+
   it('says no command is missing, since every command of the contract is built', () => {
     expect(readme).not.toMatch(/not available yet|not built yet/i);
   });
