@@ -126,7 +126,8 @@ describe('logging.file on a full or read-only disk (point 16)', () => {
     if ('dir' in disk) disk.unmount();
     if ('dir' in readOnly) readOnly.unmount();
   });
-  if (!('dir' in disk)) console.warn(`skipped: ${disk.cannot}`);
+  if (!('dir' in disk)) console.warn(`log-file.test.ts: full-disk test skipped: ${disk.cannot}`);
+  if (!('dir' in readOnly)) console.warn(`log-file.test.ts: read-only-disk test skipped: ${readOnly.cannot}`);
 
   it.skipIf(!('dir' in disk))('a full disk: one warning, the run goes on logging to stderr', async () => {
     if (!('dir' in disk)) return;
