@@ -71,6 +71,8 @@ export async function createRuntime(
     metrics ? (e) => metrics.observe(e) : undefined,
   );
   const closers: { what: string; close: () => Promise<void> | void }[] = [];
+  // One clock for the run: the runner's budget, the Oro client's and the notifier's times.
+  const clock = (): Date => new Date();
 
   const openStore = memo(async (): Promise<StagingStore> => {
     let endpoint: { host: string; port: number } | undefined;
@@ -96,7 +98,11 @@ export async function createRuntime(
 
   const openOro = memo(async (): Promise<OroClient> => {
     const { createOroClient } = await import('../oro/client.js');
-    const client = createOroClient(config, { logger, ...(observe ? { onHttp: observe } : {}) });
+    const client = createOroClient(config, {
+      logger,
+      now: () => clock().getTime(),
+      ...(observe ? { onHttp: observe } : {}),
+    });
     closers.push({ what: 'Oro client', close: () => client.close() });
     return client;
   });
@@ -105,7 +111,7 @@ export async function createRuntime(
   let notifier: RunContext['notifier'];
   if (notificationsConfigured(config.notifications)) {
     const { createNotifier } = await import('../notify/notifier.js');
-    const n = createNotifier({ config, logger, redactor, clock: () => new Date(), store: openStore });
+    const n = createNotifier({ config, logger, redactor, clock, store: openStore });
     if (n) {
       closers.push({ what: 'mailer', close: () => n.close() });
       notifier = n;
@@ -115,7 +121,7 @@ export async function createRuntime(
   const ctx: RunContext = {
     config,
     logger,
-    clock: () => new Date(),
+    clock,
     openStore,
     openOro,
     ...(notifier ? { notifier } : {}),

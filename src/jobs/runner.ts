@@ -66,10 +66,11 @@ export async function runJobs(
   }
 
   let oroPromise: Promise<OroClient> | undefined;
-  // The budget also holds inside a job: the client starts no request once it is spent.
+  // The budget also holds inside a job: the client starts no request once it is spent, read
+  // on this clock (not the client's own), so a test's or a replay's clock decides it here too.
   const oro = (): Promise<OroClient> =>
     (oroPromise ??= ctx.openOro().then((client) => {
-      client.setDeadline?.(deadline);
+      client.setDeadline?.(deadline === undefined ? undefined : { at: deadline, now });
       return client;
     }));
   const reports: JobReport[] = [];

@@ -11,6 +11,7 @@ import { ServiceUnavailableError, TimeBudgetSpentError } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import type { TokenSource } from './auth.js';
 import { errorObjects, OroNotFoundError, OroRecordError } from './errors.js';
+import type { Deadline } from './types.js';
 import { notJsonApi } from './document-check.js';
 import { backoffMs, isAmbiguousStatus, isRetriableStatus, retryAfterMs } from './retry.js';
 import {
@@ -43,8 +44,8 @@ export interface ApiDeps {
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
-  /** Epoch ms after which no request starts (the run's time budget), read before each attempt. */
-  deadline: () => number | undefined;
+  /** The run's time budget, on the runner's clock: read before each attempt. */
+  deadline: () => Deadline | undefined;
   now: () => number;
 }
 
@@ -78,7 +79,7 @@ export function createCall(d: ApiDeps): Call {
       if (held > 0) await d.sleep(held);
       waited = false;
       const deadline = d.deadline();
-      if (deadline !== undefined && d.now() >= deadline) throw new TimeBudgetSpentError();
+      if (deadline !== undefined && deadline.now() >= deadline.at) throw new TimeBudgetSpentError();
       const token = await d.tokens.get();
       let res: ExchangeResult | undefined;
       let problem: string;

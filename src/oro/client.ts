@@ -15,7 +15,14 @@ import { listPages, readIncrementalPages } from './reading.js';
 import { resolveOrders } from './resolve.js';
 import { completeLineItems, maybeCut } from './to-many.js';
 import { createTransport } from './transport.js';
-import type { JsonApiResource, OroApiVersion, OroClient, OroOrder, ResourceIdentifier } from './types.js';
+import type {
+  Deadline,
+  JsonApiResource,
+  OroApiVersion,
+  OroClient,
+  OroOrder,
+  ResourceIdentifier,
+} from './types.js';
 
 export interface OroClientOptions {
   logger?: Logger;
@@ -36,7 +43,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
   const random = opts.random ?? Math.random;
   // The transport masks tokens the token source issues; the token source needs the transport.
   const issued: { tokens: readonly string[] } = { tokens: [] };
-  let deadline: number | undefined;
+  let deadline: Deadline | undefined;
   const now = opts.now ?? Date.now;
   const transport = createTransport({
     ...(oro.tls.caFile

@@ -98,6 +98,13 @@ export interface OroOrder {
 
 export type OroApiVersion = '6.0' | '6.1';
 
+/** A time budget and the clock it is read on (src/jobs/runner.ts passes its injected clock). */
+export interface Deadline {
+  /** Epoch ms on `now`'s clock. */
+  at: number;
+  now: () => number;
+}
+
 export interface OroClient {
   /** `oro.apiVersion` when configured, else detected once from the server. */
   apiVersion(): Promise<OroApiVersion>;
@@ -134,9 +141,10 @@ export interface OroClient {
    */
   completeOrders(orders: readonly OroOrder[]): Promise<number>;
   /**
-   * Epoch ms after which no request starts (the run's time budget): one then throws
-   * TimeBudgetSpentError, and the job stops there. Undefined: no budget.
+   * The run's time budget: once `deadline.now()` reaches `deadline.at`, no request starts (one
+   * then throws TimeBudgetSpentError, and the job stops there). The clock comes with it, so the
+   * client reads the budget on the runner's injected clock. Undefined: no budget.
    */
-  setDeadline?(at: number | undefined): void;
+  setDeadline?(deadline: Deadline | undefined): void;
   close(): Promise<void>;
 }
