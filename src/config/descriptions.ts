@@ -100,6 +100,8 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'orders.batchSize': 'Orders per staging transaction.',
   'orders.subOrders':
     'Multi-shipping sub-orders: split stages each sub-order (not their main order), main stages the main order only.',
+  'orders.allowNegativeQuantity':
+    'Stage order lines with a negative quantity (otherwise the order is quarantined); zero is never staged.',
   orderLines: 'Order lines.',
   'orderLines.customAttributes': 'Extra Oro line item attributes copied into custom_attributes.',
   customers: 'Customers.',

@@ -251,6 +251,11 @@ export const configSchema = z.strictObject({
       subOrders: z.enum(['split', 'main']).default('split'),
       /** Orders per staging transaction. */
       batchSize: z.number().int().min(1).max(1000).default(100),
+      /**
+       * Stage a line (or kit component) whose quantity is negative (returns or credit lines X3 is
+       * set up for); without it such an order is quarantined. Zero is never staged.
+       */
+      allowNegativeQuantity: z.boolean().default(false),
     })
     .prefault({}),
   orderLines: z.strictObject({ customAttributes: customAttributesSchema }).prefault({}),

@@ -88,7 +88,12 @@ function sampleOrder(over: Record<string, unknown> = {}, lineOver: Record<string
   };
 }
 
-const opts = { erpCustomerCode: 'C001', orderAttributes: {}, lineAttributes: {} };
+const opts = {
+  erpCustomerCode: 'C001',
+  orderAttributes: {},
+  lineAttributes: {},
+  allowNegativeQuantity: false,
+};
 
 describe('decimal values stay exact strings', () => {
   it('converts JSON numbers without float arithmetic', () => {

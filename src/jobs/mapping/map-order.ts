@@ -7,11 +7,14 @@ import type { Row } from '../../staging/store.js';
 import { mapRecord } from './mapper.js';
 import { MissingResource, wholeList, type ResourceLookup } from './paths.js';
 import { ORDER_LINE_SPEC, ORDER_SPEC } from './specs.js';
+import { decimalText, preview } from './values.js';
 
 export interface OrderMapOptions {
   erpCustomerCode: string | null;
   orderAttributes: Readonly<Record<string, string>>;
   lineAttributes: Readonly<Record<string, string>>;
+  /** orders.allowNegativeQuantity: a line (or kit component) with a negative quantity is staged. */
+  allowNegativeQuantity: boolean;
 }
 
 export interface MappedOrder {
@@ -43,9 +46,21 @@ export function mapOrder(o: OroOrder, lookup: ResourceLookup, opts: OrderMapOpti
       root: item,
       lookup,
       customAttributes: opts.lineAttributes,
-      context: { oroOrderId: o.order.id, lineNumber: i + 1, kitItems: kitItemsOf(item, lookup, missing) },
+      context: {
+        oroOrderId: o.order.id,
+        lineNumber: i + 1,
+        kitItems: kitItemsOf(
+          item,
+          lookup,
+          missing,
+          (k, why) => problems.push(`line ${i + 1} (Oro line item ${item.id}), kit component ${k}: ${why}`),
+          opts.allowNegativeQuantity,
+        ),
+      },
     });
     for (const p of m.problems) problems.push(`line ${i + 1} (Oro line item ${item.id}): ${p.message}`);
+    const q = quantityProblem(m.row['quantity'], opts.allowNegativeQuantity);
+    if (q) problems.push(`line ${i + 1} (Oro line item ${item.id}): ${q}`);
     missing.push(...m.missing);
     lines.push(m.row);
   });
@@ -66,7 +81,13 @@ const NO_KIT_ITEMS: readonly unknown[] = Object.freeze([]);
  * @6.1.0): sku, name, quantity, unit and price of each, `[]` for other lines.
  * A component not read yet is reported missing (read in bulk, then mapped again).
  */
-function kitItemsOf(item: JsonApiResource, lookup: ResourceLookup, missing: string[]): readonly unknown[] {
+function kitItemsOf(
+  item: JsonApiResource,
+  lookup: ResourceLookup,
+  missing: string[],
+  bad: (component: string, why: string) => void,
+  allowNegative: boolean,
+): readonly unknown[] {
   const refs = wholeList(item, 'kitItemLineItems', lookup);
   if (refs instanceof MissingResource) {
     missing.push(refs.missing.replace(' ', ':'));
@@ -79,6 +100,9 @@ function kitItemsOf(item: JsonApiResource, lookup: ResourceLookup, missing: stri
     if (k === undefined) missing.push(`${ref.type}:${ref.id}`);
     if (!k) continue;
     const a = k.attributes;
+    const text = decimalText(a['quantity']);
+    const q = text === null ? notANumber(a['quantity']) : quantityProblem(text, allowNegative);
+    if (q) bad(`${k.id} (${String(a['productSku'] ?? 'no SKU')})`, q);
     out.push({
       sku: a['productSku'] ?? null,
       name: a['productName'] ?? null,
@@ -95,3 +119,27 @@ function lineItemIds(o: OroOrder): string[] | null {
   const rel = o.order.relationships?.lineItems?.data;
   return Array.isArray(rel) ? rel.map((r) => r.id) : null;
 }
+
+/**
+ * Why a line's quantity (its staged decimal text; anything else was rejected by the column
+ * already) cannot be staged, or null. Oro's own validation of an order line item and of a kit
+ * component is `NotBlank`, `Decimal` and `GreaterThanZero` (oroinc/orocommerce
+ * src/Oro/Bundle/OrderBundle/Resources/config/validation.yml @6.1.0), but the column is a
+ * nullable float that an import, a script or a plugin can fill unchecked. A negative quantity is
+ * staged only with orders.allowNegativeQuantity (returns or credit lines that X3 is set up for);
+ * zero never: a line for nothing is no demand, and Oro itself never accepts it.
+ */
+export function quantityProblem(staged: unknown, allowNegative: boolean): string | null {
+  // Not a string: the column rejected the value already, and its problem says why.
+  if (typeof staged !== 'string') return null;
+  if (/^0(?:\.0*)?$/.test(staged)) {
+    return `quantity ${staged} is zero, which Oro's own validation never accepts; correct the line in Oro (the order is retried)`;
+  }
+  if (staged.startsWith('-') && !allowNegative) {
+    return `quantity ${staged} is negative; correct the line in Oro (the order is retried), or set orders.allowNegativeQuantity: true if X3 is to receive negative lines`;
+  }
+  return null;
+}
+
+const notANumber = (raw: unknown): string =>
+  `quantity ${preview(raw)} is not a number; correct the line in Oro (the order is retried)`;

@@ -101,6 +101,7 @@ export async function planOrders(
         erpCustomerCode: cid === null ? null : (codes.get(Number(cid)) ?? null),
         orderAttributes: cfg.orders.customAttributes,
         lineAttributes: cfg.orderLines.customAttributes,
+        allowNegativeQuantity: cfg.orders.allowNegativeQuantity,
       });
     }),
   );
