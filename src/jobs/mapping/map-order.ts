@@ -129,7 +129,7 @@ function lineItemIds(o: OroOrder): string[] | null {
  * staged only with orders.allowNegativeQuantity (returns or credit lines that X3 is set up for);
  * zero never: a line for nothing is no demand, and Oro itself never accepts it.
  */
-export function quantityProblem(staged: unknown, allowNegative: boolean): string | null {
+function quantityProblem(staged: unknown, allowNegative: boolean): string | null {
   // Not a string: the column rejected the value already, and its problem says why.
   if (typeof staged !== 'string') return null;
   if (/^0(?:\.0*)?$/.test(staged)) {
