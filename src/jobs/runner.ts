@@ -52,6 +52,12 @@ export async function runJobs(
   let store: StagingStore;
   try {
     store = await ctx.openStore();
+    // A retry of refused work starts no later than a new batch would (src/staging/retry.ts).
+    store.setRetryBudget?.({
+      now,
+      ...(deadline !== undefined ? { at: deadline } : {}),
+      ...(ctx.stop ? { stop: ctx.stop } : {}),
+    });
     await store.assertSchemaCurrent();
   } catch (e) {
     if (e instanceof StoreBusyError) {

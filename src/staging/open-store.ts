@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { CommunicationObserver, Logger } from '../log/types.js';
 import { defaultSchema } from './dialects.js';
 import type { StoreNames } from './names.js';
-import type { RetryOptions } from './retry.js';
+import { RetryBudgetBox, type RetryOptions } from './retry.js';
 import type { StagingStore } from './store.js';
 
 export interface OpenStoreOptions {
@@ -32,8 +32,10 @@ export function storeNames(config: Config): StoreNames {
  * login, and StoreBusyError (src/staging/store-busy.ts) when another process holds the embedded
  * database.
  */
-export async function openStore(config: Config, opts: OpenStoreOptions = {}): Promise<StagingStore> {
+export async function openStore(config: Config, given: OpenStoreOptions = {}): Promise<StagingStore> {
   const names = storeNames(config);
+  // The run's limits reach the retries through this box (StagingStore.setRetryBudget).
+  const opts = { ...given, retry: { ...given.retry, budget: given.retry?.budget ?? new RetryBudgetBox() } };
   switch (config.staging.dialect) {
     case 'postgres':
       return (await import('./postgres/postgres-open.js')).openPostgres(config, names, opts);

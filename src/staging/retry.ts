@@ -5,18 +5,63 @@
  * the job with exit 69 saying the next run retries it (STYLE.md "Errors say what happens next").
  * Each dialect says which of its errors are such refusals (mssql/mssql-errors.ts,
  * postgres/postgres-errors.ts); PGlite is one session and never meets one.
+ *
+ * A retry is new work, so it obeys the run's limits as a new batch does (src/jobs/stop.ts): none
+ * starts once a stop signal arrived (a signal during the wait ends the wait), and none whose
+ * start (after its wait) would fall on or past run-all's time budget. The refusal is then
+ * reported as it is (exit 69, saying why it was not retried): the batch was rolled back and the
+ * next run does it, and a refusal that comes back every run (a statement that needs longer than
+ * staging.statementTimeoutMs) stays visible instead of passing for a run that ran out of time.
  */
 import { ServiceUnavailableError } from '../errors.js';
+
+/** The limits of the run the store works for (src/jobs/runner.ts sets them). */
+export interface RetryBudget {
+  /** Epoch ms on `now` from which no retry starts (run-all's time budget); none: no limit. */
+  at?: number;
+  /** The runner's injected clock. */
+  now: () => number;
+  /** Aborted on SIGTERM/SIGINT/SIGHUP (its reason: the signal's name): no retry starts after it. */
+  stop?: AbortSignal;
+}
+
+/** Where a store keeps the budget its runner set, read by every retry of its driver. */
+export class RetryBudgetBox {
+  current: RetryBudget | undefined;
+}
 
 export interface RetryOptions {
   /** Retries after the first attempt (3). */
   retries?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits `ms`, or less when `stop` is aborted meanwhile. */
+  sleep?: (ms: number, stop?: AbortSignal) => Promise<void>;
+  budget?: RetryBudgetBox;
 }
 
 export const DEFAULT_RETRIES = 3;
 
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** The default wait between attempts: `ms`, or until `stop` is aborted. */
+export const retryPause = (ms: number, stop?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (stop?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop?.addEventListener('abort', done, { once: true });
+  });
+
+/** Why a retry that would start `inMs` from now may not, or null when it may. */
+export function retryRefused(budget: RetryBudget | undefined, inMs: number): string | null {
+  if (!budget) return null;
+  if (budget.stop?.aborted)
+    return `not retried: sagesync received ${String(budget.stop.reason ?? 'a signal')}`;
+  if (budget.at !== undefined && budget.now() + inMs >= budget.at)
+    return 'not retried: the run-all time budget (runAll.maxDurationSeconds) ends before a retry could start';
+  return null;
+}
 
 /** 250 ms, 1 s, 4 s, with up to 50% jitter so two deadlocked hosts do not meet again. */
 export function retryDelayMs(attempt: number, random = Math.random): number {
@@ -35,13 +80,16 @@ export interface RetryPolicy extends RetryOptions {
   refusal(err: unknown): Refusal | null;
   /** Maps an error that is not retried (a lost connection) before it is thrown. */
   otherwise?(err: unknown): unknown;
-  /** The error that stops the job once the retries are spent. */
-  giveUp(refusal: Refusal, attempts: number, err: unknown): Error;
+  /**
+   * The error that stops the job once the retries are spent, or (`notRetried`: why) once the
+   * run's budget or a stop signal forbids the next one.
+   */
+  giveUp(refusal: Refusal, attempts: number, err: unknown, notRetried?: string): Error;
 }
 
 export async function retrying<T>(attempt: () => Promise<T>, policy: RetryPolicy): Promise<T> {
   const retries = policy.retries ?? DEFAULT_RETRIES;
-  const sleep = policy.sleep ?? pause;
+  const sleep = policy.sleep ?? retryPause;
   for (let n = 1; ; n++) {
     try {
       return await attempt();
@@ -49,7 +97,15 @@ export async function retrying<T>(attempt: () => Promise<T>, policy: RetryPolicy
       const refusal = policy.refusal(err);
       if (!refusal) throw policy.otherwise ? policy.otherwise(err) : err;
       if (n > retries) throw policy.giveUp(refusal, n, err);
-      await sleep(retryDelayMs(n));
+      const delay = retryDelayMs(n);
+      const budget = policy.budget?.current;
+      let why = retryRefused(budget, delay);
+      if (why === null) {
+        await sleep(delay, budget?.stop);
+        // A signal during the wait, or a clock that jumped: looked at again before the retry.
+        why = retryRefused(policy.budget?.current, 0);
+      }
+      if (why !== null) throw policy.giveUp(refusal, n, err, why);
     }
   }
 }
@@ -67,11 +123,13 @@ export function refusedError(
   attempts: number,
   cause: unknown,
   hint: string,
+  notRetried?: string,
 ): ServiceUnavailableError {
   const times = attempts > 1 ? ` ${attempts} times in a row` : '';
+  const why = notRetried ? `; ${notRetried}` : '';
   return new ServiceUnavailableError(
     'database',
-    `The ${label} staging database at ${where} refused the work${times}: ${refusal.what} (${refusal.detail}). ` +
+    `The ${label} staging database at ${where} refused the work${times}: ${refusal.what} (${refusal.detail})${why}. ` +
       'The batch was rolled back; the next run retries it.',
     {
       cause,

@@ -5,6 +5,7 @@
  * postgres/postgres-store.ts) supplies the builders and how statements run, and writes the
  * methods whose steps differ: migrate, locks, stage, marking, quarantine, alerts.
  */
+import type { RetryBudget, RetryBudgetBox } from './retry.js';
 import { planAlert, type AlertPlan } from './alert-plan.js';
 import { physicalName, type StoreNames } from './names.js';
 import {
@@ -74,7 +75,13 @@ export abstract class SqlStore<T> implements S.StagingStore {
     /** host:port/db or the data directory, for messages. */
     protected readonly where: string,
     private readonly sql: ReadSql<T>,
+    /** Where the driver's retries read the run's limits (none: PGlite, which never retries). */
+    private readonly budget?: RetryBudgetBox,
   ) {}
+
+  setRetryBudget(budget: RetryBudget | undefined): void {
+    if (this.budget) this.budget.current = budget;
+  }
 
   /** Runs the statements outside any job transaction; the rows of all of them. */
   protected abstract rows(stmts: T | T[]): Promise<Rows>;

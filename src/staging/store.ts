@@ -4,6 +4,7 @@
  * normalised: ids of identity columns and money/quantities as strings, timestamps as Date,
  * dates as `YYYY-MM-DD` strings, JSON columns as JSON text.
  */
+import type { RetryBudget } from './retry.js';
 import type { TableDef } from './tables.js';
 
 export type Dialect = 'mssql' | 'postgres' | 'embedded';
@@ -173,6 +174,12 @@ export interface StagingStore {
   schemaVersion(): Promise<{ contractVersion: number; migrations: string[] } | null>;
   /** Throws SchemaVersionError (exit 69) naming `sagesync migrate` when not current. */
   assertSchemaCurrent(): Promise<void>;
+
+  /**
+   * The limits of the run this store works for: a refused statement or transaction is not
+   * retried once `stop` is aborted or when the retry would start on or past `at` (retry.ts).
+   */
+  setRetryBudget?(budget: RetryBudget | undefined): void;
 
   // --- locks and state ------------------------------------------------------
   /** Non-blocking: null when another session holds it. Held on a database session. */

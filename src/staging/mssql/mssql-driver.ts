@@ -88,7 +88,8 @@ export class MssqlDriver implements MssqlExec {
       ...this.options,
       refusal: (err) => refusal(err, deadlineMs),
       otherwise: (err) => (isConnectionLost(err) ? connectionLostError(err, where, deadlineMs) : err),
-      giveUp: (refused, attempts, err) => stillBusyError(refused, attempts, err, where),
+      giveUp: (refused, attempts, err, notRetried) =>
+        stillBusyError(refused, attempts, err, where, notRetried),
     });
   }
 

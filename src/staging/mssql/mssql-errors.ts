@@ -106,6 +106,7 @@ export function stillBusyError(
   attempts: number,
   err: unknown,
   where: string,
+  notRetried?: string,
 ): ServiceUnavailableError {
   return refusedError(
     DIALECT_DEFAULTS.mssql.label,
@@ -114,5 +115,6 @@ export function stillBusyError(
     attempts,
     err,
     'Deadlocks or long lock waits on the staging tables: look for long X3 transactions on them.',
+    notRetried,
   );
 }

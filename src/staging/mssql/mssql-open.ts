@@ -75,5 +75,5 @@ export async function openMssql(config: Config, names: StoreNames, opts: OpenOpt
     where: target,
     deadlineMs: config.staging.statementTimeoutMs,
   });
-  return new MssqlStore(driver, names, target);
+  return new MssqlStore(driver, names, target, opts.retry?.budget);
 }

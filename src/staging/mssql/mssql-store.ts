@@ -2,6 +2,7 @@
  * The SQL Server dialect of the staging store (T-SQL through mssql/tedious; the statements in
  * mssql-*-sql.ts). What both dialects do alike is ../sql-store.ts.
  */
+import type { RetryBudgetBox } from '../retry.js';
 import { codeFolder, learnCustomerCodes } from '../learn-codes.js';
 import { assertCurrent } from '../migrations.js';
 import { applockResource, type StoreNames } from '../names.js';
@@ -27,8 +28,9 @@ export class MssqlStore extends SqlStore<MssqlStatement> {
     private readonly db: MssqlDriver,
     names: StoreNames,
     where: string,
+    budget?: RetryBudgetBox,
   ) {
-    super(names, where, { ...read, ...own, ...alerts });
+    super(names, where, { ...read, ...own, ...alerts }, budget);
     this.locks = new AppLocks(db, db.watch);
   }
 

@@ -118,8 +118,8 @@ export function connectionLossAware(driver: PgDriver, o: BusyOptions): PgDriver 
       ...o,
       refusal: (err) => refusal(err, o.deadlineMs),
       otherwise: (err) => translate(err, o.target, o.deadlineMs),
-      giveUp: (refused, attempts, err) =>
-        refusedError(DIALECT_DEFAULTS.postgres.label, o.target, refused, attempts, err, HINT),
+      giveUp: (refused, attempts, err, notRetried) =>
+        refusedError(DIALECT_DEFAULTS.postgres.label, o.target, refused, attempts, err, HINT, notRetried),
     });
   return {
     kind: driver.kind,

@@ -82,7 +82,7 @@ export async function openPostgres(
     target,
     deadlineMs: staging.statementTimeoutMs,
   });
-  return new PostgresStore(observedDriver(busyAware, opts.onSql), names, target);
+  return new PostgresStore(observedDriver(busyAware, opts.onSql), names, target, opts.retry?.budget);
 }
 
 export async function openEmbedded(

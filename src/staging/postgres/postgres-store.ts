@@ -3,6 +3,7 @@
  * the SQL is the same (postgres-*-sql.ts), the driver seam (postgres-driver.ts) differs. What both
  * dialects do alike is ../sql-store.ts.
  */
+import type { RetryBudgetBox } from '../retry.js';
 import { learnCustomerCodes } from '../learn-codes.js';
 import { HeldLocks } from '../lock-lost.js';
 import { assertCurrent } from '../migrations.js';
@@ -34,8 +35,9 @@ export class PostgresStore extends SqlStore<PgStatement> {
     private readonly db: PgDriver,
     names: StoreNames,
     where: string,
+    budget?: RetryBudgetBox,
   ) {
-    super(names, where, { ...read, ...own, ...alerts });
+    super(names, where, { ...read, ...own, ...alerts }, budget);
     this.dialect = db.kind;
   }
 
