@@ -238,16 +238,16 @@ async function planPage<T>(run: Run<T>, page: Page, staged: readonly string[]): 
   page.data.length = 0;
   page.included.clear();
   if (kind.failOnce) plan.failures = plan.failures.filter((f) => !run.failedThisRun.has(f.id));
-  for (const f of plan.failures) {
-    if (kind.failOnce) run.failedThisRun.add(f.id);
-    report.fail(kind.entity, f.id, f.reason);
-  }
+  // Reported when the page is applied (applyPage), not here: a page planned ahead and then
+  // never applied (the time budget or a signal stopped the run first) fails nothing.
+  if (kind.failOnce) for (const f of plan.failures) run.failedThisRun.add(f.id);
   return plan;
 }
 
 /** Writes a planned page (quarantine, then its batches); false when the time budget stopped it. */
 async function applyPage<T>(run: Run<T>, plan: PushPlan<T>, cursor: string | undefined): Promise<boolean> {
   const { deps, report, options, kind, pages } = run;
+  for (const f of plan.failures) report.fail(kind.entity, f.id, f.reason);
   if (options.dryRun) {
     for (const item of plan.stage) report.plan.push(...pages.describe(item));
     report.counts.written += plan.stage.length;
