@@ -13,6 +13,7 @@
  * small JSON text stored as the job's cursor (staging-tables.md `sagesync_state`), so a pass cut
  * by the run's time budget continues where it stopped on the next run.
  */
+import { maxResultsOf } from './reading.js';
 import type { OroClient, Page } from './types.js';
 
 export interface SweepPosition {
@@ -68,22 +69,45 @@ export async function* sweepPages(
   q: { pageSize: number; include?: readonly string[] },
 ): AsyncGenerator<{ page: Page; position: SweepPosition }> {
   let after = from.after;
+  // A resource may cap its page size (`max_results`): a larger page[size] is a 400 "The value
+  // should be less than or equals to N." (oroinc/platform 6.1.0
+  // src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php). The pass then reads N at a
+  // time, and a page is the last one when it is shorter than N, not than the size asked first.
+  let size = q.pageSize;
   for (;;) {
-    let page: Page = { data: [], included: new Map() };
-    for await (const p of oro.list(resource, {
-      ...(after !== null ? { filter: { id: { op: 'gt', value: after } } } : {}),
-      sort: 'id',
-      pageSize: q.pageSize,
-      ...(q.include && q.include.length > 0 ? { include: [...q.include] } : {}),
-      links: false,
-    })) {
-      page = p;
-      break; // one page per request: the next is asked by the last id, not by number
+    let page: Page;
+    try {
+      page = await firstPage(oro, resource, after, size, q.include);
+    } catch (err) {
+      const max = maxResultsOf(err);
+      if (max === undefined || max >= size) throw err;
+      size = max;
+      continue;
     }
     const last = page.data[page.data.length - 1];
-    const done = page.data.length < q.pageSize || last === undefined;
+    const done = page.data.length < size || last === undefined;
     if (last !== undefined) after = last.id;
     yield { page, position: { started: from.started, after, done } };
     if (done) return;
   }
+}
+
+/** One keyset page: the records after `after` in id order, `size` at most. */
+async function firstPage(
+  oro: OroClient,
+  resource: string,
+  after: string | null,
+  size: number,
+  include: readonly string[] | undefined,
+): Promise<Page> {
+  for await (const p of oro.list(resource, {
+    ...(after !== null ? { filter: { id: { op: 'gt', value: after } } } : {}),
+    sort: 'id',
+    pageSize: size,
+    ...(include && include.length > 0 ? { include: [...include] } : {}),
+    links: false,
+  })) {
+    return p; // one page per request: the next is asked by the last id, not by number
+  }
+  return { data: [], included: new Map() };
 }

@@ -270,7 +270,7 @@ function tooManyPages(resource: string, max: number): ServiceUnavailableError {
  * less than or equals to N." (oroinc/platform
  * src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php).
  */
-function maxResultsOf(err: unknown): number | undefined {
+export function maxResultsOf(err: unknown): number | undefined {
   if (!(err instanceof OroRecordError) || err.status !== 400) return undefined;
   const m = /less than or equals? to (\d+)/i.exec(err.detail ?? '');
   const n = m ? Number(m[1]) : NaN;

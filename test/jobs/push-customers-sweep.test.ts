@@ -7,7 +7,7 @@
  * exactly those (src/oro/seen-window.ts), and processed again when one appears late.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { pushBackends, pushEnv, type PushEnv } from './push-env.js';
+import { billingAddressOf, pushBackends, pushEnv, type PushEnv } from './push-env.js';
 
 const backends = pushBackends('push-customers-sweep.test.ts');
 const HOUR = 3_600_000;
@@ -17,20 +17,6 @@ const apiCalls = (env: PushEnv, from: number): string[] =>
     .slice(from)
     .filter((q) => q.path !== '/oauth2-token')
     .map((q) => q.path.replace(/^.*\/api\//, ''));
-
-const billingAddressOf = (env: PushEnv, customer: string): string => {
-  const a = env.sandbox
-    .all('customeraddresses')
-    .find(
-      (r) =>
-        (r.relationships['customer'] as { id: string }).id === customer &&
-        (r.attributes['types'] as { addressType: string; default: boolean }[]).some(
-          (t) => t.addressType === 'billing' && t.default,
-        ),
-    );
-  if (!a) throw new Error(`customer ${customer} has no default billing address`);
-  return a.id;
-};
 
 describe.each(backends)('push-customers: sweep and overlap window on $name', (backend) => {
   let env: PushEnv | undefined;

@@ -163,3 +163,18 @@ export async function ordersUntilQuiet(
   }
   return reports;
 }
+
+/** The id of a customer's default billing address in the sandbox (what its snapshot copies). */
+export function billingAddressOf(env: PushEnv, customer: string): string {
+  const a = env.sandbox
+    .all('customeraddresses')
+    .find(
+      (r) =>
+        (r.relationships['customer'] as { id: string }).id === customer &&
+        (r.attributes['types'] as { addressType: string; default: boolean }[]).some(
+          (t) => t.addressType === 'billing' && t.default,
+        ),
+    );
+  if (!a) throw new Error(`customer ${customer} has no default billing address`);
+  return a.id;
+}

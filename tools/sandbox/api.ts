@@ -141,9 +141,10 @@ export function handleApi(s: ApiState, req: ApiRequest): ApiAnswer {
     const q = parseQuery(req.query, def, lookup);
     ctx.fields = q.fields;
     const max = s.maxResults?.[type];
-    // oroinc/platform src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php @6.1.0.
+    // oroinc/platform src/Oro/Bundle/ApiBundle/Processor/Shared/ValidatePaging.php @6.1.0
+    // (Constraint::FILTER, "filter constraint").
     if (max !== undefined && (q.pageSize > max || q.pageSize === -1))
-      throw new ApiError(400, 'value constraint', `The value should be less than or equals to ${max}.`, {
+      throw new ApiError(400, 'filter constraint', `The value should be less than or equals to ${max}.`, {
         parameter: 'page[size]',
       });
     return listAnswer(s, def, { type }, q, ctx, `${s.base}/${type}`, totalCount);
