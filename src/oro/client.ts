@@ -14,7 +14,7 @@ import { normalizeResource, indexIncluded, buildQuery, toPage, type JsonApiDocum
 import { listPages, readIncrementalPages } from './reading.js';
 import { resolveOrders } from './resolve.js';
 import { completeLineItems, maybeCut } from './to-many.js';
-import { createTransport } from './transport.js';
+import { createTransport, type DeadlineTimer } from './transport.js';
 import type {
   Deadline,
   JsonApiResource,
@@ -31,6 +31,8 @@ export interface OroClientOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /** The per-request deadline's timer (oro.timeoutMs); tests inject one they fire themselves. */
+  timer?: DeadlineTimer;
 }
 
 const silent: Logger = { error() {}, warn() {}, info() {}, debug() {} };
@@ -53,6 +55,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     maxResponseBytes: oro.maxResponseBytes,
     ...(opts.onHttp ? { onHttp: opts.onHttp } : {}),
     secrets: () => [oro.clientSecret, ...issued.tokens],
+    ...(opts.timer ? { timer: opts.timer } : {}),
   });
   const tokens = new TokenSource({
     url: root,

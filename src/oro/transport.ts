@@ -60,6 +60,14 @@ function untrusted(url: string, problem: string, caFile: string | undefined): Se
   );
 }
 
+/** Calls `fire` after `ms` unless the returned cancel is called first. */
+export type DeadlineTimer = (fire: () => void, ms: number) => () => void;
+
+const realTimer: DeadlineTimer = (fire, ms) => {
+  const t = setTimeout(fire, ms);
+  return () => clearTimeout(t);
+};
+
 export interface Transport {
   exchange(x: Exchange): Promise<ExchangeResult>;
   close(): void;
@@ -75,7 +83,10 @@ export function createTransport(opts: {
   secrets: () => readonly string[];
   /** oro.tls.caFile and its PEM: the certificate authorities trusted instead of the system's. */
   ca?: { file: string; pem: string };
+  /** Calls `fire` after `ms`; returns the cancel. Injected by tests that decide when it fires. */
+  timer?: DeadlineTimer;
 }): Transport {
+  const timer = opts.timer ?? realTimer;
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const httpsAgent = new https.Agent({
     keepAlive: true,
@@ -122,7 +133,7 @@ export function createTransport(opts: {
       });
     };
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), opts.timeoutMs);
+    const cancel = timer(() => abort.abort(), opts.timeoutMs);
     try {
       const res = await ax.request<string>({
         method: x.method,
@@ -156,7 +167,7 @@ export function createTransport(opts: {
       if (CERTIFICATE_CODE.test(code)) throw untrusted(x.url, message, opts.ca?.file);
       throw new NetworkError(code, message);
     } finally {
-      clearTimeout(timer);
+      cancel();
     }
   }
 

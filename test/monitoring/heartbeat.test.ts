@@ -22,7 +22,15 @@ const dir = mkdtempSync(join(tmpdir(), 'sagesync-heartbeat-'));
 let server: PingServer;
 let closedPort: number;
 
-function config(extra: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * The pings' timeout where the test is not about it: the longest allowed, so that a loaded
+ * machine (the CLI starting, fetch loading) never turns a ping the server would answer into a
+ * missing one. The timeout itself is tested against a server that never answers (HANG_MS).
+ */
+const PATIENT_MS = 60_000;
+const HANG_MS = 500;
+
+function config(extra: Record<string, unknown> = {}, timeoutMs = PATIENT_MS): Record<string, unknown> {
   return {
     oro: {
       url: `http://127.0.0.1:${closedPort}`,
@@ -31,7 +39,7 @@ function config(extra: Record<string, unknown> = {}): Record<string, unknown> {
       maxRetries: 0,
     },
     staging: { dialect: 'embedded', path: join(dir, 'db') },
-    monitoring: { heartbeat: { url: `${server.origin}/ping/${SECRET}?k=key-${SECRET}`, timeoutMs: 500 } },
+    monitoring: { heartbeat: { url: `${server.origin}/ping/${SECRET}?k=key-${SECRET}`, timeoutMs } },
     ...extra,
   };
 }
@@ -136,7 +144,7 @@ describe('monitoring.heartbeat', () => {
     await heartbeat.finish(69, 'Oro down');
     // Two pings of at most 300 ms each; the bound only catches a ping that waits for the server.
     expect(Date.now() - t0).toBeLessThan(2 * 300 + 1500);
-    const ran = await runCli(['pull-credit', '-v', '-c', join(dir, 'base.json')]);
+    const ran = await runCli(['pull-credit', '-v', '-c', write('hang.json', config({}, HANG_MS))]);
     expect(ran.code).toBe(0);
     expect(ran.stderr).toMatch(
       /heartbeat ping http:\/\/127\.0\.0\.1:\d+\/…\/start failed \(the run is not affected\): no answer within 500 ms/,

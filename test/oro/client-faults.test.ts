@@ -3,7 +3,8 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../src/errors.js';
 import { OroRecordError } from '../../src/oro/errors.js';
-import { apiRequests, CLIENT, expectRejection, rig, tokenRequests, type Rig } from './helpers.js';
+import type { DeadlineTimer } from '../../src/oro/transport.js';
+import { apiRequests, CLIENT, expectRejection, rig, tokenRequests, until, type Rig } from './helpers.js';
 
 let r: Rig | undefined;
 afterEach(async () => {
@@ -64,15 +65,35 @@ describe('retriable failures', () => {
   });
 
   it('times out slow answers, retries, and gives up with ServiceUnavailableError', async () => {
+    // The deadline (oro.timeoutMs) fires when the test says, not after wall-clock time: once the
+    // sandbox holds the request (it answers after an hour), never for the answer afterwards. So
+    // neither phase depends on how loaded the machine is.
+    const deadlines = new Set<() => void>();
+    const timer: DeadlineTimer = (fire) => {
+      deadlines.add(fire);
+      return () => deadlines.delete(fire);
+    };
     r = await rig({
-      sandbox: { seed: { orders: 2 }, faults: { latencyMs: 400 } },
+      sandbox: { seed: { orders: 2 }, faults: { latencyMs: 3_600_000 } },
       oro: { timeoutMs: 100, maxRetries: 2 },
+      timer,
     });
-    const err = await expectRejection(r.client.get('orders', '1'));
+    const sb = r.sb;
+    const asked = expectRejection(r.client.get('orders', '1'));
+    for (let n = 1; n <= 3; n++) {
+      // The n-th attempt reached the sandbox, and only its deadline is pending (the token's ended).
+      await until(() => apiRequests(sb).length === n && deadlines.size === 1);
+      for (const fire of deadlines) fire();
+    }
+    const err = await asked;
     expect(err).toBeInstanceOf(ServiceUnavailableError);
-    expect((err as Error).message).toMatch(/ECONNABORTED|ETIMEDOUT|timeout/i);
-    r.sb.setFaults({ latencyMs: 30 });
+    expect((err as Error).message).toMatch(
+      /did not answer GET orders\/1 after 3 attempts \(last: ETIMEDOUT: no complete answer within oro\.timeoutMs \(100 ms\)\)/,
+    );
+    expect(apiRequests(sb).map((q) => q.status)).toEqual([0, 0, 0]); // none was answered
+    sb.setFaults({});
     expect((await r.client.get('orders', '1')).data.id).toBe('1');
+    expect(deadlines.size).toBe(0);
   });
 
   it('renews the token once on a 401 and retries once', async () => {

@@ -2,6 +2,7 @@
 import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 import type { CommunicationEvent } from '../../src/log/types.js';
 import { createOroClient } from '../../src/oro/client.js';
+import type { DeadlineTimer } from '../../src/oro/transport.js';
 import type { OroClient } from '../../src/oro/types.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox/index.js';
 
@@ -18,7 +19,12 @@ export interface Rig {
 }
 
 export async function rig(
-  o: { sandbox?: SandboxOptions; oro?: Partial<ConfigInput['oro']>; useClock?: boolean } = {},
+  o: {
+    sandbox?: SandboxOptions;
+    oro?: Partial<ConfigInput['oro']>;
+    useClock?: boolean;
+    timer?: DeadlineTimer;
+  } = {},
 ): Promise<Rig> {
   const sb = await startSandbox({ clients: [CLIENT], ...o.sandbox });
   const config = configSchema.parse({
@@ -42,6 +48,7 @@ export async function rig(
     onHttp: (e) => events.push(e),
     logger: { error() {}, warn: (m) => warnings.push(m), info() {}, debug() {} },
     ...(o.useClock ? { now: () => clock.now } : {}),
+    ...(o.timer ? { timer: o.timer } : {}),
   });
   return {
     sb,
@@ -67,4 +74,9 @@ export async function expectRejection(p: Promise<unknown>): Promise<unknown> {
     return err;
   }
   throw new Error('expected a rejection');
+}
+
+/** Resolves once `test` holds, looking again at every turn of the event loop (no wall-clock margin). */
+export async function until(test: () => boolean): Promise<void> {
+  while (!test()) await new Promise((r) => setImmediate(r));
 }

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OroClient } from '../../src/oro/types.js';
 import type { StagingStore } from '../../src/staging/store.js';
 import { pushBackends, pushEnv, type PushEnv } from '../jobs/push-env.js';
+import { until } from '../oro/helpers.js';
 
 const backend = pushBackends('plan-ahead-stop.test.ts')[0]!;
 let env: PushEnv | undefined;
@@ -17,11 +18,6 @@ afterEach(async () => {
   await env?.close();
   env = undefined;
 });
-
-/** Resolves once `test` holds, looking again at every turn of the event loop. */
-async function until(test: () => boolean): Promise<void> {
-  while (!test()) await new Promise((r) => setImmediate(r));
-}
 
 describe('pages planned ahead and not applied', () => {
   it('a stop inside page 1 reports no failure of page 2, quarantines nothing, moves no cursor', async () => {

@@ -17,15 +17,18 @@ export class FaultInjector {
   current: Faults = {};
   private burstLeft = 0;
   private readonly rng = createRng(42);
+  /** Answers waiting out `latencyMs`: new faults (and closing) end their wait. */
+  private readonly waiting = new Set<() => void>();
 
   set(f: Faults): void {
     this.current = { ...f };
     this.burstLeft = f.burst429?.count ?? 0;
+    for (const done of [...this.waiting]) done();
   }
 
   async apply(socket: Socket): Promise<InjectedAnswer | 'reset' | null> {
     const f = this.current;
-    if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
+    if (f.latencyMs) await this.wait(f.latencyMs);
     if (f.resetRate && this.rng() < f.resetRate) {
       socket.destroy();
       return 'reset';
@@ -40,6 +43,18 @@ export class FaultInjector {
       draw -= rate;
     }
     return null;
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiting.add(done);
+    });
   }
 }
 

@@ -39,7 +39,7 @@ export interface Faults {
   errorRate?: Record<number, number>;
   /** `Retry-After` seconds sent with injected 429 and 503. Default 1. */
   retryAfterSeconds?: number;
-  /** Added to every request (ms). */
+  /** Added to every request (ms); a change of the faults ends the waits in progress. */
   latencyMs?: number;
   /**
    * Added per resource an answer serves (`data` and `included`), after it is built: the cost of
