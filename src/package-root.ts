@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 
-export const packageRoot: string = fileURLToPath(new URL('../', import.meta.url));
+const packageRoot: string = fileURLToPath(new URL('../', import.meta.url));
 
 /** A file shipped in the package (docs/…, examples/…) as an absolute path. */
 export function packageFile(relative: string): string {

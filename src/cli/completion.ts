@@ -5,7 +5,7 @@
  */
 import type { Command, Option } from 'commander';
 
-export interface OptionModel {
+interface OptionModel {
   /** `-c`, `--config`. */
   flags: string[];
   description: string;
@@ -18,7 +18,7 @@ export interface OptionModel {
   repeatable: boolean;
 }
 
-export interface CommandModel {
+interface CommandModel {
   name: string;
   description: string;
   options: OptionModel[];

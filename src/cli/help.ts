@@ -53,7 +53,7 @@ export function helpWidth(stream: OutStream): number {
 }
 
 /** `text`'s words in lines of at most `width` columns after `indent`; a longer word keeps its line. */
-export function wrap(text: string, width: number, indent: string, firstIndent = indent): string[] {
+function wrap(text: string, width: number, indent: string, firstIndent = indent): string[] {
   const lines: string[] = [];
   let line = firstIndent;
   let empty = true;

@@ -16,7 +16,7 @@ export interface CliIo {
 }
 
 /** More than any configuration holds: `-c - < /dev/zero` stops here rather than filling memory. */
-export const MAX_STDIN_BYTES = 16 * 1024 * 1024;
+const MAX_STDIN_BYTES = 16 * 1024 * 1024;
 
 /** Reads `input` to its end, at most `max` bytes. */
 export async function readAll(input: AsyncIterable<Buffer | string>, max = MAX_STDIN_BYTES): Promise<string> {

@@ -147,7 +147,7 @@ export class Output {
 }
 
 /** `caused by: …` lines, and the stack of an unexpected error (a bug). */
-export function causeChain(err: unknown): string[] {
+function causeChain(err: unknown): string[] {
   const lines: string[] = [];
   if (kindOf(err) === 'internal' && err instanceof Error && err.stack) lines.push(err.stack);
   let cause = err instanceof Error ? err.cause : undefined;

@@ -39,12 +39,7 @@ function memo<T>(open: () => Promise<T>): () => Promise<T> {
   };
 }
 
-export async function createRuntime(
-  config: Config,
-  flags: GlobalFlags,
-  io: CliIo,
-  out?: Output,
-): Promise<Runtime> {
+async function createRuntime(config: Config, flags: GlobalFlags, io: CliIo, out?: Output): Promise<Runtime> {
   const redactor = createRedactor(config);
   out?.setRedactor((t) => redactor.redact(t));
   const logger = createLogger(config.logging, {

@@ -10,7 +10,7 @@ import { maskConfigFrame } from './mask-frame.js';
 const MAX_FRAME_SOURCE = 1024 * 1024;
 
 /** The file's text when it is a small regular file (never blocks on a FIFO), else undefined. */
-export function readSmallFile(filepath: string, max = MAX_FRAME_SOURCE): string | undefined {
+function readSmallFile(filepath: string, max = MAX_FRAME_SOURCE): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(filepath, constants.O_RDONLY | constants.O_NONBLOCK);

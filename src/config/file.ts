@@ -15,7 +15,7 @@ import { describeLoadError } from './file-errors.js';
 import { isPlainObject, type Layer } from './layers.js';
 import { plainCopy } from './plain-copy.js';
 
-export const MODULE_NAME = 'sagesync';
+const MODULE_NAME = 'sagesync';
 
 export interface FileLayer {
   layer: Layer | null;
@@ -57,7 +57,7 @@ function searchedFile(cwd: string): string | undefined {
 }
 
 /** `--config -`: the configuration comes from standard input. */
-export const STDIN_PATH = '-';
+const STDIN_PATH = '-';
 const STDIN_SOURCE = 'standard input';
 
 export async function readConfigFile(opts: {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { configSchema } from './schema.js';
 
 /** How an environment variable's text becomes the key's value. */
-export type KeyKind = 'string' | 'integer' | 'number' | 'boolean' | 'string-array' | 'json' | 'json-or-list';
+type KeyKind = 'string' | 'integer' | 'number' | 'boolean' | 'string-array' | 'json' | 'json-or-list';
 
 export interface ConfigKey {
   /** Dotted path, e.g. `staging.tls.caFile`. */
@@ -46,7 +46,7 @@ export const PATH_KEYS: readonly string[] = [
 export const RESERVED_ENV = new Set(['SAGESYNC_CONFIG']);
 
 /** `clientSecret` → `CLIENT_SECRET`, `hostKeySha256` → `HOST_KEY_SHA256`. */
-export function upperSnake(segment: string): string {
+function upperSnake(segment: string): string {
   return segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 

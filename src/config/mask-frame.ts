@@ -23,7 +23,7 @@ const KEY_LINE = new RegExp(String.raw`^(\s*)["']?${SECRET_NAME}["']?\s*[:=]\s*(
 const FRAGMENT = 4;
 
 /** The values the text gives secret-looking keys, block scalars and continuation lines included. */
-export function secretValuesIn(text: string): string[] {
+function secretValuesIn(text: string): string[] {
   const values: string[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((line, i) => {

@@ -8,10 +8,10 @@ import type { ConfigProblem } from '../errors.js';
 import { maskConfigFrame } from './mask-frame.js';
 
 /** Keys that name a prototype instead of a setting; never copied. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Deeper than any setting (a stream's filter condition is 5 levels); well within the stack. */
-export const MAX_DEPTH = 32;
+const MAX_DEPTH = 32;
 
 function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;

@@ -15,7 +15,7 @@ export const STATEMENT_TIMEOUT_DEFAULT_MS = 60_000;
 
 /** A value in a declarative filter: compared as a string with Oro's wire value. */
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
-export const conditionSchema = z.union([
+const conditionSchema = z.union([
   scalar,
   z.null(),
   z.array(scalar).min(1, 'expected at least one value'),
@@ -36,8 +36,6 @@ export const conditionSchema = z.union([
  * or `relationship.attribute` of an included resource) → condition. All conditions must hold.
  */
 export const filterSchema = z.record(z.string().min(1), conditionSchema);
-export type Condition = z.infer<typeof conditionSchema>;
-export type Filter = z.infer<typeof filterSchema>;
 
 /** `customAttributes`: JSON key → Oro attribute name; an array is shorthand for same-name keys. */
 const customAttributesSchema = z

@@ -12,12 +12,12 @@ import type { ConfigProblem } from '../errors.js';
 import { SECRET_FILE_KEYS } from './keys.js';
 import { deletePath, getPath, setPath, type Merged } from './layers.js';
 
-export function trimTrailingNewlines(text: string): string {
+function trimTrailingNewlines(text: string): string {
   return text.replace(/(\r?\n)+$/, '');
 }
 
 /** A password, a client secret or a passphrase is one line; 64 KiB is far beyond any. */
-export const MAX_SECRET_BYTES = 64 * 1024;
+const MAX_SECRET_BYTES = 64 * 1024;
 
 class NotASecretFile extends Error {}
 

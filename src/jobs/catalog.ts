@@ -135,7 +135,7 @@ export const STREAM_KINDS: {
 };
 
 /** The catalog entry of a configured custom stream. */
-export function streamEntry(def: StreamDef, place: number): JobEntry {
+function streamEntry(def: StreamDef, place: number): JobEntry {
   const kind = STREAM_KINDS[def.direction];
   return {
     name: streamJobName(def),

@@ -15,7 +15,7 @@ import { decimalText } from './mapping/values.js';
 
 type Scalar = string | number | boolean;
 /** A condition of the config's filter (src/config/schema.ts `conditionSchema`), read-only. */
-export type Condition =
+type Condition =
   | Scalar
   | null
   | readonly Scalar[]
@@ -59,7 +59,7 @@ export function compareDecimal(a: unknown, b: unknown): number | null {
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** -1, 0, 1, or null when the values are of kinds that cannot be ordered. */
-export function compareValues(actual: unknown, expected: Scalar): number | null {
+function compareValues(actual: unknown, expected: Scalar): number | null {
   if (actual === null || actual === undefined) return null;
   if (typeof actual === 'boolean' || typeof expected === 'boolean') {
     return String(actual) === String(expected) ? 0 : null;
@@ -107,7 +107,7 @@ function holdsFor(value: unknown, cond: Condition): boolean {
 }
 
 /** A to-many value matches when any element does; `exists`/null look at the whole list. */
-export function conditionHolds(value: unknown, cond: Condition): boolean {
+function conditionHolds(value: unknown, cond: Condition): boolean {
   if (!Array.isArray(value)) return holdsFor(value, cond);
   if (cond === null) return value.length === 0;
   if (isOps(cond) && cond.exists !== undefined) {

@@ -26,7 +26,7 @@ export interface CreditPlan {
 }
 
 /** `123`, `123.4`, `-5.00` → canonical `123.0000` form with 4 decimals, or null when not a decimal. */
-export function canonicalDecimal(raw: string): { negative: boolean; value: string } | null {
+function canonicalDecimal(raw: string): { negative: boolean; value: string } | null {
   const m = /^([+-]?)(\d+)(?:\.(\d*))?$/.exec(raw.trim()) ?? /^([+-]?)()\.(\d+)$/.exec(raw.trim());
   if (!m) return null;
   const intPart = (m[2] ?? '').replace(/^0+(?=\d)/, '') || '0';
@@ -116,7 +116,7 @@ export async function planCredit(
 }
 
 /** staging_id values are bigint strings: compare numerically without Number precision loss. */
-export function compareIds(a: string, b: string): number {
+function compareIds(a: string, b: string): number {
   return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 }
 

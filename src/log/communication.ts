@@ -30,7 +30,7 @@ export function combineObservers(
   };
 }
 
-export function logCommunication(logger: Logger, event: CommunicationEvent): void {
+function logCommunication(logger: Logger, event: CommunicationEvent): void {
   const ms = Math.round(event.durationMs);
   if (event.kind === 'http') {
     const status = event.status === null ? 'no response' : String(event.status);
@@ -64,25 +64,5 @@ function safeJson(value: unknown): string {
     return JSON.stringify(value) ?? String(value);
   } catch {
     return String(value);
-  }
-}
-
-/** Times an async operation and reports it as one SQL event (for stores wrapping their driver). */
-export async function observeSql<T extends { rowCount?: number | null } | unknown>(
-  observer: CommunicationObserver | undefined,
-  statement: string,
-  run: () => Promise<T>,
-): Promise<T> {
-  if (!observer) return run();
-  const started = performance.now();
-  try {
-    const result = await run();
-    const rc = (result as { rowCount?: number | null } | null)?.rowCount;
-    observer({ kind: 'sql', statement, durationMs: performance.now() - started, rowCount: rc ?? null });
-    return result;
-  } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
-    observer({ kind: 'sql', statement, durationMs: performance.now() - started, rowCount: null, error });
-    throw err;
   }
 }

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
 
 /** Why a log file could not be opened or written, in plain words. */
-export function logFileReason(err: unknown): string {
+function logFileReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':

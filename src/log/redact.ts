@@ -145,7 +145,7 @@ export function createRedactor(config?: Config): Redactor {
  * token, the form body with the client secret) and `request`/`response` objects: only the method,
  * URL, status and response body are kept. pg and mssql errors keep their codes and detail.
  */
-export function describeError(err: Error): Record<string, unknown> {
+function describeError(err: Error): Record<string, unknown> {
   const e = err as Error & Record<string, unknown>;
   const out: Record<string, unknown> = { name: e.name, message: e.message };
   for (const key of [
@@ -201,7 +201,7 @@ function escapeRegExp(s: string): string {
  * segment or query value that looks like a key (8+ characters with a digit: a UUID, a token), so
  * `<url>/fail?rid=…` is masked too. Words such as `ping` stay readable.
  */
-export function secretPartsOfUrl(url: string): string[] {
+function secretPartsOfUrl(url: string): string[] {
   try {
     const u = new URL(url);
     const whole = `${u.pathname}${u.search}`.replace(/^\/+/, '').replace(/\/+$/, '');

@@ -18,12 +18,12 @@ export interface Problem {
   whatToDo?: string;
 }
 
-export const MAX_LISTED = 200;
+const MAX_LISTED = 200;
 /** `sagesync_alert.fingerprint` is char(64). */
 const FINGERPRINT_LENGTH = 64;
 
 /** Long fingerprints (a custom stream's table) keep their start and gain a hash of the whole. */
-export function fitFingerprint(fp: string): string {
+function fitFingerprint(fp: string): string {
   if (fp.length <= FINGERPRINT_LENGTH) return fp;
   const hash = createHash('sha256').update(fp).digest('hex').slice(0, 12);
   return `${fp.slice(0, FINGERPRINT_LENGTH - 13)}#${hash}`;

@@ -21,8 +21,6 @@ import type { TableDef } from '../staging/tables.js';
 import { EVENT_PREFIX } from './notifier.js';
 import { firstLine, pullErrors, quarantined, x3Rejected, type Problem } from './problems.js';
 
-export type { Problem } from './problems.js';
-
 const REJECTED_LIMIT = 500;
 const PULL_ERRORS_LIMIT = 1000;
 
@@ -138,7 +136,7 @@ function jobFailed(summary: RunSummary, job: JobReport): Problem {
  * The job of a run-derived fingerprint (`job:<job>:<kind>`; `event:<job>:records:<hash>` as
  * sagesync before issue 19 wrote them, so such rows still clear quietly).
  */
-export function jobOfFingerprint(fp: string): string | null {
+function jobOfFingerprint(fp: string): string | null {
   if (fp.startsWith('job:')) return fp.slice(4, fp.lastIndexOf(':'));
   if (fp.startsWith(EVENT_PREFIX)) {
     const end = fp.indexOf(':records:');

@@ -44,7 +44,7 @@ export function smtpSockets(): SmtpSockets {
 }
 
 /** Raised when `work` has not ended after `ms`; `expire` has then ended its connections. */
-export class SmtpDeadlineError extends Error {
+class SmtpDeadlineError extends Error {
   constructor(readonly ms: number) {
     super(`no answer within ${ms / 1000} s (notifications.smtp.timeoutMs)`);
     this.name = 'SmtpDeadlineError';

@@ -17,7 +17,7 @@ export interface RightsResult {
   checked: number;
 }
 
-export function requiredPrivileges(table: TableDef): Privilege[] {
+function requiredPrivileges(table: TableDef): Privilege[] {
   if (table.name === 'schema_version') return ['SELECT'];
   if (table.direction === 1) return ['SELECT', 'INSERT'];
   if (table.direction === 2) return ['SELECT', 'UPDATE'];
@@ -75,7 +75,7 @@ export function rightsAttempts(
 const MARK = 'sagesync-rights-check:';
 
 /** One PL/pgSQL block; the final RAISE rolls everything back and carries the result. */
-export function rightsSqlPostgres(attempts: readonly Attempt[]): string {
+function rightsSqlPostgres(attempts: readonly Attempt[]): string {
   const body = attempts
     .map(
       (a) =>

@@ -9,7 +9,7 @@ import type { Checker, Outcome } from './test-connection-checker.js';
 import { firstPage, knownFields, streamCheck } from './test-connection-streams.js';
 
 /** Every Oro resource a built-in job reads or writes (src/jobs, src/oro/client.ts). */
-export const ORO_RESOURCES_USED = [
+const ORO_RESOURCES_USED = [
   'orders',
   'orderlineitems',
   'orderaddresses',
@@ -70,7 +70,7 @@ export async function oroChecks(ctx: RunContext, c: Checker): Promise<void> {
  * customers, under the name it was created with (a custom Money or Decimal field is one; a select
  * or relation field is a relationship: docs/oro.md "What Oro needs to be set up").
  */
-export function creditFieldOutcome(field: string, first: JsonApiResource | undefined): Outcome {
+function creditFieldOutcome(field: string, first: JsonApiResource | undefined): Outcome {
   if (!first) return { detail: `"${field}" not verified: Oro has no customer yet` };
   if (Object.hasOwn(first.attributes, field)) return { detail: `customers have the attribute "${field}"` };
   const create =

@@ -36,13 +36,13 @@ export function knownFields(r: JsonApiResource): string {
 }
 
 /** A field the stream reads (`source`, filter, include) or writes (`set`), with its config key. */
-export interface Need {
+interface Need {
   key: string;
   path: string;
   as: 'any' | 'relationship' | 'attribute';
 }
 
-export function streamNeeds(def: StreamDef, i: number): Need[] {
+function streamNeeds(def: StreamDef, i: number): Need[] {
   const at = `streams[${i}]`;
   if (def.direction === 'pull') {
     return [
@@ -65,7 +65,7 @@ export function streamNeeds(def: StreamDef, i: number): Need[] {
  * What a record says about the fields a stream needs: one problem per field it lacks. A
  * `relationship.attribute` path is checked on the related resource when the page included it.
  */
-export function fieldProblems(
+function fieldProblems(
   resource: string,
   record: JsonApiResource,
   included: ReadonlyMap<string, JsonApiResource>,

@@ -24,9 +24,9 @@ import {
 } from './transport.js';
 
 /** Oro answers 415 when Content-Type carries any parameter (docs/oro.md): exact strings. */
-export const JSON_API = 'application/vnd.api+json';
+const JSON_API = 'application/vnd.api+json';
 
-export interface CallOptions {
+interface CallOptions {
   /** POST is not: an ambiguous failure is checked with `verify` before sending it again. */
   idempotent?: boolean;
   /** Looks for the effect of a possibly applied request; returns the resource when found. */
@@ -168,7 +168,7 @@ function fatal401(clientId: string, label: string): ServiceUnavailableError {
  * answer about a record: the Web API feature off, or a wrong path or backend prefix (oroinc/platform
  * src/Oro/Bundle/ApiBundle/Security/Http/Firewall/FeatureAccessListener.php @6.1.0).
  */
-export const ENTITY_NOT_FOUND = 'An entity with the requested identifier does not exist.';
+const ENTITY_NOT_FOUND = 'An entity with the requested identifier does not exist.';
 
 /** A request about one record (GET/PATCH of `type/id…`, any POST), not a list of a type. */
 function isRecordRequest(method: string, pathAndQuery: string): boolean {

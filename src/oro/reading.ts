@@ -23,7 +23,7 @@ export interface Reading {
  * How far a record's `updatedAt` may be ahead of this machine's clock before it is reported as
  * in the future (Oro's clock and ours differ a little). The watermark never passes our clock.
  */
-export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /**
  * Follows `links.next` (present only when more records exist: oroinc/platform
@@ -235,7 +235,7 @@ function compareKeys(a: Key, b: Key): number {
 }
 
 /** Ids in Oro's order: whole numbers by value (any length), anything else as text. */
-export function compareIds(a: string, b: string): number {
+function compareIds(a: string, b: string): number {
   const na = /^\d+$/.test(a);
   const nb = /^\d+$/.test(b);
   if (na && nb) {

@@ -2,7 +2,7 @@
  * Keeps secrets out of logs and error objects (STYLE.md "Secrets cannot reach a log").
  * Every value handed to the communication observer or put into an error passes through here.
  */
-export const MASK = '***';
+const MASK = '***';
 
 const SECRET_KEYS = new Set(['client_secret', 'access_token', 'refresh_token', 'password']);
 

@@ -2,8 +2,8 @@
  * Backoff arithmetic. Exponential with "equal jitter" so that many clients released by the
  * same outage do not come back in lock-step; `Retry-After` (429/503) wins when present.
  */
-export const BASE_DELAY_MS = 500;
-export const MAX_DELAY_MS = 30_000;
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
 
 /** Delay before retry number `attempt` (1-based). */
 export function backoffMs(attempt: number, random: () => number): number {

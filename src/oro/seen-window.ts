@@ -33,7 +33,7 @@ export interface SeenWindow {
 /** Records held back at most while waiting for the window's end; past it, all are processed. */
 const HOLD_LIMIT = 20_000;
 /** How recent (before the read) an `updatedAt` may be and still be remembered. */
-export const RECENT_MS = 5 * 60_000;
+const RECENT_MS = 5 * 60_000;
 
 export function parseSeenWindow(raw: string | null): SeenWindow | null {
   if (raw === null || !raw.startsWith('{')) return null;

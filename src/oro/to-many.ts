@@ -13,7 +13,7 @@ import { OroNotFoundError, OroRecordError } from './errors.js';
 import type { JsonApiResource, ListQuery, OroOrder, Page, QueryFilter, ResourceIdentifier } from './types.js';
 
 /** Oro's default `max_related_entities` before 6.1.8. */
-export const RELATED_CAP = 100;
+const RELATED_CAP = 100;
 
 /** A to-many relationship's ids may be only the first of more. */
 export function maybeCut(rel: unknown): boolean {
@@ -61,13 +61,8 @@ export async function completeLineItems(
 /**
  * Where a to-many relationship read whole is kept among the resources a mapping looks up: the
  * pseudo-resource `type:id/relationship` (src/jobs/mapping/paths.ts asks for it when the list
- * at hand may be cut).
+ * at hand may be cut). `type:id/rel` → its parts; null for a plain `type:id` key.
  */
-export function wholeListKey(type: string, id: string, rel: string): string {
-  return `${type}:${id}/${rel}`;
-}
-
-/** `type:id/rel` → its parts; null for a plain `type:id` key. */
 export function parseWholeListKey(key: string): { type: string; id: string; rel: string } | null {
   const m = /^([^:]+):([^/]+)\/(.+)$/.exec(key);
   return m ? { type: m[1] as string, id: m[2] as string, rel: m[3] as string } : null;
@@ -76,7 +71,7 @@ export function parseWholeListKey(key: string): { type: string; id: string; rel:
 type PlainLister = (resource: string, q: ListQuery) => AsyncIterable<Page>;
 
 /**
- * Every id of the to-many relationships named by `keys` (`wholeListKey`), each from its
+ * Every id of the to-many relationships named by `keys` (`type:id/rel`), each from its
  * relationship endpoint `{type}/{id}/relationships/{rel}`, paged: that endpoint is a paged list
  * (oroinc/platform src/Oro/Bundle/ApiBundle/Resources/config/processors.shared.yml @6.0.10:
  * `oro_api.set_default_paging` is tagged for `get_relationship`), not a relationship inside a

@@ -11,7 +11,7 @@ import { ServiceUnavailableError } from '../errors.js';
 import type { CommunicationObserver } from '../log/types.js';
 import { redact, redactText } from './redact.js';
 
-export interface Exchange {
+interface Exchange {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   headers: Record<string, string>;

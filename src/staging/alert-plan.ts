@@ -13,7 +13,7 @@
 import type { AlertDigest, AlertItem, AlertRecord, PendingAlertItem } from './store.js';
 
 /** At most this many pending records are kept per problem; the rest are only counted. */
-export const MAX_PENDING = 1000;
+const MAX_PENDING = 1000;
 
 export interface AlertNote {
   fingerprint: string;
@@ -36,7 +36,7 @@ export interface AlertPlan {
   next: AlertRecord;
 }
 
-export const EMPTY_DIGEST: AlertDigest = Object.freeze({ reported: [], pending: [], dropped: 0 });
+const EMPTY_DIGEST: AlertDigest = Object.freeze({ reported: [], pending: [], dropped: 0 });
 
 /** `prev` is the locked row, or null when the problem was never seen. */
 export function planAlert(prev: AlertRecord | null, note: AlertNote): AlertPlan {

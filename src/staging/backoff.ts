@@ -8,8 +8,3 @@ export const QUARANTINE_BACKOFF_BASE_SECONDS = 60;
 export const QUARANTINE_BACKOFF_CAP_SECONDS = 24 * 60 * 60;
 /** Exponent cap so that 2^n never overflows an int on either server. */
 export const QUARANTINE_BACKOFF_MAX_EXPONENT = 20;
-
-export function backoffSeconds(attempts: number): number {
-  const exp = Math.min(Math.max(attempts - 1, 0), QUARANTINE_BACKOFF_MAX_EXPONENT);
-  return Math.min(QUARANTINE_BACKOFF_BASE_SECONDS * 2 ** exp, QUARANTINE_BACKOFF_CAP_SECONDS);
-}

@@ -19,7 +19,7 @@ export interface OpenStoreOptions {
   retry?: RetryOptions;
 }
 
-export function storeNames(config: Config): StoreNames {
+function storeNames(config: Config): StoreNames {
   const dialect = config.staging.dialect;
   return {
     schema: config.staging.schema ?? defaultSchema(dialect),

@@ -38,7 +38,7 @@ export interface RetryOptions {
   budget?: RetryBudgetBox;
 }
 
-export const DEFAULT_RETRIES = 3;
+const DEFAULT_RETRIES = 3;
 
 /** The default wait between attempts: `ms`, or until `stop` is aborted. */
 export const retryPause = (ms: number, stop?: AbortSignal): Promise<void> =>

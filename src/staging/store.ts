@@ -8,7 +8,7 @@ import type { RetryBudget } from './retry.js';
 import type { TableDef } from './tables.js';
 
 export type Dialect = 'mssql' | 'postgres' | 'embedded';
-export type RowStatus = 'NEW' | 'PROCESSING' | 'DONE' | 'ERROR';
+type RowStatus = 'NEW' | 'PROCESSING' | 'DONE' | 'ERROR';
 export type Row = Record<string, string | number | boolean | Date | null>;
 
 /** Rows for one table, inserted with "already there ⇒ skip" semantics on `conflictColumns`. */

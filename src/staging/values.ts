@@ -24,7 +24,7 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-export function normaliseValue(value: unknown, type: ColumnType): Value {
+function normaliseValue(value: unknown, type: ColumnType): Value {
   if (value === null || value === undefined) return null;
   switch (type.kind) {
     case 'bigint':

@@ -12,7 +12,7 @@ import { parseSqlType, SQL_TYPE_FORMS } from './sql-types.js';
 
 const ident = /^[a-z][a-z0-9_]*$/;
 /** Columns every stream table gets (src/streams/tables.ts); a configured column may not take them. */
-export const BOOKKEEPING_COLUMNS = [
+const BOOKKEEPING_COLUMNS = [
   'staging_id',
   'payload_hash',
   'status',
@@ -160,9 +160,7 @@ interface LooseStream {
   set?: unknown;
 }
 
-export function streamProblems(
-  streams: readonly LooseStream[],
-): { path: (string | number)[]; message: string }[] {
+function streamProblems(streams: readonly LooseStream[]): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
   const contract = new Set(CONTRACT_TABLES.map((t) => t.name));
   const tables = new Map<string, number>();
@@ -244,8 +242,6 @@ export function streamProblems(
   });
   return out;
 }
-
-export type StreamsInput = z.input<ReturnType<typeof buildStreamsSchema>>;
 
 /**
  * Longest name each database keeps: PostgreSQL (and PGlite) 63 bytes, truncating longer ones

@@ -12,7 +12,7 @@
 import type { ColumnType } from '../staging/tables.js';
 import { parseSqlType } from './sql-types.js';
 
-export const INDEX_KEY_MAX_BYTES = 1700;
+const INDEX_KEY_MAX_BYTES = 1700;
 /** payload_hash char(64), the UNIQUE key's last column. */
 const HASH_BYTES = 64;
 

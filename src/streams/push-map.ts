@@ -19,7 +19,7 @@ export function pushSpec(def: PushStreamDef, table: TableDef): RecordSpec {
 }
 
 /** SHA-256 (hex) of the mapped columns in name order: equal values, equal hash. */
-export function payloadHash(row: Row, columns: readonly string[]): string {
+function payloadHash(row: Row, columns: readonly string[]): string {
   const pairs = [...columns].sort().map((c) => {
     const v = row[c] ?? null;
     return [c, v instanceof Date ? v.toISOString() : v];

@@ -41,20 +41,3 @@ export function parseSqlType(text: string): ColumnType | null {
   }
   return null;
 }
-
-/** The configuration's spelling of a column type, for messages. */
-export function sqlTypeText(t: ColumnType): string {
-  switch (t.kind) {
-    case 'nvarchar':
-    case 'varchar':
-      return `string(${t.length})`;
-    case 'char':
-      return `string(${t.length})`;
-    case 'decimal':
-      return `decimal(${t.precision},${t.scale})`;
-    case 'int':
-      return 'integer';
-    default:
-      return t.kind;
-  }
-}

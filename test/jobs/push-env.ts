@@ -30,7 +30,7 @@ export function pushBackends(file: string): Backend[] {
   return usable.filter((b) => b.available);
 }
 
-export function buildConfig(
+function buildConfig(
   backend: Backend,
   schema: string,
   oroUrl: string,
@@ -44,7 +44,7 @@ export function buildConfig(
   });
 }
 
-export interface StagedOrder {
+interface StagedOrder {
   oroOrderId: number;
   oroCustomerId: number;
   total: string;

@@ -5,8 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
@@ -78,7 +78,7 @@ describe.skipIf(!pgUrl)('problem e-mails through a real SMTP server', () => {
     });
 
   it('two processes sharing the database send one e-mail to both recipients, secrets masked', async () => {
-    const script = join(import.meta.dirname, 'send-problem.ts');
+    const script = fileURLToPath(new URL('./send-problem.ts', import.meta.url));
     const args = (n: string) => [
       '--import',
       'tsx',

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface ReceivedMail {
+interface ReceivedMail {
   from: string;
   to: string[];
   user: string | null;

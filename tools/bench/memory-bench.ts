@@ -20,8 +20,8 @@ import { fmtMb, fmtMs, ratio, type Figure } from './figure.js';
 import { ProcessProbe, type Measured } from './process-probe.js';
 import { CLIENT, describeRequests, sandboxProcess } from './push-bench.js';
 
-export const RSS_TARGET_MB = 256;
-export const LIVE_HEAP_TARGET = 1.2;
+const RSS_TARGET_MB = 256;
+const LIVE_HEAP_TARGET = 1.2;
 const SMALL_EVERY_MS = 250;
 const LARGE_EVERY_MS = 1000;
 

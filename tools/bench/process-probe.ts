@@ -50,7 +50,7 @@ export async function resolve(specifier, context, next) {
 }
 `;
 
-export const GNU_TIME = '/usr/bin/time';
+const GNU_TIME = '/usr/bin/time';
 
 export interface Measured {
   wallMs: number;
@@ -75,7 +75,7 @@ export interface RunOptions {
   heapEveryMs?: number;
 }
 
-export function packageOf(file: string): string | null {
+function packageOf(file: string): string | null {
   const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file.replace(/\\/g, '/'));
   return m?.[1] ?? null;
 }

@@ -14,7 +14,7 @@ import { fmtMb, fmtMs, ratio, type Figure } from './figure.js';
 import { CLIENT, copyFloorMs, describeRequests, plainRead, sandboxProcess } from './push-bench.js';
 import { ProcessProbe } from './process-probe.js';
 
-export const SLOW_ORO = { latencyMs: 300, perRecordMs: 1 };
+const SLOW_ORO = { latencyMs: 300, perRecordMs: 1 };
 
 export async function slowOroBench(o: {
   pgUrl: string;

@@ -11,7 +11,7 @@ import path from 'node:path';
 
 const BIN = process.env.SAGESYNC_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

@@ -92,7 +92,7 @@ export function runCli(
 }
 
 /** The JSON envelope `--json` prints (src/cli/output.ts). */
-export interface JsonEnvelope<T> {
+interface JsonEnvelope<T> {
   command: string | null;
   ok: boolean;
   exitCode: number;

@@ -20,7 +20,7 @@ import { patchResource } from './patch-resource.js';
 import { createTracking, patchCustomer } from './writes.js';
 import { relatedCap } from './document.js';
 
-export const JSON_API = 'application/vnd.api+json';
+const JSON_API = 'application/vnd.api+json';
 
 export interface ApiAnswer {
   status: number;
@@ -59,7 +59,7 @@ export interface ApiRequest {
 }
 
 /** Media-type rules of CheckRequestType (docs/oro.md); null when the request may proceed. */
-export function checkMediaTypes(req: ApiRequest): ApiError | null {
+function checkMediaTypes(req: ApiRequest): ApiError | null {
   const ct = req.headers['content-type'];
   const ctJsonApi = ct !== undefined && ct.split(';')[0]!.trim().toLowerCase() === JSON_API;
   if (ctJsonApi && ct.includes(';')) {

@@ -31,7 +31,7 @@ export function relatedCap(profile: Profile): (type: string, relationship: strin
     type === 'orders' && rel === 'lineItems' && !profile.lineItemsCapped ? Infinity : profile.relatedCap;
 }
 
-export function resourceObject(rec: Rec, ctx: DocContext, only?: Set<string>): Record<string, unknown> {
+function resourceObject(rec: Rec, ctx: DocContext, only?: Set<string>): Record<string, unknown> {
   const self = `${ctx.base}/${rec.type}/${rec.id}`;
   const attributes: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rec.attributes)) if (!only || only.has(k)) attributes[k] = v;
@@ -53,7 +53,7 @@ export function resourceObject(rec: Rec, ctx: DocContext, only?: Set<string>): R
   };
 }
 
-export function resourceJson(rec: Rec, ctx: DocContext): string {
+function resourceJson(rec: Rec, ctx: DocContext): string {
   const only = ctx.fields.get(rec.type);
   if (only) return JSON.stringify(resourceObject(rec, ctx, only));
   const slot = ctx.hateoas ? 1 : 0;

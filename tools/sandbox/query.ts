@@ -7,7 +7,7 @@ import { ApiError } from './errors.js';
 import type { FieldKind, ResourceDef } from './resources.js';
 import type { Rec } from './store.js';
 
-export type Op = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'exists' | 'neq_or_null';
+type Op = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'exists' | 'neq_or_null';
 
 export interface ParsedQuery {
   filters: ((r: Rec) => boolean)[];
@@ -327,7 +327,7 @@ function dateTest(op: Op, periods: [string, string][], range: boolean): (v: unkn
  * `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `…Thh`, `…Thh:mm`, `…Thh:mm:ss`, optional `Z`/`±hh:mm`, no
  * zone = UTC (docs/oro.md) → [start, end) as stored-format strings.
  */
-export function period(text: string): [string, string] | null {
+function period(text: string): [string, string] | null {
   const m =
     /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.\d{1,2})?)?)?)?)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(
       text.trim(),

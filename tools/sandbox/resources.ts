@@ -7,7 +7,7 @@ import type { Profile } from './profile.js';
 export type FieldKind =
   'id' | 'integer' | 'string' | 'text' | 'datetime' | 'boolean' | 'money' | 'addressType';
 
-export interface RelDef {
+interface RelDef {
   type: string;
   many: boolean;
 }

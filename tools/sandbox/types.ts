@@ -4,8 +4,6 @@
  * benchmarks. Entry point: startSandbox() in tools/sandbox/index.ts.
  */
 import type { SandboxApiVersion } from './profile.js';
-export type { SandboxApiVersion } from './profile.js';
-
 /** Custom customer attribute types (docs/oro.md). */
 export type CustomFieldType = 'money' | 'decimal' | 'string' | 'integer' | 'boolean';
 
@@ -111,7 +109,7 @@ export interface SandboxResource {
   relationships: Record<string, { type: string; id: string } | { type: string; id: string }[] | null>;
 }
 
-export interface OrderChange {
+interface OrderChange {
   attributes?: Record<string, unknown>;
   /** The new `updatedAt` (ISO); default: now. */
   updatedAt?: string;

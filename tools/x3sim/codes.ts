@@ -11,7 +11,7 @@ export function customerCode(oroCustomerId: number): string {
 }
 
 /** Two-digit year, as X3 sequence counters commonly carry it (`SOH26…`). */
-export function yearDigits(now: Date): string {
+function yearDigits(now: Date): string {
   return String(now.getUTCFullYear() % 100).padStart(2, '0');
 }
 

@@ -60,9 +60,9 @@ export interface X3Report {
   }[];
 }
 
-export const DEFAULT_ORDER_REJECTION =
+const DEFAULT_ORDER_REJECTION =
   'Sales order not created: item reference (ITMREF) is blocked for sale on site FR011 (AOE_SOHFL).';
-export const DEFAULT_CUSTOMER_REJECTION =
+const DEFAULT_CUSTOMER_REJECTION =
   'Customer not created: customer category (BCGCOD) is missing for this business partner.';
 
 const str = (v: Row[string] | undefined): string => (v === null || v === undefined ? '' : String(v));

@@ -19,7 +19,7 @@ export interface Statement {
  * maximum-capacity-specifications-for-sql-server, "Parameters per stored procedure"), and mssql
  * runs a query through sp_executesql, whose @statement and @params take 2 of them.
  */
-export const MAX_PARAMS = 2098;
+const MAX_PARAMS = 2098;
 
 /** Rows per multi-row statement with `paramsPerRow` parameters each (and at most 1,000 VALUES rows). */
 export function rowsPerStatement(paramsPerRow: number): number {

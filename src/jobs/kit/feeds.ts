@@ -27,7 +27,7 @@ import { chunks, isStagingId, oddIdReason, readAhead } from './push-pages.js';
  * src/Oro/Bundle/ApiBundle/DependencyInjection/Configuration.php @6.1.0); a resource's
  * `max_results` lowers it (src/oro/reading.ts).
  */
-export const LIST_SIZE = 5000;
+const LIST_SIZE = 5000;
 
 export interface FeedUnit {
   /** Full documents of orders not yet staged (possibly none). */

@@ -7,7 +7,7 @@ import { SagesyncError } from '../../errors.js';
 import { OroRecordError } from '../../oro/errors.js';
 
 /** `sync_message` is nvarchar(1000) in the contract; our own messages must fit, never be cut by the DB. */
-export const SYNC_MESSAGE_MAX = 1000;
+const SYNC_MESSAGE_MAX = 1000;
 
 export function clip(message: string, max = SYNC_MESSAGE_MAX): string {
   return message.length <= max ? message : `${message.slice(0, max - 1)}…`;

@@ -32,7 +32,7 @@ const RETRY_LIMIT = 500;
 const BY_ID = 100;
 
 /** A record that cannot be staged: quarantined, retried by id with backoff on later runs. */
-export interface PushFailure {
+interface PushFailure {
   id: string;
   reason: string;
 }

@@ -59,7 +59,7 @@ export function oddIdReason(what: string, id: string): string {
 }
 
 /** An id as a quarantine entity id (varchar(100)) and in a message: never longer than that. */
-export function shownId(id: string): string {
+function shownId(id: string): string {
   return id.length <= 100 ? id : `${id.slice(0, 99)}…`;
 }
 

@@ -66,7 +66,7 @@ function canonical(v: unknown): unknown {
  * SHA-256 (hex) over the watched values in a canonical (sorted) order. `watch` entries are
  * contract columns (`name`, `bill_city`) or Oro paths on the customer (`internal_rating`).
  */
-export function snapshotHash(
+function snapshotHash(
   row: Row,
   watch: readonly string[] | undefined,
   customer: JsonApiResource,

@@ -11,13 +11,13 @@ import { MissingResource, resolveValue, type ResourceLookup } from './paths.js';
 import { coerceValue, Rejected, type CellValue } from './values.js';
 
 /** Named value transforms; everything else is coerced by the column type. */
-export const TRANSFORMS = {
+const TRANSFORMS = {
   /** Oro region ids combine country and code (`US-NY`); X3 wants the code (`NY`). */
   regionCode: (v: unknown): unknown => (typeof v === 'string' && /^[A-Z]{2}-./.test(v) ? v.slice(3) : v),
   /** `true`/`false` as text. */
   text: (v: unknown): unknown => (typeof v === 'boolean' ? String(v) : v),
 } as const;
-export type TransformName = keyof typeof TRANSFORMS;
+type TransformName = keyof typeof TRANSFORMS;
 
 export type ColumnSource =
   /** A path (see paths.ts); a list means the first non-null one (e.g. override ?? estimate). */
@@ -41,7 +41,7 @@ export interface MapInput {
   customAttributes?: Readonly<Record<string, string>>;
 }
 
-export interface Problem {
+interface Problem {
   column: string;
   message: string;
 }

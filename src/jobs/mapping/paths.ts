@@ -118,13 +118,3 @@ function digAttribute(value: unknown, rest: string[]): unknown {
   }
   return v ?? null;
 }
-
-/** The related resource of a to-one relationship, when it was read. */
-export function related(
-  resource: JsonApiResource,
-  rel: string,
-  lookup: ResourceLookup,
-): JsonApiResource | null {
-  const ref = toOne(resource, rel);
-  return ref ? (lookup(ref.type, ref.id) ?? null) : null;
-}

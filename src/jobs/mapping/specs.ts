@@ -25,7 +25,7 @@ const ADDRESS_SOURCES: Record<(typeof ADDRESS_PARTS)[number], ColumnSource> = {
 };
 
 /** `bill_*` / `ship_*` columns read through a relationship (`billingAddress`, …). */
-export function addressColumns(prefix: 'bill' | 'ship', via: string): Record<string, ColumnSource> {
+function addressColumns(prefix: 'bill' | 'ship', via: string): Record<string, ColumnSource> {
   const out: Record<string, ColumnSource> = {};
   for (const part of ADDRESS_PARTS) {
     const src = ADDRESS_SOURCES[part];

@@ -13,9 +13,6 @@ import { ConfigError, UsageError } from '../../errors.js';
 /** What the user gave, as a configuration file would hold it (no defaults applied). */
 export type Answers = Record<string, unknown>;
 
-/** The keys whose value is a secret, never written to the main file. */
-export const SECRET_KEYS: readonly string[] = SECRET_FILE_KEYS.map(([value]) => value);
-
 /**
  * `--set key=value` (repeatable): one answer for any key, converted like its SAGESYNC_* variable
  * (a list is comma-separated, a boolean true/false, a number a number).

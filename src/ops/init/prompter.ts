@@ -1,5 +1,5 @@
 /** What the interactive `sagesync init` asks through (implemented with @inquirer/prompts in src/cli/prompter.ts). */
-export interface Choice<T extends string> {
+interface Choice<T extends string> {
   name: string;
   value: T;
   description?: string;

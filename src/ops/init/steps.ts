@@ -98,7 +98,7 @@ export async function sendTestEmail(config: Config, now: Date): Promise<string> 
   return `Sent a test e-mail to ${config.notifications.to.join(', ')}.`;
 }
 
-export interface StatusCount {
+interface StatusCount {
   id: string;
   name: string;
   orders: number;

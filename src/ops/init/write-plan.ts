@@ -23,7 +23,7 @@ import { renderYaml } from './render-yaml.js';
 
 export type SecretsMode = 'files' | 'env';
 
-export interface PlannedFile {
+interface PlannedFile {
   path: string;
   content: string;
   mode: number;

@@ -11,7 +11,7 @@ function literal(text: string): string {
   return `N'${text.replace(/'/g, "''")}'`;
 }
 
-export function columnSql(names: StoreNames, t: TableDef, c: ColumnDef): string {
+function columnSql(names: StoreNames, t: TableDef, c: ColumnDef): string {
   const parts = [q(c.name), columnType(c.type)];
   if (c.identity) parts.push('IDENTITY(1,1)');
   parts.push(c.nullable ? 'NULL' : 'NOT NULL');

@@ -32,7 +32,7 @@ function inList(params: Params, type: MssqlType, values: readonly unknown[]): st
 }
 
 /** `SELECT … WHERE col IN (@p1, …)` in chunks of 2098 values. */
-export function idLookups(
+function idLookups(
   build: (params: Params, list: string) => string,
   type: MssqlType,
   values: readonly unknown[],

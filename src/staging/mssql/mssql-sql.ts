@@ -39,7 +39,7 @@ export interface MssqlStatement {
 /** Largest parameter count per statement (sp_executesql allows 2100; docs/staging.md/D). */
 export const MAX_PARAMS = 2098;
 /** A table value constructor takes at most 1000 rows. */
-export const MAX_VALUES_ROWS = 1000;
+const MAX_VALUES_ROWS = 1000;
 
 export function rowsPerChunk(columnsPerRow: number, reserved = 0): number {
   return Math.max(
@@ -126,7 +126,7 @@ export function paramValue(value: unknown, t: ColumnType): unknown {
  * Select-list expression keeping decimals as strings (tedious 19.2.2 `src/value-parser.ts` reads them
  * as numbers).
  */
-export function selectExpr(c: ColumnDef, alias = ''): string {
+function selectExpr(c: ColumnDef, alias = ''): string {
   const col = `${alias}${q(c.name)}`;
   return c.type.kind === 'decimal' ? `CONVERT(varchar(40), ${col}) AS ${q(c.name)}` : col;
 }

@@ -12,7 +12,7 @@ import { AdvisoryLocks } from './postgres-lock.js';
 type PgModule = typeof pg;
 
 /** Type parsers giving the store's normalised values (docs/staging.md). */
-export function pgTypes(mod: PgModule): pg.CustomTypesConfig {
+function pgTypes(mod: PgModule): pg.CustomTypesConfig {
   const keepText = new Set([
     20, // int8: string (ids)
     1700, // numeric: string (money)

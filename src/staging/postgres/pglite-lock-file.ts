@@ -28,9 +28,9 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { StoreBusyError } from '../store-busy.js';
 
-export const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_MS = 10_000;
 /** Generous: a holder whose event loop is busy with a long statement still counts as alive. */
-export const STALE_MS = 90_000;
+const STALE_MS = 90_000;
 
 export interface LockTiming {
   heartbeatMs?: number;

@@ -26,7 +26,7 @@ function pgliteVersion(): string {
 }
 
 /** `$SAGESYNC_CACHE_DIR`, else `$XDG_CACHE_HOME/sagesync`, else `~/.cache/sagesync`. */
-export function templateFile(env: NodeJS.ProcessEnv = process.env): string {
+function templateFile(env: NodeJS.ProcessEnv = process.env): string {
   const dir = env.SAGESYNC_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sagesync');
   return join(dir, `pglite-${pgliteVersion()}-template.tar.gz`);
 }

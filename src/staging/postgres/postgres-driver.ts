@@ -32,7 +32,7 @@ export interface PgDriver extends PgQueryable {
 }
 
 /** Reports every statement (text, duration, row count; never parameter values) to `onSql`. */
-export function observed(q: PgQueryable, onSql: CommunicationObserver | undefined): PgQueryable {
+function observed(q: PgQueryable, onSql: CommunicationObserver | undefined): PgQueryable {
   if (!onSql) return q;
   return {
     async query(text, params, name) {

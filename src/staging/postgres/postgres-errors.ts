@@ -56,7 +56,7 @@ function sqlState(err: unknown): string | undefined {
 }
 
 /** The refusal `err` is (retried as a whole), or null. */
-export function refusal(err: unknown, deadlineMs: number): Refusal | null {
+function refusal(err: unknown, deadlineMs: number): Refusal | null {
   const code = sqlState(err);
   if (code === undefined) return null;
   const detail = `${code}: ${(err as Error).message}`;

@@ -26,7 +26,7 @@ export interface FakeCall {
   inTransaction: boolean;
 }
 
-export interface FakeAnswer {
+interface FakeAnswer {
   recordsets?: Record<string, unknown>[][];
   rowsAffected?: number[];
 }
