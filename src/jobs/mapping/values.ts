@@ -179,7 +179,7 @@ export function coerce(col: ColumnDef, raw: unknown): Coerced {
   return v instanceof Rejected ? { ok: false, problem: v.problem } : { ok: true, value: v };
 }
 
-function preview(v: unknown): string {
+export function preview(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
