@@ -50,13 +50,62 @@ function unknownCodeMessage(code: string): string {
   );
 }
 
+/**
+ * The customer a row names, or why it names none or two. `oro_customer_id` and
+ * `erp_customer_code` must agree with the customer map (staging-tables.md
+ * "sagesync_credit_limit"): a code mapped to another customer, or an id mapped to another code,
+ * is an ERROR naming both. A code the map does not know yet, next to an id the map does not know
+ * either, contradicts nothing: the id is applied (the map learns a code only once X3 marked the
+ * customer's row DONE with it).
+ */
+function customerOf(
+  row: InboundRow,
+  byCode: ReadonlyMap<string, number>,
+  codeOfId: ReadonlyMap<number, string>,
+): number | string {
+  const code = text(row, 'erp_customer_code');
+  const id = intId(row, 'oro_customer_id');
+  if (id === null) {
+    if (code === null)
+      return 'Neither oro_customer_id nor erp_customer_code is set; the row names no customer.';
+    return byCode.get(code) ?? unknownCodeMessage(code);
+  }
+  if (code === null) return id;
+  const ofCode = byCode.get(code);
+  const ofId = codeOfId.get(id);
+  if (ofCode === id || (ofCode === undefined && ofId === undefined)) return id;
+  const codeSays =
+    ofCode === undefined
+      ? `erp_customer_code "${code}" is mapped to no Oro customer`
+      : `erp_customer_code "${code}" is Oro customer ${ofCode}`;
+  const idSays =
+    ofId === undefined
+      ? `oro_customer_id ${id} is Oro customer ${id}, which has no X3 code in the map`
+      : `oro_customer_id ${id} is Oro customer ${id}, X3 code "${ofId}"`;
+  return (
+    `oro_customer_id and erp_customer_code name different customers: ${idSays}, while ${codeSays} ` +
+    `(customer map, sagesync_customer_map). Nothing was applied. Correct the row (or leave ` +
+    `oro_customer_id empty to go by the code), then set it back to NEW.`
+  );
+}
+
 export async function planCredit(
   rows: readonly InboundRow[],
-  store: Pick<StagingStore, 'customerIdForCode'>,
+  store: Pick<StagingStore, 'customerIdsForCodes' | 'customerCodes'>,
 ): Promise<CreditPlan> {
   const errors: InboundUpdate[] = [];
   const byCustomer = new Map<number, { rows: InboundRow[]; values: string[]; codes: (string | null)[] }>();
-  const codeCache = new Map<string, number | null>();
+  // One lookup of every code of the window, then one of the ids whose code did not answer for
+  // them: two statements per window at most, never one per row.
+  const codes = [...new Set(rows.map((r) => text(r, 'erp_customer_code')).filter((c) => c !== null))];
+  const byCode = await store.customerIdsForCodes(codes);
+  const askIds = new Set<number>();
+  for (const r of rows) {
+    const id = intId(r, 'oro_customer_id');
+    const code = text(r, 'erp_customer_code');
+    if (id !== null && code !== null && byCode.get(code) !== id) askIds.add(id);
+  }
+  const codeOfId = await store.customerCodes([...askIds]);
 
   for (const row of rows) {
     const raw = text(row, 'credit_limit');
@@ -77,20 +126,10 @@ export async function planCredit(
       continue;
     }
     const code = text(row, 'erp_customer_code');
-    let customerId = intId(row, 'oro_customer_id');
-    if (customerId === null) {
-      if (code === null) {
-        errors.push(
-          err(row, 'Neither oro_customer_id nor erp_customer_code is set; the row names no customer.'),
-        );
-        continue;
-      }
-      if (!codeCache.has(code)) codeCache.set(code, await store.customerIdForCode(code));
-      customerId = codeCache.get(code) ?? null;
-      if (customerId === null) {
-        errors.push(err(row, unknownCodeMessage(code)));
-        continue;
-      }
+    const customerId = customerOf(row, byCode, codeOfId);
+    if (typeof customerId === 'string') {
+      errors.push(err(row, customerId));
+      continue;
     }
     const g = byCustomer.get(customerId) ?? { rows: [], values: [], codes: [] };
     g.rows.push(row);

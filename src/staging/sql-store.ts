@@ -32,7 +32,7 @@ export interface ReadSql<T> {
   stagedOrderIdsSql(names: StoreNames, ids: readonly number[]): T | T[];
   lastCustomerHashesSql(names: StoreNames, ids: readonly number[]): T | T[];
   customerCodesSql(names: StoreNames, ids: readonly number[]): T | T[];
-  customerIdForCodeSql(names: StoreNames, code: string): T;
+  customerIdsForCodesSql(names: StoreNames, codes: readonly string[]): T | T[];
   rejectedRowsSql(names: StoreNames, limit: number): T;
   findStagedOrderSql(names: StoreNames, column: FoundBy, value: string): T;
   pendingInboundSql(
@@ -129,9 +129,10 @@ export abstract class SqlStore<T> implements S.StagingStore {
     return new Map(rows.map((r) => [Number(r.oro_customer_id), String(r.erp_customer_code)]));
   }
 
-  async customerIdForCode(code: string): Promise<number | null> {
-    const rows = await this.rows(this.sql.customerIdForCodeSql(this.names, code));
-    return rows[0] ? Number(rows[0].oro_customer_id) : null;
+  async customerIdsForCodes(codes: readonly string[]): Promise<Map<string, number>> {
+    if (codes.length === 0) return new Map();
+    const rows = await this.rows(this.sql.customerIdsForCodesSql(this.names, codes));
+    return new Map(rows.map((r) => [String(r.code), Number(r.oro_customer_id)]));
   }
 
   async rejectedRows(limit: number): ReturnType<S.StagingStore['rejectedRows']> {

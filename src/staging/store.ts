@@ -195,8 +195,12 @@ export interface StagingStore {
   lastCustomerHashes(oroCustomerIds: readonly number[]): Promise<Map<number, string>>;
   /** Known X3 codes from the customer map. */
   customerCodes(oroCustomerIds: readonly number[]): Promise<Map<number, string>>;
-  /** oro_customer_id for an X3 code, from the customer map. */
-  customerIdForCode(erpCustomerCode: string): Promise<number | null>;
+  /**
+   * oro_customer_id per X3 code, from the customer map, keyed by the code as asked: the database
+   * compares, under the column's collation (on SQL Server usually case-insensitive), so `bp1`
+   * finds the customer mapped to `BP1` there and not on PostgreSQL. Codes not mapped are absent.
+   */
+  customerIdsForCodes(erpCustomerCodes: readonly string[]): Promise<Map<string, number>>;
   /**
    * Fills the customer map from customer rows X3 marked DONE with a code. A code already
    * mapped to another customer is returned as a conflict and not written.

@@ -265,7 +265,7 @@ describe('every statement the SQL Server store sends (golden file)', () => {
     await store.stagedOrderIds([1, 2]);
     await store.lastCustomerHashes([1]);
     await store.customerCodes([1]);
-    await store.customerIdForCode('BP1');
+    await store.customerIdsForCodes(['BP1', 'BP2']);
     await store.learnCustomerCodes();
     await store.rejectedRows(10);
     await store.findStagedOrder({ erpOrderNumber: 'SO1' });

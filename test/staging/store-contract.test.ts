@@ -455,8 +455,13 @@ describe.each(backends.map((b) => [b.name, b] as const))(
           [2, 'BP002'],
         ]),
       );
-      expect(await store.customerIdForCode('BP003')).toBe(3);
-      expect(await store.customerIdForCode('BP999')).toBeNull();
+      expect(await store.customerIdsForCodes(['BP003', 'BP999', 'BP001'])).toEqual(
+        new Map([
+          ['BP003', 3],
+          ['BP001', 1],
+        ]),
+      );
+      expect(await store.customerIdsForCodes([])).toEqual(new Map());
       await store.query(
         `UPDATE ${store.tableName(ORDER)} SET status = 'ERROR', erp_message = 'bad customer' WHERE oro_order_id = ${p(1)}`,
         [2],

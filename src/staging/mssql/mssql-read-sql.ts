@@ -69,10 +69,22 @@ export const customerCodesSql = (names: StoreNames, ids: readonly number[]): Mss
     ids,
   );
 
-export const customerIdForCodeSql = (names: StoreNames, code: string): MssqlStatement => ({
-  text: `SELECT [oro_customer_id] FROM ${qualified(names, CUSTOMER_MAP)} WHERE [erp_customer_code] = @p1;`,
-  params: [{ name: 'p1', type: 'nvarchar(4000)', value: code }],
-});
+/**
+ * The codes as asked, each with the customer the map holds for it. The comparison is the
+ * column's: a parameter is coercible-default and a column implicit, so the column's collation
+ * wins (learn.microsoft.com/sql/t-sql/statements/collation-precedence-transact-sql).
+ */
+export const customerIdsForCodesSql = (names: StoreNames, codes: readonly string[]): MssqlStatement[] =>
+  chunks(codes, rowsPerChunk(1)).map((chunk) => {
+    const params = new Params();
+    const values = chunk.map((c) => `(${params.add('nvarchar(4000)', c)})`).join(', ');
+    return {
+      text:
+        `SELECT v.[code], m.[oro_customer_id] FROM (VALUES ${values}) AS v([code]) ` +
+        `JOIN ${qualified(names, CUSTOMER_MAP)} AS m ON m.[erp_customer_code] = v.[code];`,
+      params: params.list,
+    };
+  });
 
 export const getCursorSql = (names: StoreNames, job: string): MssqlStatement => ({
   text: `SELECT [cursor_value] FROM ${qualified(names, STATE)} WHERE [job] = @p1;`,

@@ -22,9 +22,10 @@ export const customerCodesSql = (names: StoreNames, ids: readonly number[]): PgS
   params: [ids],
 });
 
-export const customerIdForCodeSql = (names: StoreNames, code: string): PgStatement => ({
-  text: `SELECT oro_customer_id FROM ${qualified(names, T.CUSTOMER_MAP)} WHERE erp_customer_code = $1`,
-  params: [code],
+export const customerIdsForCodesSql = (names: StoreNames, codes: readonly string[]): PgStatement => ({
+  text: `SELECT c.code, m.oro_customer_id FROM unnest($1::text[]) AS c(code)
+           JOIN ${qualified(names, T.CUSTOMER_MAP)} AS m ON m.erp_customer_code = c.code`,
+  params: [codes],
 });
 
 export const getCursorSql = (names: StoreNames, job: string): PgStatement => ({

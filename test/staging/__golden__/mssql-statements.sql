@@ -351,8 +351,8 @@ SELECT [oro_customer_id], [payload_hash] FROM (SELECT [oro_customer_id], [payloa
 -- params: @p1 int
 SELECT [oro_customer_id], [erp_customer_code] FROM [dbo].[sagesync_customer_map] WHERE [oro_customer_id] IN (@p1);
 
--- params: @p1 nvarchar(4000)
-SELECT [oro_customer_id] FROM [dbo].[sagesync_customer_map] WHERE [erp_customer_code] = @p1;
+-- params: @p1 nvarchar(4000), @p2 nvarchar(4000)
+SELECT v.[code], m.[oro_customer_id] FROM (VALUES (@p1), (@p2)) AS v([code]) JOIN [dbo].[sagesync_customer_map] AS m ON m.[erp_customer_code] = v.[code];
 
 -- params: @p1 nvarchar(255)
 SELECT v.[resource], APPLOCK_MODE(N'public', v.[resource], N'Session') AS [mode] FROM (VALUES (@p1)) AS v ([resource]);

@@ -318,8 +318,9 @@ SELECT DISTINCT ON (oro_customer_id) oro_customer_id, payload_hash FROM "public"
 -- params: [1]
 SELECT oro_customer_id, erp_customer_code FROM "public"."sagesync_customer_map" WHERE oro_customer_id = ANY($1::int[])
 
--- params: "BP1"
-SELECT oro_customer_id FROM "public"."sagesync_customer_map" WHERE erp_customer_code = $1
+-- params: ["BP1","BP2"]
+SELECT c.code, m.oro_customer_id FROM unnest($1::text[]) AS c(code)
+           JOIN "public"."sagesync_customer_map" AS m ON m.erp_customer_code = c.code
 
 -- params: (none)
 SELECT x.oro_customer_id, x.erp_customer_code, x.staging_id FROM (
