@@ -78,7 +78,7 @@ function scheduleFor(p: WritePlan, deps: InitDeps, opts: FinishOptions): ReturnT
 export async function finish(given: Answers, deps: InitDeps, opts: FinishOptions): Promise<FinishReport> {
   const p = plan(given, deps, opts);
   checkStopped(deps);
-  const applied = applyWrite(p, { force: opts.force, now: deps.now() });
+  const applied = applyWrite(p, { force: opts.force, now: deps.now(), stopped: deps.stopped });
   const lines: string[] = [`Wrote ${opts.configPath}.`];
   for (const b of applied.backups) lines.push(`Kept the previous ${b.from} as ${b.to}.`);
   for (const s of p.secrets) lines.push(`  ${s.key}: ${s.where}`);

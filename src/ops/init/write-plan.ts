@@ -3,7 +3,11 @@
  * short step (apply): every file first goes to a private folder next to its place, then the
  * secrets, and last the configuration file, are renamed into place. An existing file is copied to
  * a backup first and is only replaced with `--force`. Nothing failed or interrupted is left
- * half-written: the private folder is removed, and Ctrl-C is held back during the renames.
+ * half-written: the private folder is removed, and a Ctrl-C cannot land between two renames.
+ * Signals are the CLI's (src/index.ts handles SIGINT, SIGTERM and SIGHUP for every command and
+ * tells the command through its stop signal): its handlers run between turns of the event
+ * loop, and the renames below run without one, so a Ctrl-C during them is acted on once they
+ * are done. A stop that arrived before is honoured (`stopped`): then nothing is written.
  */
 import {
   chmodSync,
@@ -19,6 +23,7 @@ import path from 'node:path';
 import { ConfigError } from '../../errors.js';
 import { envName } from '../../config/keys.js';
 import { answer, removeAnswer, setAnswer, type Answers } from './answers.js';
+import { PromptInterrupted } from './prompter.js';
 import { renderYaml } from './render-yaml.js';
 
 export type SecretsMode = 'files' | 'env';
@@ -161,16 +166,17 @@ export interface Applied {
 
 /**
  * Writes the plan. `force` must be true when a planned file exists; each one is copied to
- * `<name>.<timestamp>.bak` before it is replaced.
+ * `<name>.<timestamp>.bak` before it is replaced. Throws PromptInterrupted, writing nothing,
+ * when `stopped()` says the process was asked to stop.
  */
-export function applyWrite(plan: WritePlan, opts: { force: boolean; now: Date }): Applied {
+export function applyWrite(
+  plan: WritePlan,
+  opts: { force: boolean; now: Date; stopped?: () => boolean },
+): Applied {
   if (!opts.force) refuseExisting(existingFiles(plan));
   const dir = path.dirname(plan.configPath);
   mkdirSync(dir, { recursive: true });
   const temp = mkdtempSync(path.join(dir, '.sagesync-init-'));
-  // A Ctrl-C during the renames is held back: they take milliseconds, and a half-renamed set is
-  // worse than a finished one.
-  const hold = (): void => {};
   try {
     const staged = plan.files.map((f, i) => {
       const p = path.join(temp, String(i));
@@ -179,8 +185,9 @@ export function applyWrite(plan: WritePlan, opts: { force: boolean; now: Date })
       chmodSync(p, f.mode);
       return { from: p, to: f.path };
     });
-    // From here the renames run without a turn of the event loop: a Ctrl-C waits for them.
-    process.on('SIGINT', hold);
+    // The last moment to stop with nothing written. From here the renames run without a turn
+    // of the event loop: a Ctrl-C waits for them (a half-renamed set is worse than a finished one).
+    if (opts.stopped?.()) throw new PromptInterrupted();
     const stamp = opts.now
       .toISOString()
       .replace(/[-:]/g, '')
@@ -205,7 +212,6 @@ export function applyWrite(plan: WritePlan, opts: { force: boolean; now: Date })
     return { written: staged.map((s) => s.to), backups };
   } finally {
     rmSync(temp, { recursive: true, force: true });
-    process.off('SIGINT', hold);
   }
 }
 
