@@ -20,6 +20,7 @@
  */
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import pg from 'pg';
+import { runTool } from '../common/tool-process.js';
 import { failed, figuresTable, skipped, type Figure } from './figure.js';
 import { idleBench } from './idle-bench.js';
 import { memoryBench } from './memory-bench.js';
@@ -183,7 +184,21 @@ async function main(): Promise<void> {
   if (missed.length > 0) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+const USAGE = `Usage: [VARIABLE=value …] npm run bench [-- --help]
+  Prints performance figures against floors measured in the same run; exits 1 when a figure
+  misses its target. Sections (a)-(g): docs/demo-bench-chaos.md. Configured by environment:
+    SAGESYNC_TEST_PG_URL   PostgreSQL for sections b, e, f, g (skipped without it)
+    BENCH_ONLY             sections to run, e.g. a,c (default all)
+    BENCH_RUNS             idle runs (default 5)
+    BENCH_PUSH_SIZES       push-orders sizes, e.g. 1000,20000
+    BENCH_PUSH_RUNS        runs per size, medians printed (default 3)
+    BENCH_TRACKING_ROWS    pull-tracking rows (default 500)
+    BENCH_SANDBOX_ORDERS   sandbox throughput orders (default 20000)
+    BENCH_SLOW_ORDERS      section e orders (default 20000)
+    BENCH_MEMORY_SIZES     section g sizes (default 1000,60000)
+    BENCH_NODES            Node binaries the job processes run under
+    BENCH_NODE_OPTIONS     NODE_OPTIONS for the push-orders job processes
+  Ctrl-C (or SIGTERM) stops it and the processes it started.
+`;
+
+void runTool({ name: 'bench', usage: USAGE, main });

@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { trackChild } from '../common/tool-process.js';
 
 const PROBE = `import { appendFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
@@ -107,7 +108,7 @@ export class ProcessProbe {
     const [cmd, argv] = gnu ? [GNU_TIME, ['-v', node, ...args]] : [node, [...args]];
     const started = performance.now();
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(cmd, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = trackChild(spawn(cmd, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] }));
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       child.once('error', reject);

@@ -22,6 +22,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { trackChild } from '../common/tool-process.js';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { configSchema, type Config } from '../../src/config/schema.js';
@@ -104,9 +105,11 @@ createInterface({ input: process.stdin })
     process.stdout.write(JSON.stringify(served) + '\\n');
   })
   .once('close', () => void s.close());`;
-  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = trackChild(
+    spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }),
+  );
   const exited = once(child, 'exit').then(() => {
     throw new Error('the sandbox process exited before listening');
   });

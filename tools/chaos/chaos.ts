@@ -9,6 +9,7 @@
  * stops early when time runs out (and then reports fewer kills).
  * Environment: CHAOS_SEED, CHAOS_KILLS (default 60), CHAOS_ORDERS (default 1500).
  */
+import { runTool } from '../common/tool-process.js';
 import { renderTable } from '../demo/table.js';
 import { JOBS, randomKill, runOnce, Tally } from './runs.js';
 import { verify } from './verify.js';
@@ -200,7 +201,15 @@ async function main(): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`chaos failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+const USAGE = `Usage: [VARIABLE=value …] npm run chaos [-- --help]
+  The real CLI under abuse (kill -9 storms, overlapping runs, PostgreSQL restarts, Oro fault
+  storms), then a check that nothing was lost or duplicated; exits 1 when a target fails. As
+  root it starts its own PostgreSQL 15, else it needs SAGESYNC_TEST_PG_URL (no restarts).
+    CHAOS_SEED      replay a run (printed at the start and the end)
+    CHAOS_MINUTES   time bound (default 5)
+    CHAOS_KILLS     kills aimed at (default 60)
+    CHAOS_ORDERS    orders in the sandbox (default 1500)
+  Ctrl-C (or SIGTERM) stops it, its sagesync runs and its PostgreSQL. See docs/demo-bench-chaos.md.
+`;
+
+void runTool({ name: 'chaos', usage: USAGE, main });

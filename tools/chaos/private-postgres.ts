@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { atCleanup } from '../common/tool-process.js';
 
 const BIN = process.env.SAGESYNC_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -36,6 +37,8 @@ function asPostgres(args: string[], allowFail = false): string {
 export class PrivatePostgres {
   readonly dir: string;
   readonly dataDir: string;
+  /** Stops it when the tool is stopped by a signal (tools/common/tool-process.ts). */
+  private forget: () => void = () => undefined;
   private constructor(
     readonly port: number,
     dir: string,
@@ -60,6 +63,7 @@ export class PrivatePostgres {
     const dir = mkdtempSync(path.join(tmpdir(), 'sagesync-chaos-pg-'));
     chmodSync(dir, 0o777);
     const pg = new PrivatePostgres(await freePort(), dir);
+    pg.forget = atCleanup(() => pg.stop());
     execFileSync('chown', ['postgres', dir]);
     asPostgres([
       path.join(BIN, 'initdb'),
@@ -117,6 +121,7 @@ export class PrivatePostgres {
   }
 
   stop(): void {
+    this.forget();
     this.down('fast');
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import { startSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { openStore } from '../../src/staging/open-store.js';
 import type { StagingStore } from '../../src/staging/store.js';
+import { runTool } from '../common/tool-process.js';
 import { formatX3Report } from '../x3sim/report.js';
 import { X3Simulator } from '../x3sim/simulator.js';
 import { describeExit, parseJsonOutput, runCli, tempDir, writeConfig } from './harness.js';
@@ -147,7 +148,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`\ndemo failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+const USAGE = `Usage: npm run demo [-- --help]
+  The whole loop on this machine: an Oro sandbox, an embedded staging database in a temp dir,
+  the real sagesync CLI and the X3 simulator; prints what flowed each way. No options, nothing
+  to install; Ctrl-C (or SIGTERM) stops it and removes what it started. See docs/demo-bench-chaos.md.
+`;
+
+void runTool({ name: 'demo', usage: USAGE, main });

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atCleanup, trackChild } from '../common/tool-process.js';
 
 /** The repository root: the nearest folder with a package.json above tools/demo/ or dist-tools/tools/demo/. */
 export const REPO_ROOT = repoRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -19,9 +20,18 @@ function repoRoot(from: string): string {
   }
 }
 
+/** A temp dir, also removed when the tool is stopped by a signal (tools/common/tool-process.ts). */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), `sagesync-${prefix}-`));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const rm = (): void => rmSync(dir, { recursive: true, force: true });
+  const forget = atCleanup(rm);
+  return {
+    dir,
+    remove: () => {
+      forget();
+      rm();
+    },
+  };
 }
 
 export interface HarnessConfigInput {
@@ -65,10 +75,12 @@ export function startCli(
   opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; node?: readonly string[] } = {},
 ): CliRun {
   const started = performance.now();
-  const child = spawn(process.execPath, [...(opts.node ?? []), CLI, ...args], {
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = trackChild(
+    spawn(process.execPath, [...(opts.node ?? []), CLI, ...args], {
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
