@@ -8,5 +8,12 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
+    tags: [
+      {
+        name: 'hostile',
+        description:
+          'Feeds sagesync what an attacker or a broken server, file or disk could: it must be handled cleanly (docs/testing.md).',
+      },
+    ],
   },
 });

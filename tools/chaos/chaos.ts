@@ -4,8 +4,11 @@
  *   2. ten overlapping run-all processes
  *   3. the PostgreSQL server restarted mid-run (a private instance this harness owns)
  *   4. Oro fault storms (5xx, 429/503 bursts with Retry-After, connection resets, short tokens)
- *   5. settle: run-all and X3 passes until nothing is left, then verify (verify.ts)
- * Targets: 0 lost, 0 duplicated; exits 1 when a target fails. Bounded by CHAOS_MINUTES (default 5): the kill storm
+ *   5. a hostile Oro (hostile-phase.ts): garbage timestamps and ids, slow bytes, endless
+ *      links.next, 200s that are not JSON:API; each run must end 0, 1 or 69 (69 when a bad
+ *      answer reached it), never 70, never hang
+ *   6. settle: run-all and X3 passes until nothing is left, then verify (verify.ts)
+ * Targets: 0 lost, 0 duplicated; exits 1 when a target fails. Bounded by CHAOS_MINUTES (default 6): the kill storm
  * stops early when time runs out (and then reports fewer kills).
  * Environment: CHAOS_SEED, CHAOS_KILLS (default 60), CHAOS_ORDERS (default 1500).
  */
@@ -13,6 +16,7 @@ import { runTool } from '../common/tool-process.js';
 import { renderTable } from '../demo/table.js';
 import { JOBS, randomKill, runOnce, Tally } from './runs.js';
 import { verify } from './verify.js';
+import { hostilePhase, type HostileTally } from './hostile-phase.js';
 import { createRng } from '../sandbox/random.js';
 import { addWork, createWorld, x3Turn, type World } from './world.js';
 
@@ -101,15 +105,42 @@ async function faultStorm(w: World, tally: Tally, rng: () => number): Promise<st
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Milliseconds until the first open quarantine entry of a record with a staging id is due. */
+async function quarantineDueInMs(w: World): Promise<number> {
+  const [row] = await w.store.query(
+    `SELECT EXTRACT(EPOCH FROM MIN(next_attempt_at) - now()) * 1000 AS ms FROM ${w.store.tableName('quarantine')} ` +
+      `WHERE resolved_at IS NULL AND entity_id ~ '^[1-9][0-9]{0,17}$'`,
+  );
+  return Math.max(0, Math.ceil(Number(row?.ms ?? 0)));
+}
+
 function summarise(values: string[]): string {
   const m = new Map<string, number>();
   for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
   return [...m].map(([k, n]) => `${k}×${n}`).join(', ');
 }
 
+async function hostile(w: World, tally: Tally, rng: () => number): Promise<[string, HostileTally]> {
+  const h = await hostilePhase(w, tally, rng);
+  const served = [...h.served].map(([k, n]) => `${k} ${n}`).join(', ');
+  const text =
+    `${h.runs} runs behind a hostile Oro: exit codes ${summarise(h.exits)}; ` +
+    `${[...h.served.values()].reduce((a, b) => a + b, 0)} hostile answers served (${served}); ` +
+    `${h.wrong.length} ended 70, hung or hid a bad answer`;
+  return [text, h];
+}
+
 async function settle(w: World, tally: Tally, rng: () => number): Promise<number> {
+  let waited = 0;
   for (let i = 1; i <= 8; i++) {
     await x3Turn(w, rng, 0);
+    // Records quarantined under the hostile Oro are read again once their backoff (1 min) is
+    // over, as the next cron minute would: wait for it rather than call the world not quiet.
+    const due = await quarantineDueInMs(w);
+    if (due > 0 && waited < 180_000) {
+      await sleep(due + 500);
+      waited += due + 500;
+    }
     await runOnce('run-all', w.configFile, w.sandbox, tally);
     const [open] = await w.store.query(
       `SELECT (SELECT COUNT(*) FROM ${w.store.tableName('credit_limit')} WHERE status = 'NEW') + ` +
@@ -125,7 +156,7 @@ async function settle(w: World, tally: Tally, rng: () => number): Promise<number
 async function main(): Promise<void> {
   const started = performance.now();
   const seed = env('CHAOS_SEED', Date.now() % 100_000);
-  const deadline = started + env('CHAOS_MINUTES', 5) * 60_000;
+  const deadline = started + env('CHAOS_MINUTES', 6) * 60_000;
   const rng = createRng(seed);
   const tally = new Tally();
   const targetKills = env('CHAOS_KILLS', 60);
@@ -137,7 +168,7 @@ async function main(): Promise<void> {
     const phases: [string, string][] = [];
     let t = performance.now();
     // Leave room for the other phases and the settle.
-    await killStorm(w, tally, rng, targetKills, deadline - 100_000);
+    await killStorm(w, tally, rng, targetKills, deadline - 200_000);
     phases.push(['kill -9 storm', `${tally.totalKills} kills in ${tally.runs} runs (${secs(t)})`]);
     log(`1. ${phases[0]?.[1]}`);
     t = performance.now();
@@ -150,12 +181,18 @@ async function main(): Promise<void> {
     phases.push(['Oro fault storm', `${await faultStorm(w, tally, rng)} (${secs(t)})`]);
     log(`4. ${phases[3]?.[1]}`);
     t = performance.now();
+    const [hostileText, hostileTally] = await hostile(w, tally, rng);
+    phases.push(['hostile Oro', `${hostileText} (${secs(t)})`]);
+    log(`5. ${phases[4]?.[1]}`);
+    for (const n of hostileTally.rounds) log(`   ${n}`);
+    for (const n of hostileTally.wrong) log(`   wrong: ${n}`);
+    t = performance.now();
     const passes = await settle(w, tally, rng);
     phases.push([
       'settle',
       passes > 0 ? `quiet after ${passes} run-all (${secs(t)})` : `NOT quiet after 8 run-all (${secs(t)})`,
     ]);
-    log(`5. ${phases[4]?.[1]}`);
+    log(`6. ${phases[5]?.[1]}`);
 
     const checks = await verify(w.store, w.sandbox, w.config.oro.creditLimitField);
     log(
@@ -175,6 +212,12 @@ async function main(): Promise<void> {
     const dup = checks.reduce((a, c) => a + c.duplicated, 0);
     const rows: [string, string, string, boolean][] = [
       ['kills', String(tally.totalKills), '≥ 50', tally.totalKills >= 50],
+      [
+        'hostile runs ending 70, hung or not 69',
+        String(hostileTally.wrong.length),
+        '0',
+        hostileTally.wrong.length === 0,
+      ],
       ['lost', String(lost), '0', lost === 0],
       ['duplicated', String(dup), '0', dup === 0],
       ['quiet at the end', passes > 0 ? 'yes' : 'no', 'yes', passes > 0],

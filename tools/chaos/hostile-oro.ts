@@ -12,6 +12,8 @@ interface HostileRequest {
   /** Path without the query string, e.g. `/admin/api/orders`. */
   path: string;
   query: string;
+  /** The request's headers (e.g. `x-include: noHateoas` on an incremental read). */
+  headers: http.IncomingHttpHeaders;
 }
 
 export interface HostileAnswer {
@@ -25,8 +27,10 @@ export interface HostileRule {
   match?: (req: HostileRequest) => boolean;
   /** Changes the parsed JSON answer of the sandbox before it is sent on. */
   rewrite?: (body: unknown, req: HostileRequest) => unknown;
-  /** Answers instead of the sandbox. */
-  answer?: (req: HostileRequest) => HostileAnswer;
+  /** Changes the sandbox's answer as text (a cut-off body), after `rewrite`. */
+  rewriteText?: (text: string, req: HostileRequest) => string;
+  /** Answers instead of the sandbox (null: the sandbox answers, through `rewrite`/`rewriteText`). */
+  answer?: (req: HostileRequest) => HostileAnswer | null;
   /** Sends the answer one byte every this many ms (headers at once). */
   dribbleMs?: number;
   /** Waits this long before answering. */
@@ -35,12 +39,19 @@ export interface HostileRule {
   before?: (req: HostileRequest) => Promise<void> | void;
   /** How many requests the rule applies to (default: all). */
   times?: number;
+  /** Counts the answers this rule changed under this name in `served` (default `hostile`). */
+  label?: string;
 }
 
 export interface HostileOro {
   url: string;
   /** Requests received (API and token). */
   count: number;
+  /**
+   * Hostile answers sent, by rule label: answers a rule made, dribbled or delayed, and sandbox
+   * answers a rewrite changed (a rewrite that left the answer as it was is not counted).
+   */
+  served: Map<string, number>;
   setRules(rules: HostileRule[]): void;
   close(): Promise<void>;
 }
@@ -56,6 +67,11 @@ export async function startHostileOro(
   const target = (): URL => new URL(typeof upstream === 'string' ? upstream : upstream());
   const sockets = new Set<import('node:net').Socket>();
   const state = { count: 0 };
+  const served = new Map<string, number>();
+  const serve = (rule: HostileRule): void => {
+    const label = rule.label ?? 'hostile';
+    served.set(label, (served.get(label) ?? 0) + 1);
+  };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -68,6 +84,7 @@ export async function startHostileOro(
         method: req.method ?? 'GET',
         path: q === -1 ? raw : raw.slice(0, q),
         query: q === -1 ? '' : raw.slice(q + 1),
+        headers: req.headers,
       };
       const rule = rules.find((r) => (r.times ?? 1) > 0 && (r.match ?? isApi)(hr));
       if (rule && rule.times !== undefined) rule.times--;
@@ -88,25 +105,35 @@ export async function startHostileOro(
   ): Promise<void> {
     if (rule?.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
     await rule?.before?.(hr);
-    let answer: HostileAnswer;
-    if (rule?.answer) answer = rule.answer(hr);
-    else {
+    let answer = rule?.answer?.(hr) ?? null;
+    let changed = answer !== null || rule?.dribbleMs !== undefined || rule?.delayMs !== undefined;
+    if (answer === null) {
       answer = await forward(req, body);
+      const own = answer.body;
       if (rule?.rewrite && answer.body !== '') {
         try {
-          answer.body = JSON.stringify(rule.rewrite(JSON.parse(answer.body) as unknown, hr));
+          const parsed = JSON.parse(answer.body) as unknown;
+          const plain = JSON.stringify(parsed);
+          const next = JSON.stringify(rule.rewrite(parsed, hr));
+          if (next !== plain) answer.body = next;
         } catch {
           // not JSON (an error page of the sandbox): sent on as it is
         }
       }
+      if (rule?.rewriteText) answer.body = rule.rewriteText(answer.body, hr);
+      changed ||= answer.body !== own;
     }
+    if (rule && changed) serve(rule);
     const bytes = Buffer.from(answer.body, 'utf8');
     res.writeHead(answer.status, { ...answer.headers, 'Content-Length': String(bytes.length) });
     if (!rule?.dribbleMs) {
       res.end(bytes);
       return;
     }
-    for (let i = 0; i < bytes.length && !res.destroyed; i++) {
+    // The client giving up (its deadline) ends the trickle.
+    let gone = false;
+    res.on('close', () => (gone = true));
+    for (let i = 0; i < bytes.length && !gone && !res.destroyed; i++) {
       res.write(bytes.subarray(i, i + 1));
       await new Promise((r) => setTimeout(r, rule.dribbleMs));
     }
@@ -145,6 +172,7 @@ export async function startHostileOro(
     get count() {
       return state.count;
     },
+    served,
     setRules(next) {
       rules = next.map((r) => ({ ...r }));
     },

@@ -2,7 +2,7 @@
  * What chaos promises to check, from both sides (staging-tables.md "Guarantees"): every Oro order
  * staged once with all of its lines, its customer's snapshot first; every credit and shipment row
  * DONE or ERROR; every tracking in Oro exactly once; each customer's credit limit in Oro is the
- * last one X3 wrote.
+ * last one X3 wrote; nothing Oro has left in quarantine.
  */
 import type { Sandbox } from '../sandbox/types.js';
 import type { StagingStore } from '../../src/staging/store.js';
@@ -169,5 +169,33 @@ export async function verify(store: StagingStore, sandbox: Sandbox, creditField:
       `${ship.length} rows, ${repeats} repeating a parcel already sent; ${shipErrors.length} ERROR` +
       `${shipErrors[0] ? ` (e.g. "${String(shipErrors[0].sync_message).slice(0, 80)}")` : ''}; ${openShip.length} still NEW`,
   });
+  checks.push(await quarantined(store, sandbox));
   return checks;
+}
+
+/**
+ * Quarantine at the end: an open entry is right only for a record Oro does not have (the hostile
+ * phase's made-up ids); one for a record Oro has is a record never staged.
+ */
+async function quarantined(store: StagingStore, sandbox: Sandbox): Promise<Check> {
+  const rows = await store.query(
+    `SELECT entity, entity_id FROM ${store.tableName('quarantine')} WHERE resolved_at IS NULL`,
+  );
+  const ids = new Map<string, Set<string>>();
+  const has = (entity: string, id: string): boolean => {
+    if (!ids.has(entity)) ids.set(entity, new Set(sandbox.all(`${entity}s`).map((r) => r.id)));
+    return ids.get(entity)?.has(id) === true;
+  };
+  const real = rows.filter((r) => has(String(r.entity), String(r.entity_id)));
+  const made = rows.filter((r) => !real.includes(r)).map((r) => JSON.stringify(String(r.entity_id)));
+  return {
+    check: 'quarantine left only for ids Oro lacks',
+    expected: rows.length - real.length,
+    found: made.length,
+    lost: real.length,
+    duplicated: 0,
+    detail:
+      `${rows.length} open${made.length ? `, e.g. ${[...new Set(made)].slice(0, 4).join(', ')}` : ''}` +
+      `${real.length ? `; Oro has ${real.map((r) => `${String(r.entity)} ${String(r.entity_id)}`).join(', ')}` : ''}`,
+  };
 }
