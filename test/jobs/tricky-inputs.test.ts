@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * The tricky-input set of STYLE.md through push-orders, on every available backend: each record
  * ends staged exactly as Oro sent it, or quarantined with a reason that names the column.

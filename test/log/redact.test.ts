@@ -1,3 +1,4 @@
+// @module-tag hostile
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { createRedactor, MASK } from '../../src/log/redact.js';

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Secrets never reach any output (issue 6): communication logging on, --verbose (bodies), a log
  * file, a full run against the Oro sandbox and a real PostgreSQL, then every configured secret and

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * A 3xx from Oro (typically http:// configured where the site answers on https://) is reported
  * with where it points and what to set, never followed: following would take the bearer token

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Regression (issue 17, doubts): a bigint value beyond ±9223372036854775807 reached SQL Server as
  * text and failed the whole batch in its CAST (Msg 8115, arithmetic overflow). It is now refused

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Regression (review of oro.tls.caFile): the CA file was read whole with no check, so a FIFO hung
  * the run and a device or a huge file filled the memory; the `*File` secrets were already bounded.

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 8: X3 changes a NEW row while a run applies it. The row must not end DONE with
  * a value Oro never got: marking compares the applied columns, the row stays NEW and the next run

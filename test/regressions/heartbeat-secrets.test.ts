@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * The heartbeat's /fail body goes to a third-party service (monitoring.heartbeat, issue 19): the
  * run's error messages and failed records in it are masked like every log line, so a configured

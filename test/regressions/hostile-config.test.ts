@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, points 9, 13, 14, 15 and 17: a hostile or unlucky configuration is a configuration
  * problem (exit 78) with its key named, never a crash, a hang, a polluted program or a secret

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, points 1-3: one bad record must never stop order staging or lose orders. Each case
  * feeds exactly the hostile input (through the sandbox's own data, or the hostile proxy in front

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, points 4-7: one bad server must never hang or fool the sync. The hostile proxy in
  * front of the sandbox sends slow bytes, endless `links.next`, 200s that are not JSON:API and

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 11: plain http:// to Oro sends the client secret and tokens in clear. It is
  * warned about on every run and by test-connection (loopback excepted, oro.allowInsecureHttp

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 16: the log was lost silently when `logging.file` was a directory, unwritable
  * or on a full disk (exit 0, no warning), and it followed symbolic links (appending customers'

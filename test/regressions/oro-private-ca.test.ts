@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 22: a TLS failure against Oro gave no hint about a private CA, and there was no
  * way to trust one but NODE_EXTRA_CA_CERTS. Now `oro.tls.caFile` (as `staging.tls.caFile`) is

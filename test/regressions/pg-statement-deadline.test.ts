@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 15 (15d): a database statement that never returns must not hold a run forever. Every
  * statement has a total deadline, `staging.statementTimeoutMs`: on PostgreSQL the server's

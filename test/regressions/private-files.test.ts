@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 10: the embedded database (customers' names, addresses, e-mails) and the log
  * file are this user's only, whatever the umask: directories 0700, files 0600. Run with umask 0,

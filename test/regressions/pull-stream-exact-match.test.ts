@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 12: a pull stream's match value must name exactly one record. Values such as
  * `CU-0002,NOPE-X` (a list to Oro) and `CU-0003..CU-0003` (a range) once PATCHed customer users no

@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 4 (SMTP): nodemailer's timeouts are idle timeouts, so an SMTP server that
  * answers one byte at a time held an e-mail, and the run sending it, for ever. Now one e-mail has

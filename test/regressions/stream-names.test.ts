@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 18: stream names and Oro names that every JavaScript object has
  * (`constructor`, `toString`, …) crashed a run with exit 70; column names longer than the

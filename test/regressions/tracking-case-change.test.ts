@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Review finding (issue 15, staging): pull marking on SQL Server compared strings with `=`. Under
  * the usual case-insensitive collation (and with `=` ignoring trailing spaces under every
