@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 19: an order line with a negative quantity used to be staged silently. Fed
  * through the Oro sandbox: such an order is quarantined with a reason naming the line and the
