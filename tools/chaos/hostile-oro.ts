@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-interface HostileRequest {
+export interface HostileRequest {
   method: string;
   /** Path without the query string, e.g. `/admin/api/orders`. */
   path: string;

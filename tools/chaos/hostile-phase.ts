@@ -28,7 +28,7 @@ interface Rec {
 }
 
 /** An incremental read (keyset on updatedAt, or the cheap listing of ids and updatedAt). */
-export const isIncremental = (r: HostileRequest): boolean =>
+const isIncremental = (r: HostileRequest): boolean =>
   r.method === 'GET' && decodeURIComponent(r.query).includes('updatedAt');
 const isCollection = (r: HostileRequest): boolean => r.path.split('/').filter(Boolean).length === 3;
 /** A listing that follows `links.next` (incremental reads ask Oro to leave links out). */
@@ -118,7 +118,7 @@ export function endlessLinks(): HostileRule {
 }
 
 /** Oro's back-office login page, as a proxy that lost the session sends it. */
-export const loginPage = (): HostileAnswer => ({
+const loginPage = (): HostileAnswer => ({
   status: 200,
   headers: { 'Content-Type': 'text/html; charset=UTF-8' },
   body: '<!DOCTYPE html><html><head><title>Login</title></head><body><form method="post" action="/admin/user/login-check"><input name="_username"></form></body></html>',
