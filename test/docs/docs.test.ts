@@ -261,6 +261,15 @@ describe('README.md', () => {
     expect(commands).toEqual(['npm ci && npm run demo', 'npm test']);
   });
 
+  it('stays a page to start and decide with: measurement logs and runbooks live in docs/', () => {
+    // Issue 15: the README had grown to 40 KB of measurement prose and troubleshooting detail.
+    // Its figures are the performance summary table; dated runs go to docs/measurements.md.
+    expect(Buffer.byteLength(readme), 'README.md bytes (move detail to docs/)').toBeLessThanOrEqual(
+      36 * 1024,
+    );
+    expect(readme, 'a timestamped run belongs in docs/measurements.md').not.toMatch(/\b\d\d:\d\d UTC\b/);
+  });
+
   it('says no command is missing, since every command of the contract is built', () => {
     expect(readme).not.toMatch(/not available yet|not built yet/i);
   });
