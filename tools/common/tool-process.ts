@@ -20,6 +20,8 @@ type Cleanup = () => void | Promise<void>;
 
 const cleanups = new Set<Cleanup>();
 const children = new Set<ChildProcess>();
+/** Set once a signal arrived: a child started after that (by work still unwinding) is killed at once. */
+let stopping = false;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Runs `fn` when the tool is stopped by a signal; the returned function unregisters it. */
@@ -30,6 +32,7 @@ export function atCleanup(fn: Cleanup): () => void {
 
 /** A child process killed (SIGKILL) when the tool is stopped by a signal, until it exits. */
 export function trackChild<C extends ChildProcess>(child: C): C {
+  if (stopping) child.kill('SIGKILL');
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
@@ -55,7 +58,6 @@ export async function runTool(o: ToolOptions): Promise<void> {
     process.exitCode = 64;
     return;
   }
-  let stopping = false;
   const onSignal = (sig: (typeof SIGNALS)[number]): void => {
     const code = 128 + (constants.signals[sig] ?? 0);
     if (stopping) process.exit(code);
