@@ -112,10 +112,10 @@ async function mapPage(ctx: Ctx, page: Page): Promise<MappedRecord[]> {
   const unknown = numeric.filter((id) => !ctx.latestHash.has(id));
   for (const [id, h] of await store.lastCustomerHashes(unknown)) ctx.latestHash.set(id, h);
   const prepared = await ctx.customers.load(ids, given);
-  const lookup = ctx.cache.lookup(given);
+  const lookup = ctx.cache.lookup(given, prepared.related);
   return ctx.cache.settle(() =>
     ids.map((id): MappedRecord => {
-      const c = prepared.get(id);
+      const c = prepared.customers.get(id);
       if (!c) return { id, row: null, problems: ['not returned by Oro'], missing: [] };
       const m = mapCustomer(c, lookup, {
         reason: ctx.reason,

@@ -17,8 +17,8 @@ import type { TableWrite } from '../staging/store.js';
 import { CUSTOMER, ORDER, ORDER_LINE } from '../staging/tables.js';
 import { sparseFeed } from './kit/feeds.js';
 import { runPush, type PageInput, type PushPages, type PushPlan, type PushRun } from './kit/push-loop.js';
-import { CUSTOMERS_KEPT, CustomerSource } from './mapping/customer-source.js';
-import { LruMap } from './mapping/lru-map.js';
+import { CustomerMemos } from './mapping/customer-memo.js';
+import { CustomerSource } from './mapping/customer-source.js';
 import { releaseStaged, type OrderPagePlan, type PlannedOrder } from './mapping/order-decision.js';
 import { planOrders, type OrderRunState } from './mapping/plan-orders.js';
 import { ResourceCache } from './mapping/resource-cache.js';
@@ -56,7 +56,7 @@ function orderPages(oro: OroClient, run: PushRun): PushPages<PlannedOrder> {
     customers: new CustomerSource(oro, cache, deps.logger),
     latestHash: new Map(),
     codes: new Map(),
-    mappedCustomers: new LruMap(CUSTOMERS_KEPT),
+    memos: new CustomerMemos(),
   };
   return {
     feed: (since) =>

@@ -139,6 +139,28 @@ describe('decideStaging', () => {
     expect(reasons['3']).toBe('the order has no customer');
   });
 
+  it('stages an order whose recalled customer comes without its row only when that is the latest', () => {
+    const recalled = (hash: string): MappedCustomer => ({ row: null, hash, problems: [], missing: [] });
+    const plan = emptyPlan();
+    const planned = decideStaging(
+      plan,
+      [order('1', { customer: '5' }), order('2', { customer: '6' })],
+      [mapped(1), mapped(2)],
+      new Map([
+        ['5', recalled('h5')],
+        ['6', recalled('h6')],
+      ]),
+      new Map([
+        [5, 'h5'],
+        [6, 'older'],
+      ]),
+    );
+    expect(plan.stage.map((p) => [p.order.oroOrderId, p.customerRow])).toEqual([[1, null]]);
+    // Never an order without its customer's snapshot: it fails (and is retried) instead.
+    expect(plan.failures).toEqual([{ id: '2', reason: 'the snapshot of its customer 6 was not at hand' }]);
+    expect(planned.size).toBe(0);
+  });
+
   it('leaves the hashes it was given alone', () => {
     const latest = new Map([[5, 'old']]);
     decideStaging(

@@ -31,7 +31,8 @@ describe('CustomerSource', () => {
     const cache = new ResourceCache(r.client, silent);
     const source = new CustomerSource(r.client, cache, silent);
 
-    const prepared = (await source.load([id!], new Map())).get(id!)!;
+    const loaded = await source.load([id!], new Map());
+    const prepared = loaded.customers.get(id!)!;
 
     const rel = (name: string) => (prepared.relationships[name]?.data as { id: string } | null)?.id;
     const mine = (list: typeof users) => list.filter((x) => ownerOf(x.relationships) === id).map((x) => x.id);
@@ -39,7 +40,13 @@ describe('CustomerSource', () => {
     const billing = rel('defaultBillingAddress');
     expect(contact).toBe(mine(users).sort((a, b) => Number(a) - Number(b))[0]);
     expect(billing).toBeDefined();
-    const lookup = cache.lookup();
+    // The two it links to come with it, apart from the run's cache, which does not keep them.
+    expect([...loaded.related.keys()].sort()).toEqual([
+      `customeraddresses:${billing}`,
+      `customerusers:${contact}`,
+    ]);
+    expect(cache.lookup()('customerusers', contact!)).toBeUndefined();
+    const lookup = cache.lookup(loaded.related);
     expect(lookup('customerusers', contact!)?.attributes['email']).toBeTypeOf('string');
     expect(lookup('customeraddresses', billing!)?.attributes['city']).toBeTypeOf('string');
     expect((lookup('customerusers', contact!) as { links?: unknown }).links).toBeUndefined();
@@ -54,7 +61,7 @@ describe('CustomerSource', () => {
 });
 
 describe('CustomerSource bound', () => {
-  it('keeps the customers used last; one dropped is read again, with its contacts', async () => {
+  it('keeps the customers prepared last; one let go is read again, with its contacts', async () => {
     r = await rig({ sandbox: { seed: { orders: 1, customers: 30, seed: 5 } } });
     const cache = new ResourceCache(r.client, silent);
     const source = new CustomerSource(r.client, cache, silent, 10);
@@ -63,23 +70,24 @@ describe('CustomerSource bound', () => {
     const contacts = new Map<string, string>();
     for (let i = 0; i < 30; i += 10) {
       const got = await source.load(ids.slice(i, i + 10), new Map());
-      for (const [id, c] of got)
+      for (const [id, c] of got.customers)
         contacts.set(id, (c.relationships['mainContact']?.data as { id: string }).id);
     }
-    const lookup = cache.lookup();
-    // The last ten are kept with their main contacts; the first twenty's contacts are let go.
-    for (const id of ids.slice(20, 30)) expect(lookup('customerusers', contacts.get(id)!)).toBeDefined();
-    for (const id of ids.slice(0, 20)) expect(lookup('customerusers', contacts.get(id)!)).toBeUndefined();
+    expect(source.kept).toBe(10);
 
     const reads = (): number =>
       apiRequests(r!.sb).filter((q) => /customer(users|addresses)$/.test(q.path)).length;
     const before = reads();
-    await source.load(ids.slice(25, 30), new Map()); // kept: nothing read
+    const kept = await source.load(ids.slice(25, 30), new Map()); // kept: nothing read
     expect(reads()).toBe(before);
-    const again = (await source.load([ids[0]!], new Map())).get(ids[0]!)!;
-    expect(reads()).toBe(before + 2); // dropped: its users and addresses read again
-    expect((again.relationships['mainContact']?.data as { id: string }).id).toBe(contacts.get(ids[0]!));
-    expect(cache.lookup()('customerusers', contacts.get(ids[0]!)!)).toBeDefined();
+    for (const id of ids.slice(25, 30))
+      expect(kept.related.has(`customerusers:${contacts.get(id)}`)).toBe(true);
+    const again = await source.load([ids[0]!], new Map());
+    expect(reads()).toBe(before + 2); // let go: its users and addresses read again
+    const c = again.customers.get(ids[0]!)!;
+    expect((c.relationships['mainContact']?.data as { id: string }).id).toBe(contacts.get(ids[0]!));
+    expect(again.related.has(`customerusers:${contacts.get(ids[0]!)}`)).toBe(true);
+    expect(source.kept).toBe(10);
   });
 });
 

@@ -2,8 +2,9 @@
  * Reads what a customer snapshot needs besides the customer itself, for many customers at once:
  * their addresses (`customeraddresses?filter[customer]=1,2`) and users
  * (`customerusers?filter[customer]=1,2`; every association is a filter and a comma list an IN:
- * https://doc.oroinc.com/api/filters/), without HATEOAS links. Prepared customers are kept for the
- * run, keyed by id and `updatedAt`, CUSTOMERS_KEPT at most.
+ * https://doc.oroinc.com/api/filters/), without HATEOAS links. The few customers prepared last
+ * are kept, keyed by id and `updatedAt`, PREPARED_KEPT at most: what a run keeps of every
+ * customer it met is push-orders' business (customer-memo.ts), and far smaller.
  */
 import type { Logger } from '../../log/types.js';
 import { OroRecordError } from '../../oro/errors.js';
@@ -15,53 +16,69 @@ import type { ResourceCache } from './resource-cache.js';
 const CHUNK = 100;
 
 /**
- * Customers kept prepared at most (lru-map.ts), with their billing address and main contact;
- * push-orders keeps as many mappings (plan-orders.ts). About 5 KB each in all: without a bound, a
- * catch-up of 60,000 orders over 3,000 customers held 20 MB more live heap than one of 1,000 orders,
- * and peaked at 285–305 MB RSS. A customer met again after being let go is read again (two
- * requests per page for those of a page): 1,000 keeps every customer of the bench's 20,000-order
- * catch-ups, so its Oro requests and time are as before.
+ * Customers kept prepared at most (lru-map.ts), each with its billing address and main contact
+ * (about 5 KB together): two pages' worth, so that a customer met again soon (push-customers'
+ * changed customers and then its sweep slice; push-orders re-mapping one whose contact changed
+ * on a later page) is not read again. Kept for the run, every customer of a 60,000-order
+ * catch-up held 20 MB of live heap; bounded at 1,000 still 10 MB (docs/measurements.md).
  */
-export const CUSTOMERS_KEPT = 1000;
+export const PREPARED_KEPT = 200;
 
 interface Prepared {
   updatedAt: unknown;
   resource: JsonApiResource;
-  /** The cache keys of its billing address and main contact, forgotten with it. */
-  kept: string[];
+  /** Its billing address and main contact (the resources `resource` links to). */
+  related: JsonApiResource[];
+}
+
+/** Prepared customers, and the billing addresses and main contacts they link to, by `type:id`. */
+export interface PreparedCustomers {
+  customers: Map<string, JsonApiResource>;
+  related: Map<string, JsonApiResource>;
 }
 
 export class CustomerSource {
   private readonly prepared: LruMap<string, Prepared>;
+  private readonly unreadable = new Set<string>();
 
   constructor(
     private readonly oro: OroClient,
     private readonly cache: ResourceCache,
     private readonly logger: Logger,
-    keep = CUSTOMERS_KEPT,
+    keep = PREPARED_KEPT,
   ) {
-    this.prepared = new LruMap(keep, (_id, dropped) => cache.forget(dropped.kept));
+    this.prepared = new LruMap(keep);
   }
-  private readonly unreadable = new Set<string>();
+
+  /** How many customers are kept prepared (for tests of what a run keeps). */
+  get kept(): number {
+    return this.prepared.size;
+  }
 
   /**
-   * Prepared customers (with `defaultBillingAddress` and `mainContact`) for these ids. `given`
-   * are customer resources already at hand (a page's `included`, or the page itself).
+   * Prepared customers (with `defaultBillingAddress` and `mainContact`) for these ids, and the
+   * resources those two link to: a mapping looks them up after the page's `included` (a fresher
+   * copy there wins) and before the run's cache, which does not keep them. `given` are customer
+   * resources already at hand (a page's `included`, or the page itself).
    */
   async load(
     ids: readonly string[],
     given: ReadonlyMap<string, JsonApiResource>,
-  ): Promise<Map<string, JsonApiResource>> {
-    const out = new Map<string, JsonApiResource>();
+  ): Promise<PreparedCustomers> {
+    const out: PreparedCustomers = { customers: new Map(), related: new Map() };
     const base = new Map<string, JsonApiResource>();
     const unknown = ids.filter((id) => !given.has(`customers:${id}`));
     if (unknown.length > 0) await this.cache.fetch(unknown.map((id) => `customers:${id}`));
     const lookup = this.cache.lookup(given);
+    const add = (id: string, p: Prepared) => {
+      out.customers.set(id, p.resource);
+      for (const r of p.related) out.related.set(`${r.type}:${r.id}`, r);
+    };
     for (const id of new Set(ids)) {
       const c = lookup('customers', id);
       if (!c) continue;
       const hit = this.prepared.get(id);
-      if (hit && hit.updatedAt === c.attributes.updatedAt) out.set(id, hit.resource);
+      if (hit && hit.updatedAt === c.attributes.updatedAt) add(id, hit);
       else base.set(id, c);
     }
     if (base.size === 0) return out;
@@ -79,19 +96,15 @@ export class CustomerSource {
     for (const [id, c] of base) {
       const billing = pickBillingAddress(addresses.get(id) ?? []);
       const contact = pickMainContact(users.get(id) ?? []);
-      const resource = withContacts(c, billing, contact);
-      // Only the two the snapshot links to are kept for the run (a customer's other users and
-      // addresses are read again only if a configured path asks for them): this cache lives as
-      // long as the run, and holding every user and address of every customer met made it the
-      // largest thing in the job's memory.
-      const kept = [billing, contact].filter((r): r is JsonApiResource => r !== null);
-      this.cache.put(kept);
-      this.prepared.set(id, {
+      // Only the two the snapshot links to are kept (a customer's other users and addresses
+      // are read again only if a configured path asks for them).
+      const p: Prepared = {
         updatedAt: c.attributes.updatedAt,
-        resource,
-        kept: kept.map((r) => `${r.type}:${r.id}`),
-      });
-      out.set(id, resource);
+        resource: withContacts(c, billing, contact),
+        related: [billing, contact].filter((r): r is JsonApiResource => r !== null),
+      };
+      this.prepared.set(id, p);
+      add(id, p);
     }
     return out;
   }

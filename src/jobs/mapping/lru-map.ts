@@ -1,9 +1,9 @@
 /**
  * A Map that keeps the `cap` entries used last (set or read with `get`): setting one more drops
- * the least recently used, and `onDrop` is told. push-orders keeps what it prepared per customer
- * (the customer with its billing address and main contact, and its mapping) in these, so that a
- * catch-up over thousands of customers holds a bounded number of them: a customer met again after
- * being dropped is read and mapped again, as at the start of a run.
+ * the least recently used, and `onDrop` is told. The push jobs keep what they prepared per
+ * customer in these (customer-source.ts, customer-memo.ts), so that a catch-up over thousands of
+ * customers holds a bounded number of them: a customer met again after being dropped is read and
+ * mapped again, as at the start of a run.
  */
 export class LruMap<K, V> extends Map<K, V> {
   constructor(

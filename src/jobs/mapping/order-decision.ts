@@ -26,6 +26,11 @@ export interface OrderPagePlan {
 /** A customer's snapshot as mapped for this page, or why it cannot be staged. */
 export interface MappedCustomer {
   row: Row | null;
+  /**
+   * The snapshot's hash when `row` is left out: a mapping recalled from earlier in the run whose
+   * snapshot is the latest staged or planned one (customer-memo.ts), so no order needs its row.
+   */
+  hash?: string;
   problems: string[];
   missing: string[];
 }
@@ -137,16 +142,18 @@ export function decideStaging(
     const cust = cid === null ? undefined : customers.get(cid);
     const why = cust ? problemsOf(cust) : [];
     if (why.length > 0) problems.push(`its customer ${cid} cannot be staged: ${why.join('; ')}`);
-    if (problems.length > 0 || cid === null || !cust?.row) {
+    const hash = cust?.row ? String(cust.row.payload_hash) : cust?.hash;
+    const id = Number(cid);
+    const needed = hash !== undefined && (planned.get(id) ?? latestHash.get(id)) !== hash;
+    // A recalled mapping comes without its row only when its hash is the latest (see above).
+    if (needed && !cust?.row) problems.push(`the snapshot of its customer ${cid} was not at hand`);
+    if (problems.length > 0 || cid === null || hash === undefined) {
       if (problems.length === 0) problems.push('the order has no customer');
       plan.failures.push({ id: o.order.id, reason: problems.join('; ') });
       return;
     }
-    const hash = String(cust.row.payload_hash);
-    const id = Number(cid);
-    const needed = (planned.get(id) ?? latestHash.get(id)) !== hash;
     if (needed) planned.set(id, hash);
-    plan.stage.push({ order: m, oroCustomerId: id, customerRow: needed ? cust.row : null });
+    plan.stage.push({ order: m, oroCustomerId: id, customerRow: needed ? (cust?.row ?? null) : null });
   });
   return planned;
 }

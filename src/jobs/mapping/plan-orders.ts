@@ -10,6 +10,7 @@ import type { JsonApiResource, OroOrder } from '../../oro/types.js';
 import type { StagingStore } from '../../staging/store.js';
 import { evaluateCriteria } from '../criteria.js';
 import { mapCustomer } from './customer-snapshot.js';
+import type { CustomerMemos } from './customer-memo.js';
 import type { CustomerSource } from './customer-source.js';
 import { mapOrder } from './map-order.js';
 import {
@@ -20,7 +21,6 @@ import {
   type MappedCustomer,
   type OrderPagePlan,
 } from './order-decision.js';
-import type { ResourceLookup } from './paths.js';
 import type { ResourceCache } from './resource-cache.js';
 
 export interface OrderRunState {
@@ -32,22 +32,11 @@ export interface OrderRunState {
   codes: Map<number, string | null>;
   /** Latest staged (or planned in this run) snapshot hash per customer. */
   latestHash: Map<number, string>;
-  /** The last mapping of each customer in this run, reused while its inputs are the same. */
-  mappedCustomers?: Map<string, CustomerMapping>;
-}
-
-/**
- * A customer's mapping and every resource it read: the same customer object (CustomerSource
- * keeps it while its `updatedAt` holds), the same X3 code and the very same related resources
- * (or the same absence) give the same row and hash, so a customer met on many pages is mapped
- * once instead of once per page. Anything different (a newer copy in a page's `included`) maps
- * again.
- */
-interface CustomerMapping {
-  customer: JsonApiResource;
-  code: string | null;
-  read: [type: string, id: string, found: JsonApiResource | null | undefined][];
-  result: MappedCustomer;
+  /**
+   * What is kept of each customer's mapping in this run (customer-memo.ts): a customer met on
+   * many pages is prepared and mapped once, not once per page.
+   */
+  memos: CustomerMemos;
 }
 
 export async function planOrders(
@@ -108,84 +97,52 @@ export async function planOrders(
 
   const hashes = decideStaging(plan, qualifying, mappedOrders, customerById, s.latestHash);
   for (const [id, hash] of hashes) s.latestHash.set(id, hash);
+  // A snapshot planned (or staged before) is not needed again: the memo lets its row go.
+  for (const id of customerIds) s.memos.settled(id, s.latestHash.get(Number(id)));
   return plan;
 }
 
 /**
- * The snapshot of each customer of the page's qualifying orders, reusing this run's mapping of
- * a customer while its inputs are the same (CustomerMapping).
+ * The snapshot of each customer of the page's qualifying orders: recalled from this run's earlier
+ * mapping of the customer while its inputs are the same (customer-memo.ts), else prepared
+ * (CustomerSource) and mapped.
  */
 async function mapCustomers(
   customerIds: readonly string[],
   included: ReadonlyMap<string, JsonApiResource>,
   s: OrderRunState,
 ): Promise<Map<string, MappedCustomer>> {
-  const codes = s.codes;
-  const customers = await s.customers.load(customerIds, included);
-  const custLookup = s.cache.lookup(included);
+  const out = new Map<string, MappedCustomer>();
+  const codeOf = (id: string) => s.codes.get(Number(id)) ?? null;
+  const pageLookup = s.cache.lookup(included);
+  for (const id of customerIds) {
+    const c = pageLookup('customers', id);
+    const hit = c && s.memos.recall(id, c, codeOf(id), pageLookup, s.latestHash.get(Number(id)));
+    if (hit) out.set(id, hit);
+  }
+  const rest = customerIds.filter((id) => !out.has(id));
+  if (rest.length === 0) return out;
+  const prepared = await s.customers.load(rest, included);
+  const custLookup = s.cache.lookup(included, prepared.related);
+  const owned = s.cache.lookup();
   const cfg = s.config;
   const mapped = await s.cache.settle(() =>
-    customerIds.map((id) => {
-      const c = customers.get(id);
+    rest.map((id) => {
+      const c = prepared.customers.get(id);
       if (!c) return { id, row: null, problems: [`customer ${id} was not returned by Oro`], missing: [] };
-      const code = codes.get(Number(id)) ?? null;
-      const memo = s.mappedCustomers?.get(id);
-      if (
-        memo &&
-        memo.customer === c &&
-        memo.code === code &&
-        memo.read.every(([type, rid, found]) => sameResource(custLookup(type, rid), found))
-      ) {
-        return { id, ...memo.result };
-      }
-      const read: CustomerMapping['read'] = [];
-      const recording: ResourceLookup = (type, rid) => {
-        const found = custLookup(type, rid);
-        read.push([type, rid, found]);
-        return found;
-      };
-      const m = mapCustomer(c, recording, {
+      const code = codeOf(id);
+      const recorder = s.memos.recorder(custLookup, owned);
+      const m = mapCustomer(c, recorder.lookup, {
         reason: 'order',
         erpCustomerCode: code,
         customAttributes: cfg.customers.customAttributes,
         watch: cfg.customers.watch,
       });
       const result = { row: m.row, problems: m.problems.map((p) => p.message), missing: m.missing };
-      if (m.missing.length === 0) s.mappedCustomers?.set(id, { customer: c, code, read, result });
+      recorder.remember(id, c, code, result);
       return { id, ...result };
     }),
   );
-  return new Map(mapped.map((c) => [c.id, c]));
-}
-
-/**
- * The same resource, or an equal copy (a page's `included` brings a fresh copy of, say, the
- * customer user who is also the main contact): equal attributes and related ids.
- */
-function sameResource(a: JsonApiResource | null | undefined, b: JsonApiResource | null | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.type !== b.type || a.id !== b.id) return false;
-  if (!sameJson(a.attributes, b.attributes)) return false;
-  // Relationship `data` only: a copy read with HATEOAS on also carries `links`, not content.
-  const ra = Object.keys(a.relationships);
-  if (ra.length !== Object.keys(b.relationships).length) return false;
-  return ra.every(
-    (k) => Object.hasOwn(b.relationships, k) && sameJson(a.relationships[k]?.data, b.relationships[k]?.data),
-  );
-}
-
-/** Deep equality of parsed JSON values (no string built: this runs for every customer per page). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => sameJson(v, bb[i]));
-  }
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  return ka.every((k) => Object.hasOwn(rb, k) && sameJson(ra[k], rb[k]));
+  for (const { id, ...m } of mapped) out.set(id, m);
+  return out;
 }

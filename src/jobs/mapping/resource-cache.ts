@@ -24,22 +24,17 @@ export class ResourceCache {
     private readonly logger: Logger,
   ) {}
 
-  /** Looks in `included` first, then in what this cache read; null for an unreadable type. */
-  lookup(included?: ReadonlyMap<string, JsonApiResource>): ResourceLookup {
-    const find = included ? lookupIn(included, this.known) : lookupIn(this.known);
+  /**
+   * Looks in `first` (a page's `included`, then resources read for it, such as its customers'
+   * contacts) in that order, then in what this cache read; null for an unreadable type.
+   */
+  lookup(...first: ReadonlyMap<string, JsonApiResource>[]): ResourceLookup {
+    const find = lookupIn(...first, this.known);
     return (type, id) => find(type, id) ?? (this.unreadable.has(type) ? null : undefined);
   }
 
   put(resources: Iterable<JsonApiResource>): void {
     for (const r of resources) this.known.set(`${r.type}:${r.id}`, r);
-  }
-
-  /** Drops these `type:id` keys: a later `fetch` reads them again. */
-  forget(keys: Iterable<string>): void {
-    for (const key of keys) {
-      this.known.delete(key);
-      this.tried.delete(key);
-    }
   }
 
   /** Reads the `type:id` keys not read before; a key Oro does not return stays unknown. */
