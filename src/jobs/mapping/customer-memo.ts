@@ -25,7 +25,7 @@ import type { ResourceLookup } from './paths.js';
  * Customers whose mapping is kept at most (a few hundred bytes each): a customer met again after
  * being let go is read (two requests per page for those of a page) and mapped again.
  */
-export const MAPPINGS_KEPT = 10_000;
+const MAPPINGS_KEPT = 10_000;
 
 /** What a mapping saw of a related resource: the cache's object, null (unreadable), or a digest. */
 type Seen = JsonApiResource | null | string;
@@ -165,10 +165,7 @@ function canonicalJson(v: unknown): string {
  * The same resource, or an equal copy (a page's `included` brings a fresh copy of, say, the
  * customer user who is also the main contact): equal attributes and related ids.
  */
-export function sameResource(
-  a: JsonApiResource | null | undefined,
-  b: JsonApiResource | null | undefined,
-): boolean {
+function sameResource(a: JsonApiResource | null | undefined, b: JsonApiResource | null | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.type !== b.type || a.id !== b.id) return false;
   if (!sameJson(a.attributes, b.attributes)) return false;

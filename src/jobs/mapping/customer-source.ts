@@ -22,7 +22,7 @@ const CHUNK = 100;
  * on a later page) is not read again. Kept for the run, every customer of a 60,000-order
  * catch-up held 20 MB of live heap; bounded at 1,000 still 10 MB (docs/measurements.md).
  */
-export const PREPARED_KEPT = 200;
+const PREPARED_KEPT = 200;
 
 interface Prepared {
   updatedAt: unknown;
