@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 20: a credit row whose `oro_customer_id` and `erp_customer_code` name different
  * customers used to be applied to the id's customer silently. Against the Oro sandbox and a real
