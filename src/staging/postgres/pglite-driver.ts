@@ -7,6 +7,7 @@ import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { JobLock } from '../store.js';
 import type { PgDriver, PgQueryable, PgResult } from './postgres-driver.js';
 import { InProcessLocks } from './postgres-lock.js';
+import { embeddedDiskFull } from './disk-full.js';
 import type { DataDirLock } from './pglite-lock-file.js';
 import { tightenTree } from './private-files.js';
 
@@ -43,11 +44,16 @@ export class PgliteDriver implements PgDriver {
   }
 
   query(text: string, params?: readonly unknown[]): Promise<PgResult> {
-    return this.q.query(text, params);
+    return this.q.query(text, params).catch((err: unknown) => this.fail(err));
   }
 
   transaction<T>(fn: (tx: PgQueryable) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(wrap(tx)));
+    return this.db.transaction((tx) => fn(wrap(tx))).catch((err: unknown) => this.fail(err));
+  }
+
+  /** A full disk (disk-full.ts) named as such; anything else as it is. */
+  private fail(err: unknown): never {
+    throw this.dataDir ? embeddedDiskFull(err, this.dataDir) : err;
   }
 
   tryLock(name: string): Promise<JobLock | null> {
@@ -59,7 +65,7 @@ export class PgliteDriver implements PgDriver {
     this.closed = true;
     this.locks.close();
     try {
-      await this.db.close();
+      await this.db.close().catch((err: unknown) => this.fail(err));
       if (this.dataDir) tightenTree(this.dataDir);
     } finally {
       this.dirLock?.release();

@@ -119,7 +119,14 @@ export class DataDirLock {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = openSync(file, 'wx', 0o600);
-        writeSync(fd, `${mine}\n`);
+        try {
+          writeSync(fd, `${mine}\n`);
+        } catch (err) {
+          // A full disk: no empty lock file is left behind to puzzle the next run.
+          closeSync(fd);
+          unlinkSync(file);
+          throw err;
+        }
         closeSync(fd);
         heldHere.add(file);
         const release = (): void => {

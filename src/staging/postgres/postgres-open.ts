@@ -14,6 +14,7 @@ import type { StoreNames } from '../names.js';
 import { connectionLossAware } from './postgres-errors.js';
 import { observedDriver } from './postgres-driver.js';
 import { PostgresStore } from './postgres-store.js';
+import type { DataDirLock } from './pglite-lock-file.js';
 
 export type OpenOptions = OpenStoreOptions;
 
@@ -93,7 +94,13 @@ export async function openEmbedded(
   const path = config.staging.path;
   const memory = path.startsWith('memory://');
   const { DataDirLock } = await import('./pglite-lock-file.js');
-  const dirLock = memory ? null : DataDirLock.acquire(path);
+  const { embeddedDiskFull } = await import('./disk-full.js');
+  let dirLock: DataDirLock | null;
+  try {
+    dirLock = memory ? null : DataDirLock.acquire(path);
+  } catch (err) {
+    throw embeddedDiskFull(err, path);
+  }
   try {
     const { createPglite } = await import('./pglite-template.js');
     const { PgliteDriver, pgliteParsers } = await import('./pglite-driver.js');
@@ -105,6 +112,8 @@ export async function openEmbedded(
     );
   } catch (cause) {
     dirLock?.release();
+    const full = embeddedDiskFull(cause, path);
+    if (full !== cause) throw full;
     throw new ServiceUnavailableError(
       'database',
       `Cannot open the embedded staging database in ${path}: ${(cause as Error).message}. Check staging.path (a writable directory).`,
