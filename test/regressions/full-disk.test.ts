@@ -1,3 +1,4 @@
+// @module-tag hostile
 /**
  * Issue 18, point 21: `sagesync migrate` with the embedded database on a full disk exited 70,
  * "internal error: ENOSPC" (its lock file could not be written), and the embedded store's
