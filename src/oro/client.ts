@@ -7,11 +7,11 @@ import type { Config } from '../config/schema.js';
 import { readCaFile } from '../config/ca-file.js';
 import type { CommunicationObserver, Logger } from '../log/types.js';
 import { createCall, type Call } from './api.js';
-import { assertListData } from './document-check.js';
 import { TokenSource } from './auth.js';
 import { OroRecordError } from './errors.js';
-import { normalizeResource, indexIncluded, buildQuery, toPage, type JsonApiDocument } from './query.js';
+import { normalizeResource, indexIncluded, buildQuery, type JsonApiDocument } from './query.js';
 import { listPages, readIncrementalPages } from './reading.js';
+import { byIdReader } from './by-ids.js';
 import { resolveOrders } from './resolve.js';
 import { completeLineItems, maybeCut } from './to-many.js';
 import { createTransport, type DeadlineTimer } from './transport.js';
@@ -113,17 +113,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     },
     list: (resource, query = {}) => listPages(reading, resource, query, oro.pageSize),
     readIncremental: (resource, query) => readIncrementalPages(reading, resource, query, oro.pageSize),
-    async readByIds(resource, ids, query = {}) {
-      if (ids.length === 0) return { data: [], included: new Map() };
-      // One page holds them all (page[size] = their number): no link to follow, nothing missed.
-      const path =
-        resource +
-        buildQuery({ filter: { id: ids.join(',') }, include: query.include, pageSize: ids.length });
-      const res = await call('GET', path, undefined, { xInclude: ['noHateoas'] });
-      const doc = (res.body ?? {}) as JsonApiDocument;
-      assertListData(doc.data, `GET ${resource}`);
-      return toPage(doc);
-    },
+    readByIds: byIdReader(call),
     setDeadline(at) {
       deadline = at;
     },
