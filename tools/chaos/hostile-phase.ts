@@ -2,7 +2,7 @@
  * The hostile-Oro phase of `npm run chaos` (issue 18): for a stretch of runs the CLI talks to Oro
  * through the hostile proxy (hostile-oro.ts), one kind of bad answer per round, then the ordinary
  * runs must bring everything to exact once. The rules are exported apart so that
- * test/chaos/hostile-rules.test.ts can check each kind of answer on its own.
+ * test/chaos/hostile-phase.test.ts can check each kind of answer on its own.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

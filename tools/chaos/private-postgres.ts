@@ -1,7 +1,7 @@
 /**
  * A private PostgreSQL 15 instance for the chaos harness: initdb in a temp dir owned by the
  * `postgres` OS user, on a free loopback port. Chaos restarts THIS server mid-run; the shared
- * cluster other engineers test against is never touched (/work/notes/common.md).
+ * cluster other tests run against is never touched.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
