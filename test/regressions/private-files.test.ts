@@ -4,7 +4,7 @@
  * file are this user's only, whatever the umask: directories 0700, files 0600. Run with umask 0,
  * as the report found (968 of 1,035 files were 0666).
  */
-import { chmodSync, lstatSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +16,16 @@ let previous = 0;
 beforeAll(() => {
   previous = process.umask(0);
 });
+// Each test's folder (an embedded database is about 30 MB) goes when the file's tests end.
+const made: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'sagesync-modes-'));
+  made.push(dir);
+  return dir;
+};
 afterAll(() => {
   process.umask(previous);
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Paths under `root` whose mode is not 0700 (directories) or 0600 (files). */
@@ -35,7 +43,7 @@ function tooOpen(root: string): string[] {
 
 describe('file modes (issue 18)', () => {
   it('the embedded database directory and every file in it are private, also ones left open before', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sagesync-modes-'));
+    const dir = tempDir();
     const path = join(dir, 'staging');
     const config = configSchema.parse({
       oro: { url: 'https://shop.example.com', clientId: 'c', clientSecret: 's' },
@@ -53,7 +61,7 @@ describe('file modes (issue 18)', () => {
   }, 120_000);
 
   it('a log file sagesync creates is 0600', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sagesync-modes-'));
+    const dir = tempDir();
     const file = join(dir, 'sagesync.log');
     const logger = createLogger({ level: 'info', format: 'json', file, communication: false } as never, {
       stream: { write: () => true } as never,
