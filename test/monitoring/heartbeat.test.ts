@@ -142,8 +142,10 @@ describe('monitoring.heartbeat', () => {
     const t0 = Date.now();
     await heartbeat.start();
     await heartbeat.finish(69, 'Oro down');
-    // Two pings of at most 300 ms each; the bound only catches a ping that waits for the server.
-    expect(Date.now() - t0).toBeLessThan(2 * 300 + 1500);
+    // Two pings of at most 300 ms each. The bound is loose on purpose (a loaded host is slow) and
+    // still below one ping at the default timeout (5 s): it catches a ping that waits for the
+    // server (which never answers) or ignores the configured timeoutMs.
+    expect(Date.now() - t0).toBeLessThan(5000);
     const ran = await runCli(['pull-credit', '-v', '-c', write('hang.json', config({}, HANG_MS))]);
     expect(ran.code).toBe(0);
     expect(ran.stderr).toMatch(

@@ -67,7 +67,12 @@ describe('retriable failures', () => {
   it('times out slow answers, retries, and gives up with ServiceUnavailableError', async () => {
     // The deadline (oro.timeoutMs) fires when the test says, not after wall-clock time: once the
     // sandbox holds the request (it answers after an hour), never for the answer afterwards. So
-    // neither phase depends on how loaded the machine is.
+    // neither phase depends on how loaded the machine is. oro.timeoutMs is also axios's socket
+    // idle guard (src/oro/transport.ts), a real timer the test cannot hold back: at 100 ms it
+    // fired first whenever the test process was off the CPU for 100 ms between the request's
+    // arrival and the test's firing (a loaded host), ending the attempt with "timeout of 100ms
+    // exceeded" and leaving the test waiting for a deadline that never came. At 60 s it cannot
+    // fire within the test, so every attempt ends by the injected deadline alone.
     const deadlines = new Set<() => void>();
     const timer: DeadlineTimer = (fire) => {
       deadlines.add(fire);
@@ -75,7 +80,7 @@ describe('retriable failures', () => {
     };
     r = await rig({
       sandbox: { seed: { orders: 2 }, faults: { latencyMs: 3_600_000 } },
-      oro: { timeoutMs: 100, maxRetries: 2 },
+      oro: { timeoutMs: 60_000, maxRetries: 2 },
       timer,
     });
     const sb = r.sb;
@@ -88,7 +93,7 @@ describe('retriable failures', () => {
     const err = await asked;
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect((err as Error).message).toMatch(
-      /did not answer GET orders\/1 after 3 attempts \(last: ETIMEDOUT: no complete answer within oro\.timeoutMs \(100 ms\)\)/,
+      /did not answer GET orders\/1 after 3 attempts \(last: ETIMEDOUT: no complete answer within oro\.timeoutMs \(60000 ms\)\)/,
     );
     expect(apiRequests(sb).map((q) => q.status)).toEqual([0, 0, 0]); // none was answered
     sb.setFaults({});

@@ -63,7 +63,8 @@ describe('hostile Oro transport (issue 18)', () => {
     const err = await expectRejection(c.get('orders', '1'));
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect((err as Error).message).toContain('no complete answer within oro.timeoutMs (500 ms)');
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // Loose on purpose (a loaded host is slow): the whole answer dribbled would take over a minute.
+    expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
   it('5: a links.next pointing back to a page already read stops the read', async () => {
@@ -133,7 +134,8 @@ describe('hostile Oro transport (issue 18)', () => {
     c.setDeadline?.({ at: Date.now() + 400, now: Date.now });
     const t0 = Date.now();
     await expect(readAll(c)).rejects.toBeInstanceOf(TimeBudgetSpentError);
-    expect(Date.now() - t0).toBeLessThan(3000);
+    // Loose on purpose (a loaded host is slow); a read past the budget never ends on its own.
+    expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
   const backend = pushBackends('hostile-transport.test.ts')[0]!;
@@ -162,7 +164,9 @@ describe('hostile Oro transport (issue 18)', () => {
     const r = summary.jobs[0]!;
     expect(r.outcome).toBe('ok');
     expect(r.message).toContain('time budget');
-    expect(Date.now() - t0).toBeLessThan(4000);
+    // What shows the budget at work is the count below; the bound, loose on purpose (a loaded host
+    // is slow), only catches a stop that waited for something else.
+    expect(Date.now() - t0).toBeLessThan(20_000);
     expect((await env.staged()).length).toBeLessThan(40);
   });
 

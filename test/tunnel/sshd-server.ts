@@ -92,7 +92,8 @@ export async function startSshd(): Promise<SshdServer> {
 }
 
 async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  // Up to 30 s: sshd starts in well under a second, but not on a loaded host.
+  for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${log()}`);
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => {
