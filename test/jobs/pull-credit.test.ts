@@ -2,9 +2,9 @@
  * pull-credit against the Oro sandbox and a real staging store: final row states and the PATCHes
  * Oro received, exactly.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pullCredit } from '../../src/jobs/pull-credit.js';
-import { pullBackends, pullEnv, sharedStore, type SharedStore, type PullEnv } from './pull-env.js';
+import { pullBackends, pullFixture, type PullEnv } from './pull-env.js';
 
 const backends = pullBackends('pull-credit.test.ts');
 
@@ -19,21 +19,11 @@ function states(rows: Record<string, unknown>[]) {
 }
 
 describe.each(backends.map((b) => [b.name, b] as const))('pull-credit on %s', (_name, backend) => {
+  const fx = pullFixture(backend);
   let env: PullEnv | undefined;
-  let shared: SharedStore;
-  beforeAll(async () => {
-    shared = await sharedStore(backend);
-  }, 180_000); // opening PGlite takes a while on a loaded machine
-  afterAll(async () => {
-    await shared?.close();
-  });
-  afterEach(async () => {
-    await env?.close();
-    env = undefined;
-  });
 
   it('applies the latest valid row per customer and marks every row with its reason', async () => {
-    env = await pullEnv(backend, {}, shared);
+    env = await fx.open();
     const a = env.sandbox.addCustomer({ name: 'Alpha' });
     const b = env.sandbox.addCustomer({ name: 'Beta' });
     const c = env.sandbox.addCustomer({ name: 'Gamma' });
@@ -103,11 +93,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('pull-credit on %s', (_
   });
 
   it('names the missing attribute and how to create it, without asking Oro once per customer', async () => {
-    env = await pullEnv(
-      backend,
-      { config: { oro: { creditLimitField: 'credit_limit_x3' } as never } },
-      shared,
-    );
+    env = await fx.open({ config: { oro: { creditLimitField: 'credit_limit_x3' } as never } });
     const ids = [1, 2, 3].map((i) => env!.sandbox.addCustomer({ name: `C${i}` }));
     for (const [i, id] of ids.entries()) {
       await env.insert('credit_limit', {
@@ -131,7 +117,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('pull-credit on %s', (_
   });
 
   it('leaves rows NEW when Oro fails mid-run, still marks what needs no Oro, and finishes next run', async () => {
-    env = await pullEnv(backend, {}, shared);
+    env = await fx.open();
     const ids = [1, 2, 3, 4].map((i) => env!.sandbox.addCustomer({ name: `C${i}` }));
     const rowIds: string[] = [];
     for (const [i, id] of ids.entries()) {
@@ -192,7 +178,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('pull-credit on %s', (_
   });
 
   it('marks what it can decide without Oro when Oro is unreachable from the start', async () => {
-    env = await pullEnv(backend, {}, shared);
+    env = await fx.open();
     const ok = await env.insert('credit_limit', {
       erp_customer_code: 'K1',
       oro_customer_id: 5,
@@ -211,7 +197,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('pull-credit on %s', (_
   });
 
   it('--id applies only those staging ids and says which were not NEW', async () => {
-    env = await pullEnv(backend, {}, shared);
+    env = await fx.open();
     const a = env.sandbox.addCustomer({ name: 'Alpha' });
     const b = env.sandbox.addCustomer({ name: 'Beta' });
     const ra = await env.insert('credit_limit', {
@@ -232,7 +218,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('pull-credit on %s', (_
   });
 
   it('--dry-run reads the customer, writes nothing and changes no row', async () => {
-    env = await pullEnv(backend, {}, shared);
+    env = await fx.open();
     const a = env.sandbox.addCustomer({ name: 'Alpha' });
     await env.insert('credit_limit', {
       erp_customer_code: 'CA',

@@ -1,70 +1,32 @@
 /**
- * Test bench for the pull jobs and the runner: a real Oro sandbox on a free port, a real staging
- * store (PGlite, or PostgreSQL when SAGESYNC_TEST_PG_URL is set) in its own random schema, and a
- * real Oro client. Nothing is mocked.
+ * Test bench for the pull jobs and the runner (job-env.ts): a real Oro sandbox, a real staging
+ * store in its own random schema and a real Oro client, plus what the pull tests ask of them:
+ * inserting rows as X3 does and reading them back. Nothing is mocked.
  */
-import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.js';
-import type { RunContext } from '../../src/jobs/context.js';
-import type { JobDeps } from '../../src/jobs/types.js';
-import type { Logger } from '../../src/log/types.js';
-import { createOroClient } from '../../src/oro/client.js';
-import type { OroClient } from '../../src/oro/types.js';
-import { startSandbox } from '../../tools/sandbox/index.js';
-import type { Sandbox, SandboxOptions } from '../../tools/sandbox/types.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { ConfigInput } from '../../src/config/schema.js';
 import { openStore } from '../../src/staging/open-store.js';
 import type { StagingStore } from '../../src/staging/store.js';
 import { CREDIT_LIMIT, CUSTOMER_MAP, ORDER, SHIPMENT } from '../../src/staging/tables.js';
-import { BACKENDS, randomSchema, type Backend } from '../staging/helpers/backends.js';
+import { createOroClient } from '../../src/oro/client.js';
+import type { OroClient } from '../../src/oro/types.js';
+import { startHostileOro, type HostileOro } from '../../tools/chaos/hostile-oro.js';
+import type { SandboxOptions } from '../../tools/sandbox/types.js';
+import { randomSchema, type Backend } from '../staging/helpers/backends.js';
+import { buildConfig, jobBackends, jobEnv, type JobEnv } from './job-env.js';
 
-export const CLIENT = { clientId: 'sagesync-test', clientSecret: 'sandbox-secret-1' };
-
-export const silent: Logger = { error() {}, warn() {}, info() {}, debug() {} };
+export { buildConfig, CLIENT, silent } from './job-env.js';
 
 /** The backends this machine can run, printed so that a skipped one is visible. */
-export function pullBackends(file: string): Backend[] {
-  const usable = BACKENDS.filter((b) => b.name !== 'mssql');
-  for (const b of usable) {
-    if (!b.available) console.warn(`${file}: skipping the ${b.name} backend: ${b.reason}`);
-  }
-  return usable.filter((b) => b.available);
-}
+export const pullBackends = jobBackends;
 
-export interface PullEnv {
-  config: Config;
-  sandbox: Sandbox;
-  store: StagingStore;
-  oro: OroClient;
-  schema: string;
-  deps(extra?: Partial<JobDeps>): JobDeps;
-  ctx(extra?: Partial<RunContext>): RunContext;
+export interface PullEnv extends JobEnv {
   /** Inserts a row the way X3 does; returns its staging_id. */
   insert(
     table: 'credit_limit' | 'shipment' | 'order' | 'customer_map',
     row: Record<string, unknown>,
   ): Promise<string>;
   rows(table: 'credit_limit' | 'shipment'): Promise<Record<string, unknown>[]>;
-  close(): Promise<void>;
-}
-
-export function buildConfig(
-  backend: Backend,
-  schema: string,
-  oroUrl: string,
-  extra: Partial<ConfigInput> = {},
-): Config {
-  const staging = (backend.config(schema) as unknown as { staging: Record<string, unknown> }).staging;
-  return configSchema.parse({
-    ...extra,
-    oro: {
-      url: oroUrl,
-      ...CLIENT,
-      maxRetries: 1,
-      timeoutMs: 5000,
-      apiVersion: undefined,
-      ...(extra.oro ?? {}),
-    },
-    staging: { ...staging, ...(extra.staging ?? {}) },
-  });
 }
 
 /** One migrated store per test file (opening PGlite is the slow part); each test empties it. */
@@ -104,38 +66,18 @@ export async function pullEnv(
   opts: { sandbox?: SandboxOptions; config?: Partial<ConfigInput> } = {},
   shared?: SharedStore,
 ): Promise<PullEnv> {
-  const sandbox = await startSandbox({ clients: [CLIENT], seed: false, ...opts.sandbox });
-  const schema = shared?.schema ?? randomSchema('pull');
-  const config = buildConfig(backend, schema, sandbox.url, opts.config);
-  const store = shared?.store ?? (await openStore(config));
-  if (shared) for (const t of EMPTIED) await store.query(`DELETE FROM ${store.tableName(t)}`);
-  else await store.migrate();
-  // No real waiting between retries: the tests check what is sent, not how long it takes.
-  const oro = createOroClient(config, { sleep: async () => undefined });
+  if (shared) for (const t of EMPTIED) await shared.store.query(`DELETE FROM ${shared.store.tableName(t)}`);
+  const env = await jobEnv(backend, {
+    sandbox: { seed: false, ...opts.sandbox },
+    ...(opts.config ? { config: opts.config } : {}),
+    ...(shared ? { store: shared } : {}),
+    tag: 'pull',
+  });
+  const { store } = env;
   const tables = { credit_limit: CREDIT_LIMIT, shipment: SHIPMENT, order: ORDER, customer_map: CUSTOMER_MAP };
   const p = (n: number) => backend.p(n);
   return {
-    config,
-    sandbox,
-    store,
-    oro,
-    schema,
-    deps: (extra = {}) => ({
-      config,
-      store,
-      oro: async () => oro,
-      logger: silent,
-      clock: () => new Date(),
-      ...extra,
-    }),
-    ctx: (extra = {}) => ({
-      config,
-      logger: silent,
-      clock: () => new Date(),
-      openStore: async () => store,
-      openOro: async () => oro,
-      ...extra,
-    }),
+    ...env,
     async insert(table, row) {
       const cols = Object.keys(row);
       const sql =
@@ -148,13 +90,69 @@ export async function pullEnv(
     async rows(table) {
       return store.query(`SELECT * FROM ${store.tableName(tables[table])} ORDER BY staging_id`);
     },
+  };
+}
+
+/**
+ * The set-up most pull test files share, per backend (call it inside the describe): one migrated
+ * store for the file, and per test a fresh sandbox over emptied tables (`open`), every one opened
+ * closed after the test.
+ */
+export function pullFixture(backend: Backend): {
+  open(opts?: { sandbox?: SandboxOptions; config?: Partial<ConfigInput> }): Promise<PullEnv>;
+  readonly shared: SharedStore;
+} {
+  let shared: SharedStore | undefined;
+  const opened: PullEnv[] = [];
+  beforeAll(async () => {
+    shared = await sharedStore(backend);
+  }, 180_000); // opening PGlite takes a while on a loaded machine
+  afterAll(async () => shared?.close());
+  afterEach(async () => {
+    for (const env of opened.splice(0)) await env.close();
+  });
+  const mine = (): SharedStore => {
+    if (!shared) throw new Error('pullFixture: the shared store is opened in beforeAll');
+    return shared;
+  };
+  return {
+    async open(opts = {}) {
+      const env = await pullEnv(backend, opts, mine());
+      opened.push(env);
+      return env;
+    },
+    get shared() {
+      return mine();
+    },
+  };
+}
+
+/** A pull bench whose client talks to the sandbox through the hostile proxy (tools/chaos). */
+export interface HostilePullEnv {
+  env: PullEnv;
+  proxy: HostileOro;
+  /** The Oro client pointed at the proxy; pass it as the job's `oro`. */
+  client: OroClient;
+  close(): Promise<void>;
+}
+
+export async function hostilePullEnv(backend: Backend, sandbox: SandboxOptions): Promise<HostilePullEnv> {
+  let upstream = '';
+  const proxy = await startHostileOro(() => upstream);
+  const env = await pullEnv(backend, { sandbox });
+  upstream = env.sandbox.url;
+  const client = createOroClient(
+    { ...env.config, oro: { ...env.config.oro, url: proxy.url } },
+    { sleep: async () => undefined },
+  );
+  return {
+    env,
+    proxy,
+    client,
     async close() {
-      await oro.close();
-      if (!shared) {
-        await store.close();
-        await backend.dropSchema(schema);
-      }
-      await sandbox.close().catch(() => undefined); // some tests close it early (Oro down)
+      await client.close();
+      await env.close();
+      await proxy.close();
     },
   };
 }

@@ -7,13 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../tools/sandbox/index.js';
 import type { RecordedRequest, Sandbox } from '../../tools/sandbox/types.js';
-import { openStore } from '../../src/staging/open-store.js';
 import type { StagingStore } from '../../src/staging/store.js';
 import { SHIPMENT } from '../../src/staging/tables.js';
-import { BACKENDS, randomSchema } from '../staging/helpers/backends.js';
-import { CLIENT, buildConfig } from './pull-env.js';
+import { BACKENDS } from '../staging/helpers/backends.js';
+import { jobEnv, type JobEnv } from './job-env.js';
 
 const pg = BACKENDS.find((b) => b.name === 'postgres');
 const child = fileURLToPath(new URL('./pull-tracking-child.ts', import.meta.url));
@@ -25,20 +23,18 @@ if (!pg?.available)
   console.warn(`pull-tracking-kill.test.ts: skipped: ${pg?.reason ?? 'SAGESYNC_TEST_PG_URL is not set'}`);
 
 describe.skipIf(!pg?.available)('pull-tracking killed with SIGKILL (PostgreSQL)', () => {
+  let env: JobEnv;
   let sandbox: Sandbox;
   let store: StagingStore;
-  const schema = randomSchema('kill');
   let configJson = '';
 
   beforeAll(async () => {
-    sandbox = await startSandbox({
-      clients: [CLIENT],
-      seed: { orders: ORDERS, customers: 10, linesPerOrder: [1, 1] },
+    env = await jobEnv(pg!, {
+      sandbox: { seed: { orders: ORDERS, customers: 10, linesPerOrder: [1, 1] } },
+      tag: 'kill',
     });
-    const config = buildConfig(pg!, schema, sandbox.url);
-    configJson = JSON.stringify(config);
-    store = await openStore(config);
-    await store.migrate();
+    ({ sandbox, store } = env);
+    configJson = JSON.stringify(env.config);
     const orderIds = sandbox.all('orders').map((o) => Number(o.id));
     const values: string[] = [];
     const params: unknown[] = [];
@@ -54,11 +50,7 @@ describe.skipIf(!pg?.available)('pull-tracking killed with SIGKILL (PostgreSQL)'
     );
   });
 
-  afterAll(async () => {
-    await store?.close();
-    await pg?.dropSchema(schema);
-    await sandbox?.close();
-  });
+  afterAll(async () => env?.close());
 
   it('never creates a tracking twice and ends every row DONE or ERROR', async () => {
     let kills = 0;

@@ -2,16 +2,9 @@
  * pull-tracking against the Oro sandbox (6.0 and 6.1 relationship shapes) and a real staging
  * store: order resolution, never the same number twice, request economy.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pullTracking } from '../../src/jobs/pull-tracking.js';
-import {
-  pullBackends,
-  pullEnv,
-  sharedStore,
-  type SharedStore,
-  stagedOrder,
-  type PullEnv,
-} from './pull-env.js';
+import { pullBackends, pullFixture, stagedOrder, type PullEnv } from './pull-env.js';
 
 const backends = pullBackends('pull-tracking.test.ts');
 const cases = backends.flatMap((b) =>
@@ -19,27 +12,13 @@ const cases = backends.flatMap((b) =>
 );
 
 describe.each(cases)('pull-tracking on %s', (_name, backend, version) => {
+  const fx = pullFixture(backend);
   let env: PullEnv | undefined;
-  let shared: SharedStore;
-  beforeAll(async () => {
-    shared = await sharedStore(backend);
-  }, 180_000); // opening PGlite takes a while on a loaded machine
-  afterAll(async () => {
-    await shared?.close();
-  });
-  afterEach(async () => {
-    await env?.close();
-    env = undefined;
-  });
 
   it('resolves orders each way, never creates a number twice, marks every row', async () => {
-    env = await pullEnv(
-      backend,
-      {
-        sandbox: { apiVersion: version, seed: { orders: 6, customers: 2, linesPerOrder: [1, 1] } },
-      },
-      shared,
-    );
+    env = await fx.open({
+      sandbox: { apiVersion: version, seed: { orders: 6, customers: 2, linesPerOrder: [1, 1] } },
+    });
     const orders = env.sandbox
       .all('orders')
       .map((o) => ({ id: o.id, identifier: String(o.attributes['identifier']) }));
@@ -148,11 +127,9 @@ describe.each(cases)('pull-tracking on %s', (_name, backend, version) => {
   });
 
   it('costs at most 2 Oro requests per row on average (300 rows over 60 orders, some by identifier)', async () => {
-    env = await pullEnv(
-      backend,
-      { sandbox: { apiVersion: version, seed: { orders: 60, customers: 5, linesPerOrder: [1, 1] } } },
-      shared,
-    );
+    env = await fx.open({
+      sandbox: { apiVersion: version, seed: { orders: 60, customers: 5, linesPerOrder: [1, 1] } },
+    });
     const orders = env.sandbox.all('orders');
     const sql: string[] = [];
     const params: unknown[] = [];
@@ -181,13 +158,9 @@ describe.each(cases)('pull-tracking on %s', (_name, backend, version) => {
   });
 
   it('a run that stops at Oro failing leaves rows NEW; the next run never duplicates', async () => {
-    env = await pullEnv(
-      backend,
-      {
-        sandbox: { apiVersion: version, seed: { orders: 3, customers: 1, linesPerOrder: [1, 1] } },
-      },
-      shared,
-    );
+    env = await fx.open({
+      sandbox: { apiVersion: version, seed: { orders: 3, customers: 1, linesPerOrder: [1, 1] } },
+    });
     const orderIds = env.sandbox.all('orders').map((o) => Number(o.id));
     for (const [i, id] of orderIds.entries()) {
       await env.insert('shipment', { oro_order_id: id, carrier: 'UPS', tracking_number: `T${i}` });

@@ -1,48 +1,22 @@
 /**
- * Test bench for the push jobs: the real Oro sandbox on a free port, a real staging store
- * (PGlite always, PostgreSQL when SAGESYNC_TEST_PG_URL is set) in its own random schema, and the
- * real Oro client. Nothing is mocked. Reuses the pull jobs' bench for config and backends.
+ * Test bench for the push jobs (job-env.ts): a real Oro sandbox, a real staging store in its own
+ * random schema and a real Oro client, plus the push jobs and what the push tests read back.
+ * Nothing is mocked.
  */
-import type { ConfigInput, Config } from '../../src/config/schema.js';
+import type { ConfigInput } from '../../src/config/schema.js';
 import type { JobDeps, JobOptions, JobReport } from '../../src/jobs/types.js';
 import { pushCustomers } from '../../src/jobs/push-customers.js';
 import { pushOrders } from '../../src/jobs/push-orders.js';
-import { createOroClient } from '../../src/oro/client.js';
-import type { OroClient } from '../../src/oro/types.js';
-import { startSandbox } from '../../tools/sandbox/index.js';
-import type { Sandbox, SandboxOptions } from '../../tools/sandbox/types.js';
-import { openStore } from '../../src/staging/open-store.js';
+import type { SandboxOptions } from '../../tools/sandbox/types.js';
 import type { StagingStore } from '../../src/staging/store.js';
 import { CUSTOMER, ORDER, ORDER_LINE, QUARANTINE } from '../../src/staging/tables.js';
-import { BACKENDS, randomSchema, type Backend } from '../staging/helpers/backends.js';
-import type { Logger } from '../../src/log/types.js';
-import { configSchema } from '../../src/config/schema.js';
+import type { Backend } from '../staging/helpers/backends.js';
+import { jobBackends, jobEnv, type JobEnv } from './job-env.js';
 
-export const CLIENT = { clientId: 'sagesync-test', clientSecret: 'sandbox-secret-1' };
-export const silent: Logger = { error() {}, warn() {}, info() {}, debug() {} };
+export { CLIENT, silent } from './job-env.js';
 
 /** PGlite always, PostgreSQL when SAGESYNC_TEST_PG_URL is set; a skipped one is printed. */
-export function pushBackends(file: string): Backend[] {
-  const usable = BACKENDS.filter((b) => b.name !== 'mssql');
-  for (const b of usable) {
-    if (!b.available) console.warn(`${file}: skipping the ${b.name} backend: ${b.reason}`);
-  }
-  return usable.filter((b) => b.available);
-}
-
-function buildConfig(
-  backend: Backend,
-  schema: string,
-  oroUrl: string,
-  extra: Partial<ConfigInput> = {},
-): Config {
-  const staging = (backend.config(schema) as unknown as { staging: Record<string, unknown> }).staging;
-  return configSchema.parse({
-    ...extra,
-    oro: { url: oroUrl, ...CLIENT, maxRetries: 1, timeoutMs: 5000, ...(extra.oro ?? {}) },
-    staging: { ...staging, ...(extra.staging ?? {}) },
-  });
-}
+export const pushBackends = jobBackends;
 
 interface StagedOrder {
   oroOrderId: number;
@@ -53,48 +27,24 @@ interface StagedOrder {
   stagedAt: Date;
 }
 
-export interface PushEnv {
-  config: Config;
-  sandbox: Sandbox;
-  store: StagingStore;
-  oro: OroClient;
-  schema: string;
-  deps(extra?: Partial<JobDeps>): JobDeps;
+export interface PushEnv extends JobEnv {
   orders(extra?: Partial<JobDeps>, options?: Partial<JobOptions>): Promise<JobReport>;
   customers(extra?: Partial<JobDeps>, options?: Partial<JobOptions>): Promise<JobReport>;
   staged(): Promise<StagedOrder[]>;
   lines(oroOrderId: number): Promise<Record<string, unknown>[]>;
   customerRows(): Promise<Record<string, unknown>[]>;
   quarantine(): Promise<Record<string, unknown>[]>;
-  close(): Promise<void>;
 }
 
 export async function pushEnv(
   backend: Backend,
   opts: { sandbox?: SandboxOptions; config?: Partial<ConfigInput>; schema?: string } = {},
 ): Promise<PushEnv> {
-  const sandbox = await startSandbox({ clients: [CLIENT], ...opts.sandbox });
-  const schema = opts.schema ?? randomSchema('push');
-  const config = buildConfig(backend, schema, sandbox.url, opts.config);
-  const store = await openStore(config);
-  await store.migrate();
-  const oro = createOroClient(config, { sleep: async () => undefined });
-  const deps = (extra: Partial<JobDeps> = {}): JobDeps => ({
-    config,
-    store,
-    oro: async () => oro,
-    logger: silent,
-    clock: () => new Date(),
-    ...extra,
-  });
+  const env = await jobEnv(backend, { ...opts, tag: 'push' });
+  const { store, deps } = env;
   const t = (d: Parameters<StagingStore['tableName']>[0]) => store.tableName(d);
   return {
-    config,
-    sandbox,
-    store,
-    oro,
-    schema,
-    deps,
+    ...env,
     orders: (extra, options) => pushOrders(deps(extra), { dryRun: false, ...options }),
     customers: (extra, options) => pushCustomers(deps(extra), { dryRun: false, ...options }),
     async staged() {
@@ -116,12 +66,6 @@ export async function pushEnv(
       store.query(`SELECT * FROM ${t(ORDER_LINE)} WHERE oro_order_id = $1 ORDER BY line_number`, [id]),
     customerRows: () => store.query(`SELECT * FROM ${t(CUSTOMER)} ORDER BY staging_id`),
     quarantine: () => store.query(`SELECT * FROM ${t(QUARANTINE)} ORDER BY staging_id`),
-    async close() {
-      await oro.close();
-      await store.close();
-      await backend.dropSchema(schema);
-      await sandbox.close();
-    },
   };
 }
 

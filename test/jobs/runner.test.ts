@@ -3,7 +3,7 @@
  * the same process on PGlite), sagesync_run records, one job failing without stopping the others,
  * the time budget, and the embedded store held by another process.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runJobs } from '../../src/jobs/runner.js';
 import { exitCodeForSummary } from '../../src/cli/exit.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,39 +13,17 @@ import { openStore } from '../../src/staging/open-store.js';
 import { BACKENDS } from '../staging/helpers/backends.js';
 import { ServiceUnavailableError } from '../../src/errors.js';
 import { holdInChild, kill } from '../staging/helpers/child.js';
-import {
-  buildConfig,
-  pullBackends,
-  pullEnv,
-  sharedStore,
-  type SharedStore,
-  silent,
-  type PullEnv,
-} from './pull-env.js';
+import { buildConfig, pullBackends, pullFixture, silent, type PullEnv } from './pull-env.js';
 
 const backends = pullBackends('runner.test.ts');
 const opts = { command: 'test', dryRun: false };
 
 describe.each(backends.map((b) => [b.name, b] as const))('runJobs on %s', (name, backend) => {
+  const fx = pullFixture(backend);
   let env: PullEnv | undefined;
-  let shared: SharedStore;
-  beforeAll(async () => {
-    shared = await sharedStore(backend);
-  }, 180_000); // opening PGlite takes a while on a loaded machine
-  afterAll(async () => {
-    await shared?.close();
-  });
-  afterEach(async () => {
-    await env?.close();
-    env = undefined;
-  });
 
   it('skips a job whose lock another runner holds; the others run and are recorded', async () => {
-    env = await pullEnv(
-      backend,
-      { sandbox: { seed: { orders: 2, customers: 1, linesPerOrder: [1, 1] } } },
-      shared,
-    );
+    env = await fx.open({ sandbox: { seed: { orders: 2, customers: 1, linesPerOrder: [1, 1] } } });
     const customer = env.sandbox.addCustomer({ name: 'Alpha' });
     await env.insert('credit_limit', {
       erp_customer_code: 'CA',
@@ -87,7 +65,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('runJobs on %s', (name,
   });
 
   it('one job failing on Oro does not stop the next; exit code 69', async () => {
-    env = await pullEnv(backend, {}, shared);
+    env = await fx.open();
     await env.insert('credit_limit', { erp_customer_code: 'CA', oro_customer_id: 1, credit_limit: '7' });
     await env.insert('credit_limit', { erp_customer_code: 'CB', oro_customer_id: 2, credit_limit: '-7' });
     await env.insert('shipment', { erp_order_number: 'SO-404', carrier: 'UPS', tracking_number: 'Z1' });
@@ -109,7 +87,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('runJobs on %s', (name,
   });
 
   it('hands the run to the notifier: ERROR rows become a problem, the rest is settled', async () => {
-    env = await pullEnv(backend, {}, shared);
+    env = await fx.open();
     const bad = await env.insert('credit_limit', { erp_customer_code: 'NOPE', credit_limit: '5' });
     const problems: { fingerprint: string; subject: string; body: string }[] = [];
     const settled: string[][] = [];
@@ -128,13 +106,9 @@ describe.each(backends.map((b) => [b.name, b] as const))('runJobs on %s', (name,
 
   it('starts no batch and no job after the time budget', async () => {
     // Every Oro request takes 15 ms: a batch of 100 creates outlasts a 1 s budget.
-    env = await pullEnv(
-      backend,
-      {
-        sandbox: { seed: { orders: 3, customers: 1, linesPerOrder: [1, 1] }, faults: { latencyMs: 15 } },
-      },
-      shared,
-    );
+    env = await fx.open({
+      sandbox: { seed: { orders: 3, customers: 1, linesPerOrder: [1, 1] }, faults: { latencyMs: 15 } },
+    });
     const orders = env.sandbox.all('orders').map((o) => Number(o.id));
     for (let i = 0; i < 300; i++) {
       await env.insert('shipment', { oro_order_id: orders[i % 3], carrier: 'UPS', tracking_number: `B${i}` });

@@ -6,46 +6,31 @@
  * proxy), on PGlite and on PostgreSQL when it is available.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHostileOro, type HostileOro } from '../../tools/chaos/hostile-oro.js';
 import { pullCredit } from '../../src/jobs/pull-credit.js';
 import { pullTracking } from '../../src/jobs/pull-tracking.js';
-import { createOroClient } from '../../src/oro/client.js';
-import type { OroClient } from '../../src/oro/types.js';
 import { CREDIT_LIMIT, SHIPMENT } from '../../src/staging/tables.js';
-import { pullBackends, pullEnv, type PullEnv } from '../jobs/pull-env.js';
+import { hostilePullEnv, pullBackends, type HostilePullEnv } from '../jobs/pull-env.js';
 
 const backends = pullBackends('changed-while-applied.test.ts');
-let env: PullEnv | undefined;
-let proxy: HostileOro | undefined;
-let client: OroClient | undefined;
+let h: HostilePullEnv | undefined;
 afterEach(async () => {
-  await client?.close();
-  await env?.close();
-  await proxy?.close();
-  env = proxy = client = undefined;
+  await h?.close();
+  h = undefined;
 });
 
-async function setUp(backend: (typeof backends)[number]): Promise<PullEnv> {
-  let upstream = '';
-  proxy = await startHostileOro(() => upstream);
-  const e = await pullEnv(backend, { sandbox: { seed: { orders: 3, customers: 2, linesPerOrder: [1, 1] } } });
-  upstream = e.sandbox.url;
-  client = createOroClient(
-    { ...e.config, oro: { ...e.config.oro, url: proxy.url } },
-    { sleep: async () => undefined },
-  );
-  return e;
+async function setUp(backend: (typeof backends)[number]): Promise<HostilePullEnv> {
+  h = await hostilePullEnv(backend, { seed: { orders: 3, customers: 2, linesPerOrder: [1, 1] } });
+  return h;
 }
 
 describe.each(backends)('a row X3 changes mid-run, on $name', (backend) => {
   it('credit: stays NEW after 100 was applied, and 200 is applied by the next run', async () => {
-    env = await setUp(backend);
-    const e = env;
+    const { env: e, proxy, client } = await setUp(backend);
     const customer = e.sandbox.all('customers')[0]!.id;
     await e.insert('customer_map', { oro_customer_id: Number(customer), erp_customer_code: 'C1' });
     const id = await e.insert('credit_limit', { erp_customer_code: 'C1', credit_limit: '100' });
     const table = e.store.tableName(CREDIT_LIMIT);
-    proxy!.setRules([
+    proxy.setRules([
       {
         match: (r) => r.method === 'PATCH',
         times: 1,
@@ -54,19 +39,18 @@ describe.each(backends)('a row X3 changes mid-run, on $name', (backend) => {
         },
       },
     ]);
-    const first = await pullCredit(e.deps({ oro: async () => client! }), { dryRun: false });
+    const first = await pullCredit(e.deps({ oro: async () => client }), { dryRun: false });
     expect(first.message).toContain('1 row was changed in the staging table');
     expect(String(e.sandbox.customer(customer)!.attributes['creditLimit'])).toMatch(/^100(\.0+)?$/);
     expect((await e.rows('credit_limit'))[0]!['status']).toBe('NEW');
 
-    await pullCredit(e.deps({ oro: async () => client! }), { dryRun: false });
+    await pullCredit(e.deps({ oro: async () => client }), { dryRun: false });
     expect(String(e.sandbox.customer(customer)!.attributes['creditLimit'])).toMatch(/^200(\.0+)?$/);
     expect((await e.rows('credit_limit'))[0]!['status']).toBe('DONE');
   });
 
   it('shipment: a tracking number changed mid-run is created by the next run before DONE', async () => {
-    env = await setUp(backend);
-    const e = env;
+    const { env: e, proxy, client } = await setUp(backend);
     const order = e.sandbox.all('orders')[0]!.id;
     const id = await e.insert('shipment', {
       oro_order_id: Number(order),
@@ -74,7 +58,7 @@ describe.each(backends)('a row X3 changes mid-run, on $name', (backend) => {
       tracking_number: '1Z-OLD',
     });
     const table = e.store.tableName(SHIPMENT);
-    proxy!.setRules([
+    proxy.setRules([
       {
         match: (r) => r.method === 'POST' && r.path.endsWith('/ordershippingtrackings'),
         times: 1,
@@ -83,9 +67,9 @@ describe.each(backends)('a row X3 changes mid-run, on $name', (backend) => {
         },
       },
     ]);
-    await pullTracking(e.deps({ oro: async () => client! }), { dryRun: false });
+    await pullTracking(e.deps({ oro: async () => client }), { dryRun: false });
     expect((await e.rows('shipment'))[0]!['status']).toBe('NEW');
-    await pullTracking(e.deps({ oro: async () => client! }), { dryRun: false });
+    await pullTracking(e.deps({ oro: async () => client }), { dryRun: false });
     const row = (await e.rows('shipment'))[0]!;
     expect(row['status']).toBe('DONE');
     expect(e.sandbox.trackings(order).map((t) => t.number)).toContain('1Z-NEW');

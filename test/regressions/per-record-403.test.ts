@@ -8,39 +8,27 @@
  * src/Oro/Bundle/OrderBundle/Tests/Functional/Api/RestJsonApi/OrderShippingTrackingTest.php @6.1.0,
  * oroinc/platform src/Oro/Bundle/ApiBundle/Security/Http/Firewall/FeatureAccessListener.php @6.1.0.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodeForSummary } from '../../src/cli/exit.js';
 import { ServiceUnavailableError } from '../../src/errors.js';
 import { runJobs } from '../../src/jobs/runner.js';
-import { pullBackends, pullEnv, sharedStore, type PullEnv, type SharedStore } from '../jobs/pull-env.js';
+import { pullBackends, pullFixture, type PullEnv } from '../jobs/pull-env.js';
 
 const backends = pullBackends('per-record-403.test.ts');
 const opts = { command: 'test', dryRun: false };
 
 describe.each(backends.map((b) => [b.name, b] as const))('403 and 404 per record on %s', (_n, backend) => {
+  const fx = pullFixture(backend);
   let env: PullEnv | undefined;
-  let shared: SharedStore;
-  beforeAll(async () => {
-    shared = await sharedStore(backend);
-  }, 180_000);
-  afterAll(async () => shared?.close());
-  afterEach(async () => {
-    await env?.close();
-    env = undefined;
-  });
 
   async function twentyTrackings(version: '6.0' | '6.1.0', forbidden: string[]): Promise<PullEnv> {
-    const e = await pullEnv(
-      backend,
-      {
-        sandbox: {
-          apiVersion: version,
-          forbidden,
-          seed: { orders: 20, customers: 3, linesPerOrder: [1, 1] },
-        },
+    const e = await fx.open({
+      sandbox: {
+        apiVersion: version,
+        forbidden,
+        seed: { orders: 20, customers: 3, linesPerOrder: [1, 1] },
       },
-      shared,
-    );
+    });
     for (let i = 1; i <= 20; i++) {
       await e.insert('shipment', { oro_order_id: i, carrier: 'UPS', tracking_number: `1Z${i}` });
     }
@@ -73,11 +61,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('403 and 404 per record
   }
 
   it('a customer outside the access level: that credit row ERROR (Edit permission), the others applied', async () => {
-    env = await pullEnv(
-      backend,
-      { sandbox: { seed: { orders: 1, customers: 3 }, forbidden: ['customers:2'] } },
-      shared,
-    );
+    env = await fx.open({ sandbox: { seed: { orders: 1, customers: 3 }, forbidden: ['customers:2'] } });
     for (const id of [1, 2, 3]) {
       await env.insert('credit_limit', {
         erp_customer_code: `C${id}`,

@@ -10,13 +10,10 @@
  */
 import { init, parse } from '@guanmingchiu/sqlparser-ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHostileOro, type HostileOro } from '../../tools/chaos/hostile-oro.js';
 import { pullTracking } from '../../src/jobs/pull-tracking.js';
-import { createOroClient } from '../../src/oro/client.js';
-import type { OroClient } from '../../src/oro/types.js';
 import { finishInboundSql } from '../../src/staging/mssql/mssql-read-sql.js';
 import { SHIPMENT } from '../../src/staging/tables.js';
-import { pullBackends, pullEnv, type PullEnv } from '../jobs/pull-env.js';
+import { hostilePullEnv, pullBackends, type HostilePullEnv } from '../jobs/pull-env.js';
 
 beforeAll(async () => {
   await init();
@@ -55,27 +52,16 @@ describe('T-SQL marking compares strings to the letter', () => {
 });
 
 const backends = pullBackends('tracking-case-change.test.ts');
-let env: PullEnv | undefined;
-let proxy: HostileOro | undefined;
-let client: OroClient | undefined;
+let h: HostilePullEnv | undefined;
 afterEach(async () => {
-  await client?.close();
-  await env?.close();
-  await proxy?.close();
-  env = proxy = client = undefined;
+  await h?.close();
+  h = undefined;
 });
 
 describe.each(backends)('a tracking number X3 changes only in case mid-run, on $name', (backend) => {
   it('stays NEW after the old spelling was applied; the next run decides it again', async () => {
-    let upstream = '';
-    proxy = await startHostileOro(() => upstream);
-    env = await pullEnv(backend, { sandbox: { seed: { orders: 2, customers: 1, linesPerOrder: [1, 1] } } });
-    const e = env;
-    upstream = e.sandbox.url;
-    client = createOroClient(
-      { ...e.config, oro: { ...e.config.oro, url: proxy.url } },
-      { sleep: async () => undefined },
-    );
+    h = await hostilePullEnv(backend, { seed: { orders: 2, customers: 1, linesPerOrder: [1, 1] } });
+    const { env: e, proxy, client } = h;
     const order = e.sandbox.all('orders')[0]!.id;
     const id = await e.insert('shipment', {
       oro_order_id: Number(order),
@@ -92,13 +78,13 @@ describe.each(backends)('a tracking number X3 changes only in case mid-run, on $
         },
       },
     ]);
-    await pullTracking(e.deps({ oro: async () => client! }), { dryRun: false });
+    await pullTracking(e.deps({ oro: async () => client }), { dryRun: false });
     // Marked only with the values applied: '1Z-OLD' is not '1z-old', the row stays NEW.
     expect((await e.rows('shipment'))[0]!['status']).toBe('NEW');
     // The job itself keys tracking numbers without case (src/jobs/pull-tracking-existing.ts,
     // trackingKey): the next run finds the number on the order and marks the row DONE, with
     // no second tracking.
-    await pullTracking(e.deps({ oro: async () => client! }), { dryRun: false });
+    await pullTracking(e.deps({ oro: async () => client }), { dryRun: false });
     expect((await e.rows('shipment'))[0]!['status']).toBe('DONE');
     expect(e.sandbox.trackings(order).map((t) => t.number)).toEqual(['1z-old']);
   });
