@@ -75,14 +75,36 @@ export class RecordsFailedError extends SagesyncError {
 export class SchemaVersionError extends ServiceUnavailableError {}
 
 /**
- * The run's time budget (runAll.maxDurationSeconds) was spent before a request could start. Not
- * a failure: the job stops at this safe point (nothing is half-written: the cursor and the rows
- * it covers commit together, a pull row is marked only after its request) and the next run
- * continues. Its kind is `unavailable` so that code not expecting it leaves rows for next time.
+ * The job stopped at a safe point because the run may take no more work: its time budget is spent
+ * (TimeBudgetSpentError) or a signal asked it to stop (StopSignalError). Not a failure: nothing is
+ * half-written (the cursor and the rows it covers commit together, a pull row is marked only after
+ * its request), what was not done is left for the next run, and no alert is sent. The job reports
+ * it as a stop (src/jobs/kit/report.ts). Its kind is `unavailable` so that code not expecting it
+ * leaves rows for next time.
  */
-export class TimeBudgetSpentError extends SagesyncError {
+export abstract class StoppedEarlyError extends SagesyncError {
   readonly kind = 'unavailable' as const;
+}
+
+/** The run's time budget (runAll.maxDurationSeconds) was spent before a request could start. */
+export class TimeBudgetSpentError extends StoppedEarlyError {
   constructor() {
     super('Stopped at the time budget of this run (runAll.maxDurationSeconds); the next run continues.');
+  }
+}
+
+/**
+ * SIGTERM, SIGINT or SIGHUP arrived while the job waited (between retries of refused staging work,
+ * for Oro's Retry-After, before a retry of an Oro request): the wait ends and no retry starts, as
+ * no new batch starts after a signal (src/jobs/stop.ts). `cause` is what the job was retrying.
+ */
+export class StopSignalError extends StoppedEarlyError {
+  readonly signal: string;
+  /** What the job was waiting for, e.g. `waiting for Oro's Retry-After before GET /orders`. */
+  readonly during: string;
+  constructor(signal: string, during: string, options?: { cause?: unknown }) {
+    super(`Stopped early: sagesync received ${signal} while ${during}; the next run continues.`, options);
+    this.signal = signal;
+    this.during = during;
   }
 }

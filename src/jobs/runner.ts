@@ -64,6 +64,13 @@ export async function runJobs(
       ctx.logger.info(`${e.message} Skipped: ${names.join(', ')}.`);
       return summary(names.map((n) => skipped(n, `${e.message} Skipped; the next run will do the work.`)));
     }
+    // A signal while the store was being opened (the connect or the SSH tunnel waited for an
+    // answer): a stop, as a signal before the first job is; what failed is said at info.
+    const signalled = ctx.stop?.aborted ? stopCause({ stop: ctx.stop }) : undefined;
+    if (signalled) {
+      ctx.logger.info(`The staging database was not opened: ${e instanceof Error ? e.message : String(e)}`);
+      return summary(names.map((n) => notStarted(n, signalled, budget ?? 0)));
+    }
     // Without the store no alert can be recorded or throttled (sagesync_alert): the exit code and
     // the log carry it (with JSON lines on stderr the CLI prints no other line about it).
     return summary(
@@ -77,6 +84,8 @@ export async function runJobs(
   const oro = (): Promise<OroClient> =>
     (oroPromise ??= ctx.openOro().then((client) => {
       client.setDeadline?.(deadline === undefined ? undefined : { at: deadline, now });
+      // A signal ends the client's waits (backoff, Retry-After) and starts no retry after it.
+      if (ctx.stop) client.setStop?.(ctx.stop);
       return client;
     }));
   const reports: JobReport[] = [];

@@ -4,9 +4,10 @@
  * in flight commits or rolls back as a whole, the cursor stays with the rows it covers, and the
  * job reports why it stopped early.
  */
+import { StopSignalError, type StoppedEarlyError } from '../errors.js';
 import type { JobDeps } from './types.js';
 
-export type StopCause = { kind: 'signal'; signal: string } | { kind: 'budget' };
+export type StopCause = { kind: 'signal'; signal: string; during?: string } | { kind: 'budget' };
 
 export function stopCause(deps: Pick<JobDeps, 'stop' | 'deadline'>, now = Date.now()): StopCause | undefined {
   if (deps.stop?.aborted) return { kind: 'signal', signal: String(deps.stop.reason ?? 'a signal') };
@@ -19,10 +20,17 @@ export function jobStopCause(deps: Pick<JobDeps, 'stop' | 'deadline' | 'clock'>)
   return stopCause(deps, deps.clock().getTime());
 }
 
+/** What ended a job that threw a stop (the time budget, or a signal during a wait). */
+export function stopCauseOf(err: StoppedEarlyError): StopCause {
+  return err instanceof StopSignalError
+    ? { kind: 'signal', signal: err.signal, during: err.during }
+    : { kind: 'budget' };
+}
+
 /** The report's note: what stopped the job and what is left for the next run. */
 export function stopMessage(cause: StopCause, left: string): string {
   return cause.kind === 'signal'
-    ? `Stopped early: sagesync received ${cause.signal}; ${left} left for the next run.`
+    ? `Stopped early: sagesync received ${cause.signal}${cause.during ? ` while ${cause.during}` : ''}; ${left} left for the next run.`
     : `Stopped at the run-all time budget (runAll.maxDurationSeconds); ${left} left for the next run.`;
 }
 
@@ -33,4 +41,9 @@ export function stopMessage(cause: StopCause, left: string): string {
  */
 export function stoppedEarly(message: string | null | undefined): boolean {
   return message !== null && message !== undefined && /time budget|received SIG/.test(message);
+}
+
+/** Did a signal stop the job (between batches, in a wait, or before it started)? */
+export function stoppedBySignal(message: string | null | undefined): boolean {
+  return message !== null && message !== undefined && /received SIG/.test(message);
 }

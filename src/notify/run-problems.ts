@@ -13,6 +13,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { catalog } from '../jobs/catalog.js';
+import { stoppedBySignal } from '../jobs/stop.js';
 import type { Notifier } from '../jobs/context.js';
 import type { RunSummary } from '../jobs/runner.js';
 import type { JobReport } from '../jobs/types.js';
@@ -101,8 +102,12 @@ export async function notifyRun(
   try {
     const { problems, unknown } = await problemsOfRun(summary, store, sources);
     for (const p of problems) await notifier.problem(p);
+    // A job a signal stopped (before it started, or in a wait before a retry) did not get to
+    // its end: whether its problem is gone is not known, so its alerts stay open, not "Resolved".
     const ran = new Set(
-      summary.jobs.filter((j) => j.outcome !== 'skipped-locked').map((j) => j.job as string),
+      summary.jobs
+        .filter((j) => j.outcome !== 'skipped-locked' && !stoppedBySignal(j.message))
+        .map((j) => j.job as string),
     );
     const untouched = (await store.openAlerts())
       .map((a) => a.fingerprint)

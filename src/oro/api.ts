@@ -13,6 +13,7 @@ import type { TokenSource } from './auth.js';
 import { errorObjects, OroNotFoundError, OroRecordError } from './errors.js';
 import type { Deadline } from './types.js';
 import { notJsonApi } from './document-check.js';
+import { throwIfStopped } from '../stop-wait.js';
 import { backoffMs, isAmbiguousStatus, isRetriableStatus, retryAfterMs } from './retry.js';
 import {
   isRedirect,
@@ -42,10 +43,13 @@ export interface ApiDeps {
   transport: Transport;
   tokens: TokenSource;
   logger: Logger;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`, or less when `stop` is aborted meanwhile. */
+  sleep: (ms: number, stop?: AbortSignal) => Promise<void>;
   random: () => number;
   /** The run's time budget, on the runner's clock: read before each attempt. */
   deadline: () => Deadline | undefined;
+  /** The run's stop signal: it ends a wait, and no retry starts after it (StopSignalError). */
+  stop: () => AbortSignal | undefined;
   now: () => number;
 }
 
@@ -76,7 +80,10 @@ export function createCall(d: ApiDeps): Call {
     let waited = false;
     for (;;) {
       const held = hold === null || waited ? 0 : hold.until - d.now();
-      if (held > 0) await d.sleep(held);
+      if (held > 0) {
+        await d.sleep(held, d.stop());
+        throwIfStopped(d.stop(), () => `waiting out Oro's Retry-After before ${label}`);
+      }
       waited = false;
       const deadline = d.deadline();
       if (deadline !== undefined && deadline.now() >= deadline.at) throw new TimeBudgetSpentError();
@@ -136,11 +143,15 @@ export function createCall(d: ApiDeps): Call {
         );
       }
       const delay = wait ?? backoffMs(failures, d.random);
+      // A retry is new work: none starts after a signal, and a signal ends the wait before it.
+      const stopped = (): string => `waiting to retry ${label} (${problem!})`;
+      throwIfStopped(d.stop(), stopped);
       d.logger.warn(`Oro ${label}: ${problem!}; retry ${failures} of ${d.maxRetries} in ${delay} ms`);
       const mine = wait === undefined ? null : { until: Math.max(hold?.until ?? 0, d.now() + wait) };
       if (mine) hold = mine;
-      await d.sleep(delay);
+      await d.sleep(delay, d.stop());
       if (mine && hold === mine) hold = null;
+      throwIfStopped(d.stop(), stopped);
       waited = true;
       if (!idempotent && ambiguous! && options.verify) {
         const found = await options.verify();

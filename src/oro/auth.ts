@@ -8,6 +8,7 @@ import { ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../log/types.js';
 import { backoffMs, isRetriableStatus, retryAfterMs } from './retry.js';
 import { isRedirect, NetworkError, redirectProblem, type Transport } from './transport.js';
+import { throwIfStopped } from '../stop-wait.js';
 
 export interface TokenSourceOptions {
   url: string;
@@ -16,9 +17,11 @@ export interface TokenSourceOptions {
   maxRetries: number;
   transport: Transport;
   logger: Logger;
-  sleep: (ms: number) => Promise<void>;
+  sleep: (ms: number, stop?: AbortSignal) => Promise<void>;
   random: () => number;
   now: () => number;
+  /** The run's stop signal: it ends a wait before a retry, and no retry starts after it. */
+  stop?: () => AbortSignal | undefined;
 }
 
 export class TokenSource {
@@ -53,7 +56,12 @@ export class TokenSource {
     let last = '';
     let retryAfter: number | undefined;
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) await this.o.sleep(retryAfter ?? backoffMs(attempt, this.o.random));
+      if (attempt > 0) {
+        const during = (): string => `waiting to retry Oro's token endpoint ${url} (${last})`;
+        throwIfStopped(this.o.stop?.(), during);
+        await this.o.sleep(retryAfter ?? backoffMs(attempt, this.o.random), this.o.stop?.());
+        throwIfStopped(this.o.stop?.(), during);
+      }
       retryAfter = undefined;
       let status: number;
       let res;

@@ -15,6 +15,7 @@ import { byIdReader } from './by-ids.js';
 import { resolveOrders } from './resolve.js';
 import { completeLineItems, maybeCut } from './to-many.js';
 import { createTransport, type DeadlineTimer } from './transport.js';
+import { pause } from '../stop-wait.js';
 import type {
   Deadline,
   JsonApiResource,
@@ -27,8 +28,8 @@ import type {
 export interface OroClientOptions {
   logger?: Logger;
   onHttp?: CommunicationObserver;
-  /** Injected so tests can skip real waiting between retries. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Injected so tests can skip real waiting between retries; ends early when `stop` is aborted. */
+  sleep?: (ms: number, stop?: AbortSignal) => Promise<void>;
   random?: () => number;
   now?: () => number;
   /** The per-request deadline's timer (oro.timeoutMs); tests inject one they fire themselves. */
@@ -41,11 +42,12 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
   const oro = config.oro;
   const root = oro.url.replace(/\/+$/, '');
   const logger = opts.logger ?? silent;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = opts.sleep ?? pause;
   const random = opts.random ?? Math.random;
   // The transport masks tokens the token source issues; the token source needs the transport.
   const issued: { tokens: readonly string[] } = { tokens: [] };
   let deadline: Deadline | undefined;
+  let stop: AbortSignal | undefined;
   const now = opts.now ?? Date.now;
   const transport = createTransport({
     ...(oro.tls.caFile
@@ -67,6 +69,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     sleep,
     random,
     now,
+    stop: () => stop,
   });
   issued.tokens = tokens.issued;
   const call: Call = createCall({
@@ -79,6 +82,7 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     sleep,
     random,
     deadline: () => deadline,
+    stop: () => stop,
     now,
   });
   const reading = { call, maxPages: oro.maxPagesPerRead, now };
@@ -116,6 +120,9 @@ export function createOroClient(config: Config, opts: OroClientOptions = {}): Or
     readByIds: byIdReader(call),
     setDeadline(at) {
       deadline = at;
+    },
+    setStop(signal) {
+      stop = signal;
     },
     async get(resource, id, query = {}) {
       const res = await call(

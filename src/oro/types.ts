@@ -146,5 +146,11 @@ export interface OroClient {
    * client reads the budget on the runner's injected clock. Undefined: no budget.
    */
   setDeadline?(deadline: Deadline | undefined): void;
+  /**
+   * The run's stop signal (SIGTERM, SIGINT, SIGHUP): it ends a wait before a retry (backoff,
+   * Retry-After) at once, and no retry starts after it: the request throws StopSignalError. A
+   * request already sent is not cut; its answer is awaited.
+   */
+  setStop?(stop: AbortSignal | undefined): void;
   close(): Promise<void>;
 }

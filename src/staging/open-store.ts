@@ -27,6 +27,14 @@ function storeNames(config: Config): StoreNames {
   };
 }
 
+/** One warning per wait before a retry of refused work: what a stop during it is cutting short. */
+function waitLogger(logger: Logger | undefined): RetryOptions['onWait'] {
+  return (refusal, retry, of, ms) =>
+    logger?.warn(
+      `The staging database refused the work: ${refusal.what} (${refusal.detail}); retry ${retry} of ${of} in ${ms} ms.`,
+    );
+}
+
 /**
  * Throws ServiceUnavailableError('database') when the server cannot be reached or refuses the
  * login, and StoreBusyError (src/staging/store-busy.ts) when another process holds the embedded
@@ -35,7 +43,14 @@ function storeNames(config: Config): StoreNames {
 export async function openStore(config: Config, given: OpenStoreOptions = {}): Promise<StagingStore> {
   const names = storeNames(config);
   // The run's limits reach the retries through this box (StagingStore.setRetryBudget).
-  const opts = { ...given, retry: { ...given.retry, budget: given.retry?.budget ?? new RetryBudgetBox() } };
+  const opts = {
+    ...given,
+    retry: {
+      ...given.retry,
+      budget: given.retry?.budget ?? new RetryBudgetBox(),
+      onWait: given.retry?.onWait ?? waitLogger(given.logger),
+    },
+  };
   switch (config.staging.dialect) {
     case 'postgres':
       return (await import('./postgres/postgres-open.js')).openPostgres(config, names, opts);

@@ -7,13 +7,16 @@
  * postgres/postgres-errors.ts); PGlite is one session and never meets one.
  *
  * A retry is new work, so it obeys the run's limits as a new batch does (src/jobs/stop.ts): none
- * starts once a stop signal arrived (a signal during the wait ends the wait), and none whose
- * start (after its wait) would fall on or past run-all's time budget. The refusal is then
- * reported as it is (exit 69, saying why it was not retried): the batch was rolled back and the
- * next run does it, and a refusal that comes back every run (a statement that needs longer than
- * staging.statementTimeoutMs) stays visible instead of passing for a run that ran out of time.
+ * starts once a stop signal arrived, and none whose start (after its wait) would fall on or past
+ * run-all's time budget. A signal before or during the wait (which it ends) is a stop, not a
+ * failure: StopSignalError, reported as "stopped early" with no alert, as a signal between two
+ * batches is (the batch was rolled back and the next run does it). A refusal the time budget
+ * leaves unretried is reported as it is (exit 69, saying why it was not retried): a refusal that
+ * comes back every run (a statement that needs longer than staging.statementTimeoutMs) stays
+ * visible instead of passing for a run that ran out of time.
  */
 import { ServiceUnavailableError } from '../errors.js';
+import { pause, throwIfStopped } from '../stop-wait.js';
 
 /** The limits of the run the store works for (src/jobs/runner.ts sets them). */
 export interface RetryBudget {
@@ -36,22 +39,14 @@ export interface RetryOptions {
   /** Waits `ms`, or less when `stop` is aborted meanwhile. */
   sleep?: (ms: number, stop?: AbortSignal) => Promise<void>;
   budget?: RetryBudgetBox;
+  /** Told before each wait (src/staging/open-store.ts logs it): what was refused, which retry, how long. */
+  onWait?: (refusal: Refusal, retry: number, of: number, ms: number) => void;
 }
 
 const DEFAULT_RETRIES = 3;
 
 /** The default wait between attempts: `ms`, or until `stop` is aborted. */
-export const retryPause = (ms: number, stop?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (stop?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      stop?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    stop?.addEventListener('abort', done, { once: true });
-  });
+export const retryPause = pause;
 
 /** Why a retry that would start `inMs` from now may not, or null when it may. */
 export function retryRefused(budget: RetryBudget | undefined, inMs: number): string | null {
@@ -101,11 +96,20 @@ export async function retrying<T>(attempt: () => Promise<T>, policy: RetryPolicy
       const budget = policy.budget?.current;
       let why = retryRefused(budget, delay);
       if (why === null) {
+        policy.onWait?.(refusal, n, retries, delay);
         await sleep(delay, budget?.stop);
         // A signal during the wait, or a clock that jumped: looked at again before the retry.
         why = retryRefused(policy.budget?.current, 0);
       }
-      if (why !== null) throw policy.giveUp(refusal, n, err, why);
+      if (why !== null) {
+        const refused = policy.giveUp(refusal, n, err, why);
+        throwIfStopped(
+          policy.budget?.current?.stop,
+          () => `waiting to retry work the staging database refused (${refusal.what}); the batch was rolled back`,
+          refused,
+        );
+        throw refused;
+      }
     }
   }
 }

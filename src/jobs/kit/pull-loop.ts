@@ -18,11 +18,11 @@
  * The job keeps only what is its own: how a window is planned and what is written to Oro
  * (PullSpec.applyWindow).
  */
-import { TimeBudgetSpentError, type SagesyncError } from '../../errors.js';
+import { StoppedEarlyError, type SagesyncError } from '../../errors.js';
 import type { OroClient } from '../../oro/types.js';
 import type { InboundRow, InboundUpdate, Row } from '../../staging/store.js';
 import type { TableDef } from '../../staging/tables.js';
-import { jobStopCause, stopMessage } from '../stop.js';
+import { jobStopCause, stopCauseOf, stopMessage } from '../stop.js';
 import type { JobDeps, JobName, JobOptions, JobReport } from '../types.js';
 import { classifyOroError, type OroFailure } from './oro-failure.js';
 import { errorOf, ReportBuilder } from './report.js';
@@ -151,6 +151,7 @@ export async function runPull(deps: JobDeps, options: JobOptions, spec: PullSpec
     try {
       await spec.check();
     } catch (e) {
+      if (e instanceof StoppedEarlyError) return report.failed(e, options.dryRun);
       report.error = errorOf(e);
       return report.finish(options.dryRun);
     }
@@ -194,11 +195,14 @@ export async function runPull(deps: JobDeps, options: JobOptions, spec: PullSpec
   return report.finish(options.dryRun);
 }
 
-/** Oro became unreachable (or the budget ran out inside a request): the rows left stay NEW. */
+/**
+ * Oro became unreachable, or the run was stopped inside a request's waits (the time budget, a
+ * signal): the rows left stay NEW.
+ */
 function unavailable(report: ReportBuilder, err: SagesyncError, rowsLeft: number): void {
-  if (err instanceof TimeBudgetSpentError) {
-    // Not a failure: the budget ran out between two requests (a safe point).
-    report.note(stopMessage({ kind: 'budget' }, `${rowsLeft} row${rowsLeft === 1 ? ' is' : 's are'}`));
+  if (err instanceof StoppedEarlyError) {
+    // Not a failure: stopped between two requests or in a wait before a retry (a safe point).
+    report.note(stopMessage(stopCauseOf(err), `${rowsLeft} row${rowsLeft === 1 ? ' is' : 's are'}`));
     return;
   }
   report.error = {

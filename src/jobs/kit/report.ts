@@ -4,7 +4,7 @@
  * errorOf(), so the CLI's exit code (src/cli/exit.ts) and the message a user reads do not depend
  * on which of them caught it.
  */
-import { SagesyncError, TimeBudgetSpentError, type ErrorKind } from '../../errors.js';
+import { SagesyncError, StoppedEarlyError, TimeBudgetSpentError, type ErrorKind } from '../../errors.js';
 import { jobStopCause } from '../stop.js';
 import type { JobCounts, JobDeps, JobName, JobReport, RecordFailure } from '../types.js';
 
@@ -21,8 +21,22 @@ const BUDGET_NOTE = 'stopped early: the time budget of this run is spent; the ne
 
 const zero = (): JobCounts => ({ read: 0, written: 0, skipped: 0, failed: 0 });
 
-/** The report of a job that threw before it could say anything else (the runner's catch). */
+/**
+ * The note of a job a stop ended at a safe point (the time budget, or a signal during a wait):
+ * not a failure, so no `error`, no alert and no exit code of its own.
+ */
+function stopNote(err: StoppedEarlyError): string {
+  return err instanceof TimeBudgetSpentError ? BUDGET_NOTE : err.message;
+}
+
+/**
+ * The report of a job that threw before it could say anything else (the runner's catch); a stop
+ * (StoppedEarlyError) is reported as one, not as a failure.
+ */
 export function failedReport(job: JobName, e: unknown, durationMs: number): JobReport {
+  if (e instanceof StoppedEarlyError) {
+    return { job, outcome: 'ok', counts: zero(), durationMs, failures: [], message: stopNote(e) };
+  }
   return { job, outcome: 'failed', counts: zero(), durationMs, failures: [], error: errorOf(e) };
 }
 
@@ -99,9 +113,9 @@ export class ReportBuilder {
 
   /** The report of a job ended by an error it did not handle: what it did so far, and why it stopped. */
   failed(err: unknown, dryRun: boolean): JobReport {
-    if (err instanceof TimeBudgetSpentError) {
-      // Stopped between two requests: what was staged is committed with its cursor.
-      this.note(BUDGET_NOTE);
+    if (err instanceof StoppedEarlyError) {
+      // Stopped between two requests or in a wait: what was staged is committed with its cursor.
+      this.note(stopNote(err));
       return this.finish(dryRun);
     }
     this.error = errorOf(err);
