@@ -105,7 +105,8 @@ export async function retrying<T>(attempt: () => Promise<T>, policy: RetryPolicy
         const refused = policy.giveUp(refusal, n, err, why);
         throwIfStopped(
           policy.budget?.current?.stop,
-          () => `waiting to retry work the staging database refused (${refusal.what}); the batch was rolled back`,
+          () =>
+            `waiting to retry work the staging database refused (${refusal.what}); the batch was rolled back`,
           refused,
         );
         throw refused;
