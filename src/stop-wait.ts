@@ -20,7 +20,7 @@ export const pause = (ms: number, stop?: AbortSignal): Promise<void> =>
   });
 
 /** The signal's name, as src/index.ts gives it. */
-export function signalName(stop: AbortSignal): string {
+function signalName(stop: AbortSignal): string {
   return String(stop.reason ?? 'a signal');
 }
 

@@ -7,6 +7,7 @@
  * were down. It now ends as any stopped run: exit 143, "stopped early", no e-mail; the next run
  * stages every order exactly once.
  */
+import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSmtp, type SmtpHarness } from '../notify/smtp-harness.js';
@@ -49,25 +50,28 @@ describe.skipIf(!backend?.available)('SIGTERM while push-orders waits to retry r
     return { n: Number(r.rows[0]!.n), distinct: Number(r.rows[0]!.distinct) };
   }
 
+  const mailTo = () => ({ to: ['ops@example.com'], smtp: { host: '127.0.0.1', port: smtp.port } });
+
+  /** Sends SIGTERM once the child's log says `waiting`: it is then in the wait. */
+  async function sigtermWhen(child: ChildProcess, waiting: RegExp): Promise<void> {
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const t0 = Date.now();
+    while (!waiting.test(stderr) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 20));
+    expect(stderr).toMatch(waiting);
+    child.kill('SIGTERM');
+  }
+
   it('exit 143, stopped early, no alert; the next run stages every order once', async () => {
     const file = await env.variant('stopwait', {
       staging: { statementTimeoutMs: 300 },
-      notifications: {
-        to: ['ops@example.com'],
-        smtp: { host: '127.0.0.1', port: smtp.port },
-      },
+      notifications: mailTo(),
       logging: { format: 'json' },
     });
     await holdOrderTable();
     const { child, done } = env.start(process.execPath, [CLI, 'push-orders', '-c', file]);
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     // The second refusal: the job now waits 1 to 1.5 s before its third attempt.
-    const t0 = Date.now();
-    while ((stderr.match(/retry \d of 3 in \d+ ms/g) ?? []).length < 2 && Date.now() - t0 < 30_000)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(stderr).toMatch(/retry 2 of 3 in \d+ ms/);
-    child.kill('SIGTERM');
+    await sigtermWhen(child, /retry 2 of 3 in \d+ ms/);
     const r = await done;
     expect(r.code, r.stderr).toBe(143);
     expect(r.stderr).toContain('Received SIGTERM: no new batch starts');
@@ -83,5 +87,26 @@ describe.skipIf(!backend?.available)('SIGTERM while push-orders waits to retry r
     expect(next.code, next.stderr).toBe(0);
     expect(await stagedOrders()).toEqual({ n: ORDERS, distinct: ORDERS });
     expect(smtp.received()).toEqual([]);
+  }, 120_000);
+
+  it("SIGTERM while waiting out Oro's Retry-After of an hour: exit 143 at once, no alert", async () => {
+    const file = await env.variant('retryafter', { oro: { maxRetries: 2 }, notifications: mailTo() });
+    env.sandbox.setFaults({ burst429: { count: 1, retryAfterSeconds: 3600 } });
+    const { child, done } = env.start(process.execPath, [CLI, 'push-orders', '-c', file]);
+    await sigtermWhen(child, /retry 1 of 2 in 3600000 ms/);
+    const r = await done;
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toMatch(
+      /Stopped early: sagesync received SIGTERM while waiting to retry GET orders \(HTTP 429\)/,
+    );
+    // The wait was cut, not outlived until the 20 s grace ran out.
+    expect(r.stderr).not.toContain('still busy');
+    expect(r.stderr).not.toMatch(/push-orders: failed/);
+    expect(smtp.received()).toEqual([]);
+
+    env.sandbox.setFaults({});
+    const next = await env.run(['push-orders', '-c', file]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(await stagedOrders()).toEqual({ n: ORDERS, distinct: ORDERS });
   }, 120_000);
 });

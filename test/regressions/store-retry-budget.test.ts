@@ -7,7 +7,7 @@
  * is reported as it is, saying why it was not retried.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ServiceUnavailableError } from '../../src/errors.js';
+import { ServiceUnavailableError, StopSignalError } from '../../src/errors.js';
 import { runJobs } from '../../src/jobs/runner.js';
 import { openStore } from '../../src/staging/open-store.js';
 import { retryPause, retryRefused } from '../../src/staging/retry.js';
@@ -82,13 +82,20 @@ describe.skipIf(!backend?.available)('retries of refused work keep to the run li
     expect(sleeps).toHaveLength(3);
   });
 
-  it('a stop signal before the retry, or during its wait, ends the retries', async () => {
+  it('a stop signal before the retry, or during its wait, ends the retries: a stop, not a failure', async () => {
     const before: number[] = [];
     const stopped = new AbortController();
     stopped.abort('SIGTERM');
     const a = await slowStore(before);
     a.setRetryBudget?.({ now: () => 0, stop: stopped.signal });
-    expect((await refusal(a)).message).toMatch(
+    const early = await refusal(a);
+    // StopSignalError: the jobs report it as "stopped early", with no alert (stop-during-wait.test.ts).
+    expect(early).toBeInstanceOf(StopSignalError);
+    expect(early.message).toMatch(
+      /^Stopped early: sagesync received SIGTERM while waiting to retry work the staging database refused \(no answer within staging\.statementTimeoutMs \(200 ms\)\); the batch was rolled back; the next run continues\.$/,
+    );
+    // The refusal itself stays in the cause chain (--verbose).
+    expect((early.cause as Error).message).toMatch(
       /refused the work: .*; not retried: sagesync received SIGTERM\./,
     );
     expect(before).toEqual([]);
@@ -97,7 +104,9 @@ describe.skipIf(!backend?.available)('retries of refused work keep to the run li
     const stop = new AbortController();
     const b = await slowStore(during, () => stop.abort('SIGINT'));
     b.setRetryBudget?.({ now: () => 0, stop: stop.signal });
-    expect((await refusal(b)).message).toMatch(/not retried: sagesync received SIGINT/);
+    const late = await refusal(b);
+    expect(late).toBeInstanceOf(StopSignalError);
+    expect((late as StopSignalError).signal).toBe('SIGINT');
     expect(during).toHaveLength(1); // the wait began, the signal came, no second attempt
   });
 
