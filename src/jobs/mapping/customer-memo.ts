@@ -6,13 +6,15 @@
  * (docs/measurements.md, "Memory at a 60,000-order catch-up"). What is kept instead:
  *  - the customer's `updatedAt` and X3 code at the time (CustomerSource re-reads a customer whose
  *    `updatedAt` moved, so the same `updatedAt` is the same customer to this run);
- *  - each related resource the mapping read: the run cache's own object when it came from there
- *    (the cache keeps it anyway), else a digest of the copy it read;
+ *  - each related resource the mapping read: its type, id and a digest of the copy it read (the
+ *    run cache's objects are digested once each: the cache keeps them unchanged for the run);
  *  - the snapshot's hash and problems, and its row only until the row is planned for staging
  *    (or found staged already): the later orders only need to know it is the latest.
  * A later mapping is the same when all of that holds, where a related resource is compared only
  * when the page (or the cache) has a copy of it at hand: with no copy at hand nothing newer has
  * been seen, which is also how the run treated it when it kept every resource it read.
+ * All of it but the hash, problems and row is one string per customer: a memo of objects and
+ * arrays held about 460 bytes a customer, this about 200 (docs/measurements.md).
  */
 import { createHash } from 'node:crypto';
 import type { JsonApiResource } from '../../oro/types.js';
@@ -27,24 +29,33 @@ import type { ResourceLookup } from './paths.js';
  */
 const MAPPINGS_KEPT = 10_000;
 
-/** What a mapping saw of a related resource: the cache's object, null (unreadable), or a digest. */
-type Seen = JsonApiResource | null | string;
-
 export interface CustomerMemo {
-  updatedAt: unknown;
-  code: string | null;
+  /**
+   * One string (a memo is kept for every customer of a run, so it holds as few objects as it
+   * can): the customer's `updatedAt` and X3 code as JSON, then for each related resource read,
+   * once each, its type, its id and what was seen, a digest ('' when the type is unreadable);
+   * separated by SEP. The run cache's objects are digested once each (they do not change).
+   */
+  inputs: string;
   hash: string;
   problems: string[];
-  /** Every related resource read, once each: type, id, what was seen; type, id, … */
-  read: (string | Seen)[];
   /** The snapshot row, until it is planned for staging or found to be the latest staged. */
   row: Row | undefined;
 }
 
+/**
+ * Base64 characters of a digest kept (96 bits): it is only ever compared with a digest of
+ * another copy of the same resource, so a chance match is out of the question at that length,
+ * and every memo holds a few of them.
+ */
+const DIGEST_CHARS = 16;
 const NONE: string[] = [];
+const SEP = '\u0000';
 
 export class CustomerMemos {
   private readonly memos: LruMap<string, CustomerMemo>;
+  /** Digests of the run cache's objects (kept by the cache for the run; never changed). */
+  private readonly digests = new WeakMap<JsonApiResource, string>();
 
   constructor(keep = MAPPINGS_KEPT) {
     this.memos = new LruMap(keep);
@@ -76,10 +87,13 @@ export class CustomerMemos {
     latest: string | undefined,
   ): MappedCustomer | undefined {
     const m = this.memos.get(id);
-    if (!m || m.updatedAt !== customer.attributes.updatedAt || m.code !== code) return undefined;
-    for (let i = 0; i < m.read.length; i += 3) {
-      const now = lookup(m.read[i] as string, m.read[i + 1] as string);
-      if (now !== undefined && !same(m.read[i + 2] as Seen, now)) return undefined;
+    if (!m) return undefined;
+    const head = customerPart(customer, code);
+    if (!m.inputs.startsWith(head) || m.inputs.charAt(head.length) !== SEP) return undefined;
+    const parts = m.inputs.split(SEP);
+    for (let i = 3; i < parts.length; i += 3) {
+      const now = lookup(parts[i] as string, parts[i + 1] as string);
+      if (now !== undefined && this.seen(now) !== parts[i + 2]) return undefined;
     }
     if (m.problems.length > 0) return { row: null, hash: m.hash, problems: m.problems, missing: [] };
     if (m.hash === latest) return { row: null, hash: m.hash, problems: [], missing: [] };
@@ -88,8 +102,8 @@ export class CustomerMemos {
 
   /**
    * A lookup that records what a mapping of the customer reads through `lookup`, and `remember`
-   * to keep the mapping. `owned` looks in the run cache alone: an object found there is kept
-   * as is; a copy from elsewhere (the page, the customer's contacts) only as a digest.
+   * to keep the mapping. `owned` looks in the run cache alone: the digest of an object found
+   * there is kept for the run (alongside the object, which the cache keeps anyway).
    */
   recorder(
     lookup: ResourceLookup,
@@ -98,23 +112,24 @@ export class CustomerMemos {
     lookup: ResourceLookup;
     remember: (id: string, customer: JsonApiResource, code: string | null, m: MappedCustomer) => void;
   } {
-    const read: (string | Seen)[] = [];
+    const read: string[] = [];
     const recording: ResourceLookup = (type, rid) => {
       const found = lookup(type, rid);
       if (found === undefined || wasRead(read, type, rid)) return found;
-      const seen = found === null || found === owned(type, rid) ? found : digestOf(found);
-      read.push(type, rid, seen);
+      if (found !== null && found === owned(type, rid) && !this.digests.has(found))
+        this.digests.set(found, digestOf(found));
+      read.push(type, rid, this.seen(found));
       return found;
     };
     const remember = (id: string, customer: JsonApiResource, code: string | null, m: MappedCustomer) => {
-      // A mapping that lacked a resource is not the customer's mapping yet (settle reads it).
-      if (m.missing.length > 0 || !m.row) return;
+      // A mapping that lacked a resource is not the customer's mapping yet (settle reads it). An
+      // id holding SEP (never seen; Oro's ids are numbers or codes) is not kept: mapped again.
+      if (m.missing.length > 0 || !m.row || read.some((x) => x.includes(SEP))) return;
       this.memos.set(id, {
-        updatedAt: customer.attributes.updatedAt,
-        code,
+        // Joined: one flat string (a `+` would keep a tree of the parts).
+        inputs: [customerPart(customer, code), '', ...read].join(SEP),
         hash: String(m.row.payload_hash),
         problems: m.problems.length > 0 ? m.problems : NONE,
-        read,
         row: m.problems.length > 0 ? undefined : m.row,
       });
     };
@@ -126,28 +141,36 @@ export class CustomerMemos {
     const m = this.raw(id);
     if (m && m.hash === latest) m.row = undefined;
   }
+
+  /** What a mapping saw of a resource: '' for an unreadable type (null), else a digest. */
+  private seen(r: JsonApiResource | null): string {
+    if (r === null) return '';
+    return this.digests.get(r) ?? digestOf(r);
+  }
 }
 
-function wasRead(read: readonly (string | Seen)[], type: string, id: string): boolean {
+/** The customer's part of `inputs`: its `updatedAt` and X3 code as JSON (which never holds SEP). */
+function customerPart(customer: JsonApiResource, code: string | null): string {
+  return [String(JSON.stringify(customer.attributes.updatedAt)), JSON.stringify(code)].join(SEP);
+}
+
+function wasRead(read: readonly string[], type: string, id: string): boolean {
   for (let i = 0; i < read.length; i += 3) if (read[i] === type && read[i + 1] === id) return true;
   return false;
 }
 
-function same(seen: Seen, now: JsonApiResource | null): boolean {
-  if (typeof seen === 'string') return now !== null && digestOf(now) === seen;
-  return sameResource(now, seen);
-}
-
 /**
- * A digest of what sameResource compares (attributes, and the data of each relationship), the
- * same for equal copies whatever their key order.
+ * A digest of what makes two copies of a resource the same (attributes, and the data of each
+ * relationship: a copy read with HATEOAS on also carries `links`, not content), the same for
+ * equal copies whatever their key order.
  */
 export function digestOf(r: JsonApiResource): string {
   const rels: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r.relationships ?? {})) rels[k] = v?.data;
   return createHash('sha1')
     .update(canonicalJson([r.type, r.id, r.attributes, rels]))
-    .digest('base64');
+    .digest('base64')
+    .slice(0, DIGEST_CHARS);
 }
 
 /** JSON with object keys sorted. */
@@ -159,36 +182,4 @@ function canonicalJson(v: unknown): string {
     .filter((k) => o[k] !== undefined)
     .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-}
-
-/**
- * The same resource, or an equal copy (a page's `included` brings a fresh copy of, say, the
- * customer user who is also the main contact): equal attributes and related ids.
- */
-function sameResource(a: JsonApiResource | null | undefined, b: JsonApiResource | null | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.type !== b.type || a.id !== b.id) return false;
-  if (!sameJson(a.attributes, b.attributes)) return false;
-  // Relationship `data` only: a copy read with HATEOAS on also carries `links`, not content.
-  const ra = Object.keys(a.relationships);
-  if (ra.length !== Object.keys(b.relationships).length) return false;
-  return ra.every(
-    (k) => Object.hasOwn(b.relationships, k) && sameJson(a.relationships[k]?.data, b.relationships[k]?.data),
-  );
-}
-
-/** Deep equality of parsed JSON values (no string built: this runs for every customer per page). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => sameJson(v, bb[i]));
-  }
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  return ka.every((k) => Object.hasOwn(rb, k) && sameJson(ra[k], rb[k]));
 }
