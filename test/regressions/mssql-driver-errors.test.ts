@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { exitCodeForError } from '../../src/cli/exit.js';
-import { ServiceUnavailableError } from '../../src/errors.js';
+import { ServiceUnavailableError, StopSignalError } from '../../src/errors.js';
 import { checkRights, rightsAttempts } from '../../src/ops/rights-check.js';
-import { retryDelayMs } from '../../src/staging/retry.js';
+import { RetryBudgetBox, retryDelayMs } from '../../src/staging/retry.js';
 import { CREDIT_LIMIT } from '../../src/staging/tables.js';
 import type { JobLock } from '../../src/staging/store.js';
 import { appLockServer, sqlError, timeoutError, type FakeCall } from '../staging/helpers/fake-mssql.js';
@@ -66,6 +66,27 @@ describe('SQL Server errors: what is retried, what is exit 69', () => {
     );
     expect(exitCodeForError(err)).toBe(69);
     expect(sleeps).toHaveLength(3);
+  });
+
+  it('a signal during the wait before a retry: a stop (StopSignalError), not exit 69', async () => {
+    const stop = new AbortController();
+    const budget = new RetryBudgetBox();
+    const { store, pool, sleeps } = fakeStore(
+      (call) => {
+        if (isCursorUpdate(call)) throw sqlError(1222, 'Lock request time out period exceeded.');
+        return {};
+      },
+      { budget, onSleep: () => stop.abort('SIGTERM') },
+    );
+    store.setRetryBudget({ now: () => 0, stop: stop.signal });
+    const err = await store.stage(cursorWrite).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StopSignalError);
+    expect((err as Error).message).toBe(
+      'Stopped early: sagesync received SIGTERM while waiting to retry work the staging database refused (a lock timeout); the batch was rolled back; the next run continues.',
+    );
+    expect(((err as Error).cause as Error).message).toMatch(/not retried: sagesync received SIGTERM/);
+    expect(sleeps).toHaveLength(1);
+    expect(pool.calls.filter(isCursorUpdate)).toHaveLength(1);
   });
 
   it('retries a single statement outside a transaction too (a read chosen as deadlock victim)', async () => {

@@ -3,6 +3,7 @@ import type mssql from 'mssql';
 import { MssqlDriver } from '../../../src/staging/mssql/mssql-driver.js';
 import { SessionWatch } from '../../../src/staging/mssql/mssql-lock.js';
 import { MssqlStore } from '../../../src/staging/mssql/mssql-store.js';
+import type { RetryBudgetBox } from '../../../src/staging/retry.js';
 import { FakePool, fakeMssql, type FakeServer } from './fake-mssql.js';
 
 export interface FakeStore {
@@ -18,6 +19,10 @@ export function fakeStore(
     sessionBase?: number;
     retries?: number;
     backstopMs?: number;
+    /** The run's limits, as the runner sets them (setRetryBudget). */
+    budget?: RetryBudgetBox;
+    /** Called at each wait before a retry, after it is counted in `sleeps`. */
+    onSleep?: () => void;
   } = {},
 ): FakeStore {
   const watch = new SessionWatch();
@@ -28,10 +33,14 @@ export function fakeStore(
     where: 'sql01:1433/X3',
     ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
     ...(opts.backstopMs !== undefined ? { backstopMs: opts.backstopMs } : {}),
-    sleep: async (ms) => void sleeps.push(ms),
+    ...(opts.budget ? { budget: opts.budget } : {}),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      opts.onSleep?.();
+    },
   });
   return {
-    store: new MssqlStore(driver, { schema: 'dbo', prefix: 'sagesync_' }, 'sql01:1433/X3'),
+    store: new MssqlStore(driver, { schema: 'dbo', prefix: 'sagesync_' }, 'sql01:1433/X3', opts.budget),
     pool,
     sleeps,
   };
