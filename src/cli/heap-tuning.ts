@@ -20,6 +20,7 @@
  * A size given on Node's command line (or, for the semi-space, in NODE_OPTIONS, which does not
  * accept --heap-growing-percent) wins, and is how an operator chooses another.
  */
+import { accessSync, constants } from 'node:fs';
 import v8 from 'node:v8';
 
 const SEMI_SPACE_FLAG = '--max-semi-space-size';
@@ -51,14 +52,28 @@ export function restartArgs(p: NodeProcess): string[] | undefined {
   return [p.execPath, `${SEMI_SPACE_FLAG}=${SEMI_SPACE_MB}`, ...p.execArgv, ...p.argv.slice(1)];
 }
 
+/** True when `file` may be executed by this process (access(2) with X_OK). */
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Restarts this process with the young generation capped (see above); returns only when it does
- * not restart. A failed execve (a Node binary that cannot be executed again, say) leaves the
- * process as it was: the job runs, with Node's default young generation.
+ * not restart. Node does not return from a failed execve(2): it prints "process.execve failed
+ * with error code ..." and aborts (SIGABRT, exit 134; Node 22.23 and 24.22), so the restart is
+ * only tried when Node's binary can still be executed (it may have been removed or replaced by
+ * an upgrade since this process started). Otherwise the job runs without the cap; the only cost
+ * is memory (docs/measurements.md). Arguments Node refuses before the call (a NUL in the
+ * environment) are thrown, and caught here, with the same outcome.
  */
-export function capYoungGeneration(p: NodeProcess = process): void {
+export function capYoungGeneration(p: NodeProcess = process, canExec = executable): void {
   const args = restartArgs(p);
-  if (!args || !p.execve) return;
+  if (!args || !p.execve || !canExec(p.execPath)) return;
   try {
     p.execve(p.execPath, args, p.env);
   } catch {

@@ -56,14 +56,14 @@ describe('capYoungGeneration', () => {
     ).toBe(false);
   });
 
-  it('hands execve the binary, the arguments and the environment, and runs on when execve fails', () => {
+  it('hands execve the binary, the arguments and the environment, and runs on when execve throws', () => {
     const calls: unknown[][] = [];
     const env = { NODE_OPTIONS: '--import=probe.mjs', SAGESYNC_X: '1' };
     const execve = ((...a: unknown[]) => {
       calls.push(a);
       throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
     }) as NodeProcess['execve'];
-    expect(() => capYoungGeneration(fake({ env, execve }))).not.toThrow();
+    expect(() => capYoungGeneration(fake({ env, execve }), () => true)).not.toThrow();
     expect(calls).toEqual([['/opt/node/bin/node', restartArgs(fake({ env })), env]]);
   });
 });
