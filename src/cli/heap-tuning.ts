@@ -39,9 +39,17 @@ export interface NodeProcess {
   execve?: Execve;
 }
 
-/** True when `flag` (with a value, or followed by one) is among `args`. */
+/**
+ * True when `flag` (with a value, or followed by one) is among `args`, in either spelling: V8's
+ * flags take `_` for `-` (`--max_semi_space_size=16`), and Node passes both on.
+ */
 export function flagGiven(flag: string, ...args: (readonly string[])[]): boolean {
-  return args.some((list) => list.some((a) => a === flag || a.startsWith(`${flag}=`)));
+  return args.some((list) =>
+    list.some((a) => {
+      const name = (a.split('=', 1)[0] as string).replaceAll('_', '-');
+      return name === flag;
+    }),
+  );
 }
 
 /** The arguments Node is restarted with, or undefined when it is not restarted. */
