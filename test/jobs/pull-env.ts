@@ -26,6 +26,8 @@ export interface PullEnv extends JobEnv {
     table: 'credit_limit' | 'shipment' | 'order' | 'customer_map',
     row: Record<string, unknown>,
   ): Promise<string>;
+  /** Inserts rows the way X3 does, in one statement (every row with the first row's columns). */
+  insertMany(table: 'credit_limit' | 'shipment', rows: Record<string, unknown>[]): Promise<void>;
   rows(table: 'credit_limit' | 'shipment'): Promise<Record<string, unknown>[]>;
 }
 
@@ -86,6 +88,15 @@ export async function pullEnv(
         (table === 'customer_map' ? '' : ' RETURNING staging_id');
       const out = await store.query(sql, Object.values(row));
       return table === 'customer_map' ? '' : String(out[0]?.['staging_id']);
+    },
+    async insertMany(table, rows) {
+      const cols = Object.keys(rows[0] ?? {});
+      const params: unknown[] = [];
+      const values = rows.map((row) => `(${cols.map((c) => p(params.push(row[c]))).join(', ')})`);
+      await store.query(
+        `INSERT INTO ${store.tableName(tables[table])} (${cols.join(', ')}) VALUES ${values.join(', ')}`,
+        params,
+      );
     },
     async rows(table) {
       return store.query(`SELECT * FROM ${store.tableName(tables[table])} ORDER BY staging_id`);

@@ -131,23 +131,18 @@ describe.each(cases)('pull-tracking on %s', (_name, backend, version) => {
       sandbox: { apiVersion: version, seed: { orders: 60, customers: 5, linesPerOrder: [1, 1] } },
     });
     const orders = env.sandbox.all('orders');
-    const sql: string[] = [];
-    const params: unknown[] = [];
-    for (let i = 0; i < 300; i++) {
-      const o = orders[i % orders.length]!;
-      const byIdent = i % 3 === 0;
-      params.push(
-        byIdent ? null : Number(o.id),
-        byIdent ? String(o.attributes['identifier']) : null,
-        'UPS',
-        `P${i}`,
-      );
-      const n = params.length;
-      sql.push(`($${n - 3}, $${n - 2}, $${n - 1}, $${n})`);
-    }
-    await env.store.query(
-      `INSERT INTO ${env.store.tableName('shipment')} (oro_order_id, order_identifier, carrier, tracking_number) VALUES ${sql.join(', ')}`,
-      params,
+    await env.insertMany(
+      'shipment',
+      Array.from({ length: 300 }, (_, i) => {
+        const o = orders[i % orders.length]!;
+        const byIdent = i % 3 === 0;
+        return {
+          oro_order_id: byIdent ? null : Number(o.id),
+          order_identifier: byIdent ? String(o.attributes['identifier']) : null,
+          carrier: 'UPS',
+          tracking_number: `P${i}`,
+        };
+      }),
     );
     const before = env.sandbox.requests.length;
     const report = await pullTracking(env.deps(), { dryRun: false });

@@ -110,9 +110,14 @@ describe.each(backends.map((b) => [b.name, b] as const))('runJobs on %s', (name,
       sandbox: { seed: { orders: 3, customers: 1, linesPerOrder: [1, 1] }, faults: { latencyMs: 15 } },
     });
     const orders = env.sandbox.all('orders').map((o) => Number(o.id));
-    for (let i = 0; i < 300; i++) {
-      await env.insert('shipment', { oro_order_id: orders[i % 3], carrier: 'UPS', tracking_number: `B${i}` });
-    }
+    await env.insertMany(
+      'shipment',
+      Array.from({ length: 300 }, (_, i) => ({
+        oro_order_id: orders[i % 3],
+        carrier: 'UPS',
+        tracking_number: `B${i}`,
+      })),
+    );
     await env.insert('credit_limit', { erp_customer_code: 'CA', oro_customer_id: 1, credit_limit: '7' });
     const summary = await runJobs(['pull-tracking', 'pull-credit'], env.ctx(), {
       ...opts,
