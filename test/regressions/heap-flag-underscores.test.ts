@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restartArgs, slowHeapGrowth, type NodeProcess } from '../../src/cli/heap-tuning.js';
 import { CLI } from '../cli/sandbox-cli.js';
 
