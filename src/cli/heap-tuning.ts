@@ -15,7 +15,8 @@
  *   four times what survived the last one. `--heap-growing-percent` fixes that factor, and V8
  *   reads it each time it sets the next limit (`MemoryController::GrowingFactor` in
  *   https://github.com/nodejs/node/blob/v20.19.0/deps/v8/src/heap/heap-controller.cc), so
- *   `slowHeapGrowth` can set it at start-up on every Node: 1.3 times what survived.
+ *   `slowHeapGrowth` can set it at start-up on every Node: twice what survived. (1.3 times kept
+ *   RSS lower still but cost about 30 % more CPU in a catch-up; docs/measurements.md.)
  *
  * A size given on Node's command line (or, for the semi-space, in NODE_OPTIONS, which does not
  * accept --heap-growing-percent) wins, and is how an operator chooses another.
@@ -26,7 +27,7 @@ import v8 from 'node:v8';
 const SEMI_SPACE_FLAG = '--max-semi-space-size';
 const SEMI_SPACE_MB = 8;
 const GROWING_FLAG = '--heap-growing-percent';
-const GROWING_PERCENT = 30;
+const GROWING_PERCENT = 100;
 
 type Execve = (file: string, args: readonly string[], env: NodeJS.ProcessEnv) => never;
 

@@ -73,12 +73,12 @@ describe('slowHeapGrowth', () => {
     const set: string[] = [];
     slowHeapGrowth(['--enable-source-maps'], (f) => set.push(f));
     slowHeapGrowth(['--heap-growing-percent=50'], (f) => set.push(f));
-    expect(set).toEqual(['--heap-growing-percent=30']);
+    expect(set).toEqual(['--heap-growing-percent=100']);
   });
 
   it('is a flag this Node accepts at run time', () => {
     // An unknown flag makes v8.setFlagsFromString print "Error: unrecognized flag" and go on.
-    const r = spawnSync(process.execPath, ['--heap-growing-percent=30', '-e', '0'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--heap-growing-percent=100', '-e', '0'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
   });
@@ -140,11 +140,11 @@ process.on('exit', () => appendFileSync(${JSON.stringify(out)}, JSON.stringify({
     expect(r.seen).toHaveLength(1);
     expect(r.seen[0]!.pid).toBe(r.pid);
     expect(r.seen[0]!.execArgv.includes('--max-semi-space-size=8')).toBe(canRestart);
-    expect(r.seen[0]!.flags).toEqual(['--heap-growing-percent=30']);
+    expect(r.seen[0]!.flags).toEqual(['--heap-growing-percent=100']);
   });
 
   it('keeps a semi-space size the operator gives in NODE_OPTIONS, without restarting', async () => {
     const r = await run('--max-semi-space-size=16');
-    expect(r.seen).toEqual([{ pid: r.pid, execArgv: [], flags: ['--heap-growing-percent=30'] }]);
+    expect(r.seen).toEqual([{ pid: r.pid, execArgv: [], flags: ['--heap-growing-percent=100'] }]);
   });
 });
