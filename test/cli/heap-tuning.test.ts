@@ -19,17 +19,7 @@ import {
   type NodeProcess,
 } from '../../src/cli/heap-tuning.js';
 import { CLI } from './sandbox-cli.js';
-
-const fake = (over: Partial<NodeProcess> = {}): NodeProcess => ({
-  execPath: '/opt/node/bin/node',
-  execArgv: ['--enable-source-maps'],
-  argv: ['/opt/node/bin/node', '/opt/sagesync/bin/sagesync', 'run-all', '-c', 'x.yaml'],
-  env: {},
-  execve: () => {
-    throw new Error('not called');
-  },
-  ...over,
-});
+import { fakeNodeProcess as fake } from './fake-node-process.js';
 
 describe('capYoungGeneration', () => {
   it('restarts with the cap before the flags and arguments Node was given', () => {

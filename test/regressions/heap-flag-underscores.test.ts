@@ -13,17 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { restartArgs, slowHeapGrowth, type NodeProcess } from '../../src/cli/heap-tuning.js';
 import { CLI } from '../cli/sandbox-cli.js';
-
-const fake = (over: Partial<NodeProcess>): NodeProcess => ({
-  execPath: '/opt/node/bin/node',
-  execArgv: [],
-  argv: ['/opt/node/bin/node', '/opt/sagesync/bin/sagesync', 'run-all'],
-  env: {},
-  execve: () => {
-    throw new Error('not called');
-  },
-  ...over,
-});
+import { fakeNodeProcess as fake } from '../cli/fake-node-process.js';
 
 describe("V8's underscore spelling of a heap flag the operator gives", () => {
   it('keeps a semi-space size given as --max_semi_space_size, in NODE_OPTIONS or on the command line', () => {
